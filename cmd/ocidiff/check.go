@@ -1,0 +1,164 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+)
+
+// maxInput bounds what one check reads, so that a file that never ends
+// (a pipe, /dev/zero) is an error rather than exhausted memory. It is the
+// adapter protocol's own frame limit.
+const maxInput = 256 << 20
+
+// engineFlags are the flags shared by every command that runs judges.
+type engineFlags struct {
+	judges       string
+	withoutRules string
+}
+
+func (f *engineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.judges, "judges", "default", "comma-separated judges to run, or default, or all (see `ocidiff judges`)")
+	fs.StringVar(&f.withoutRules, "without-rules", "", "comma-separated equivalence rules to switch off (see `ocidiff rules`)")
+}
+
+func (f *engineFlags) engine() (*harness.Engine, error) {
+	names, err := registry.Names(f.judges)
+	if err != nil {
+		return nil, err
+	}
+	var opts []harness.Option
+	if f.withoutRules != "" {
+		opts = append(opts, harness.Without(strings.Split(f.withoutRules, ",")...))
+	}
+	// Validate options before starting child processes.
+	if _, err := harness.New(nil, opts...); err != nil {
+		return nil, err
+	}
+	js, err := registry.Open(names)
+	if err != nil {
+		return nil, err
+	}
+	return harness.New(js, opts...)
+}
+
+// checkReport is the -json form of one file's result.
+type checkReport struct {
+	File      string              `json:"file"`
+	Agree     bool                `json:"agree"`
+	Signature string              `json:"signature"`
+	Verdicts  []verdictReport     `json:"verdicts"`
+	Diffs     []harness.ValueDiff `json:"diffs,omitempty"`
+}
+
+type verdictReport struct {
+	Judge    string          `json:"judge"`
+	Version  string          `json:"version"`
+	Accepted bool            `json:"accepted"`
+	Outcome  parsers.Outcome `json:"outcome"`
+	Error    string          `json:"error,omitempty"`
+	Class    string          `json:"class,omitempty"`
+}
+
+func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print one JSON object per file instead of a matrix")
+	var ef engineFlags
+	ef.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...  (- reads stdin)")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitUsage
+	}
+	e, err := ef.engine()
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff check: %v\n", err)
+		return exitUsage
+	}
+	defer e.Close()
+
+	status := exitAgree
+	enc := json.NewEncoder(stdout)
+	for i, file := range fs.Args() {
+		input, err := readInput(file, stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "ocidiff check: %v\n", err)
+			status = exitUsage
+			continue
+		}
+		r := e.Check(input)
+		if !r.Agree && status == exitAgree {
+			status = exitDisagree
+		}
+		if *asJSON {
+			if err := enc.Encode(report(file, r)); err != nil {
+				fmt.Fprintf(stderr, "ocidiff check: writing output: %v\n", err)
+				return exitUsage
+			}
+			continue
+		}
+		if i > 0 {
+			fmt.Fprintln(stdout)
+		}
+		fmt.Fprintf(stdout, "%s\n", file)
+		if err := harness.WriteMatrix(stdout, r); err != nil {
+			fmt.Fprintf(stderr, "ocidiff check: writing output: %v\n", err)
+			return exitUsage
+		}
+	}
+	return status
+}
+
+func report(file string, r harness.Result) checkReport {
+	cr := checkReport{File: file, Agree: r.Agree, Signature: r.Signature, Diffs: r.Diffs}
+	for _, v := range r.Verdicts {
+		cr.Verdicts = append(cr.Verdicts, verdictReport{
+			Judge: v.Judge, Version: v.Version, Accepted: v.Accepted(),
+			Outcome: v.Outcome, Error: v.Error, Class: v.Class,
+		})
+	}
+	return cr
+}
+
+// readInput reads one named input; "-" is stdin. Errors name the file.
+func readInput(file string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, err // *PathError names the file
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return nil, fmt.Errorf("%s: is a directory", file)
+		}
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if len(b) > maxInput {
+		return nil, fmt.Errorf("%s: larger than %d MiB", file, maxInput>>20)
+	}
+	return b, nil
+}

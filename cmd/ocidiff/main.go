@@ -1,0 +1,69 @@
+// Command ocidiff sends OCI runtime-spec config.json files to every judge
+// (Go, Rust and C parsers, JSON Schema validators) and shows where they
+// disagree.
+//
+// Usage:
+//
+//	ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...
+//	ocidiff judges
+//	ocidiff rules
+//	ocidiff version
+//
+// Exit status: 0 when every judge agrees on every file, 1 when any
+// disagree, 2 for usage or I/O errors.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+const usage = `usage: ocidiff <command> [flags] [args]
+
+commands:
+  check FILE...   judge each config.json (- for stdin) and show where judges disagree
+  judges          list the judges with their exact versions
+  rules           list the equivalence rules applied before models are compared
+  version         print ocidiff's version and every judge's version
+
+run 'ocidiff <command> -h' for a command's flags.
+`
+
+// Exit statuses.
+const (
+	exitAgree    = 0
+	exitDisagree = 1
+	exitUsage    = 2
+)
+
+type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
+
+var commands = map[string]command{
+	"check":   runCheck,
+	"judges":  runJudges,
+	"rules":   runRules,
+	"version": runVersion,
+}
+
+func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return exitAgree
+	case "-version", "--version":
+		return runVersion(args[1:], stdin, stdout, stderr)
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "ocidiff: unknown command %q\n%s", args[0], usage)
+		return exitUsage
+	}
+	return cmd(args[1:], stdin, stdout, stderr)
+}

@@ -1,0 +1,52 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers/adapter"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"ocidiff": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScripts runs the command end to end from the readable scripts in
+// testdata/script, against the real judges: the adapters built by
+// `make build` and the schema in the pinned module.
+func TestScripts(t *testing.T) {
+	// A script runs in its own temporary directory with HOME unset, so the
+	// ways the judges find their files from the repository do not apply:
+	// point them at what this test process finds instead.
+	env := map[string]string{}
+	for name, v := range map[string]string{
+		"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER",
+		"ocidiff-c-adapter":    "OCIDIFF_C_ADAPTER",
+	} {
+		p, err := adapter.Locate(name, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env[v] = p
+	}
+	dir, err := specmod.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	env["OCIDIFF_RUNTIME_SPEC_DIR"] = dir
+	env["SPEC_FIXTURES"] = filepath.Join(dir, "schema", "test", "config")
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(e *testscript.Env) error {
+			for k, v := range env {
+				e.Setenv(k, v)
+			}
+			return nil
+		},
+	})
+}

@@ -1,0 +1,113 @@
+package harness_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/parsers/rust"
+)
+
+// benchInputs are the founding config and the largest config of the
+// runtime-spec module's own schema/test/config/good, read from the module.
+func benchInputs(b *testing.B) []struct {
+	name  string
+	input []byte
+} {
+	b.Helper()
+	founding, err := os.ReadFile("../examples/containerd-windows-hostprocess.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	good, err := specmod.Fixtures("good")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var largest []byte
+	var largestName string
+	for _, f := range good {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(data) > len(largest) {
+			largest, largestName = data, filepath.Base(f)
+		}
+	}
+	return []struct {
+		name  string
+		input []byte
+	}{{"founding", founding}, {largestName, largest}}
+}
+
+func openDefault(b *testing.B) []parsers.Judge {
+	b.Helper()
+	names, err := registry.Names("default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	js, err := registry.Open(names)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { parsers.Close(js) })
+	return js
+}
+
+// BenchmarkJudge measures each default judge alone, through the same
+// Judge call the engine makes (the Rust and C judges include the round
+// trip to their long-lived adapter process).
+func BenchmarkJudge(b *testing.B) {
+	js := openDefault(b)
+	for _, in := range benchInputs(b) {
+		for _, j := range js {
+			b.Run(in.name+"/"+j.Name(), func(b *testing.B) {
+				b.SetBytes(int64(len(in.input)))
+				for b.Loop() {
+					j.Judge(in.input)
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkCheck measures a full differential check with every default
+// judge: all verdicts, the model comparison and the signature.
+func BenchmarkCheck(b *testing.B) {
+	e, err := harness.New(openDefault(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range benchInputs(b) {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.input)))
+			b.ReportAllocs()
+			for b.Loop() {
+				e.Check(in.input)
+			}
+		})
+	}
+}
+
+// BenchmarkRustProcessPerInput is the baseline the persistent adapter is
+// measured against: the same Rust verdict with a new process per input.
+func BenchmarkRustProcessPerInput(b *testing.B) {
+	for _, in := range benchInputs(b) {
+		b.Run(in.name, func(b *testing.B) {
+			for b.Loop() {
+				c, err := rust.Start("")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if v := c.Judge(in.input); v.Outcome != parsers.Accept {
+					b.Fatalf("verdict %+v", v)
+				}
+				c.Close()
+			}
+		})
+	}
+}

@@ -1,0 +1,124 @@
+package harness
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// treeDiff lists the JSON paths where two folded models differ. It walks
+// down the objects both sides share, skipping members that are equal, and
+// hands each differing member to go-cmp, whose reporter gives the paths
+// within it. The skip matters: most members of two models agree, and
+// in a fuzzing run nearly every input reaches here.
+func treeDiff(a, b []string, x, y any) []ValueDiff {
+	var diffs []ValueDiff
+	var walk func(prefix string, x, y any)
+	walk = func(prefix string, x, y any) {
+		xm, xok := x.(map[string]any)
+		ym, yok := y.(map[string]any)
+		if !xok || !yok {
+			r := pathReporter{prefix: prefix}
+			cmp.Equal(x, y, byIndex, cmp.Reporter(&r))
+			for _, d := range r.diffs {
+				d.A, d.B = a, b
+				diffs = append(diffs, d)
+			}
+			return
+		}
+		keys := make([]string, 0, len(xm)+len(ym))
+		for k := range xm {
+			keys = append(keys, k)
+		}
+		for k := range ym {
+			if _, ok := xm[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			xv, xin := xm[k]
+			yv, yin := ym[k]
+			p := prefix + "/" + escapeToken(k)
+			switch {
+			case xin && yin:
+				if !equalTree(xv, yv) {
+					walk(p, xv, yv)
+				}
+			case xin:
+				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, AValue: jsonText(reflect.ValueOf(xv))})
+			default:
+				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, BValue: jsonText(reflect.ValueOf(yv))})
+			}
+		}
+	}
+	walk("", x, y)
+	return diffs
+}
+
+// byIndex makes go-cmp compare JSON arrays position by position, as a
+// program indexing them would, instead of finding the shortest edit
+// script between them (which reports a changed element as an insertion
+// and a deletion, and costs quadratic time).
+var byIndex = cmp.Transformer("byIndex", func(s []any) map[int]any {
+	m := make(map[int]any, len(s))
+	for i, v := range s {
+		m[i] = v
+	}
+	return m
+})
+
+type pathReporter struct {
+	prefix string // JSON pointer of the compared values in the model
+	path   cmp.Path
+	diffs  []ValueDiff
+}
+
+func (r *pathReporter) PushStep(ps cmp.PathStep) { r.path = append(r.path, ps) }
+func (r *pathReporter) PopStep()                 { r.path = r.path[:len(r.path)-1] }
+
+func (r *pathReporter) Report(rs cmp.Result) {
+	if rs.Equal() {
+		return
+	}
+	vx, vy := r.path.Last().Values()
+	r.diffs = append(r.diffs, ValueDiff{
+		Path:   r.prefix + pointer(r.path),
+		AValue: jsonText(vx),
+		BValue: jsonText(vy),
+	})
+}
+
+// pointer renders a cmp path through map[string]any trees, and arrays
+// turned into map[int]any by byIndex, as a JSON pointer (RFC 6901).
+func pointer(p cmp.Path) string {
+	var b strings.Builder
+	for _, s := range p {
+		switch s := s.(type) {
+		case cmp.MapIndex:
+			b.WriteString("/" + escapeToken(fmt.Sprint(s.Key().Interface())))
+		}
+	}
+	return b.String()
+}
+
+func escapeToken(k string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+// jsonText renders one side's value at a differing path, "" when the value
+// is absent on that side (a missing map key or slice element).
+func jsonText(v reflect.Value) string {
+	if !v.IsValid() {
+		return ""
+	}
+	out, err := json.Marshal(v.Interface())
+	if err != nil {
+		return fmt.Sprint(v.Interface())
+	}
+	return string(out)
+}

@@ -1,0 +1,171 @@
+// Package harness is the differential engine: it sends one input to every
+// judge, compares what they said and names the disagreement.
+package harness
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// Engine runs a fixed set of judges over inputs. An Engine is used by one
+// goroutine at a time, like the judges it holds.
+type Engine struct {
+	judges []parsers.Judge
+	rules  []Rule
+}
+
+// New returns an engine over judges with every equivalence rule on, less
+// those switched off by opts.
+func New(judges []parsers.Judge, opts ...Option) (*Engine, error) {
+	c := config{rules: Rules()}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	return &Engine{judges: judges, rules: c.rules}, nil
+}
+
+// Judges returns the engine's judges in the order they run.
+func (e *Engine) Judges() []parsers.Judge { return e.judges }
+
+// Rules returns the equivalence rules in force.
+func (e *Engine) Rules() []Rule { return e.rules }
+
+// Close closes every judge that holds a resource (a child process).
+func (e *Engine) Close() error {
+	return parsers.Close(e.judges)
+}
+
+// Check runs every judge on input and compares their verdicts.
+func (e *Engine) Check(input []byte) Result {
+	vs := make([]parsers.Verdict, len(e.judges))
+	waits := make([]func() parsers.Verdict, len(e.judges))
+	for i, j := range e.judges {
+		if s, ok := j.(parsers.Sender); ok {
+			waits[i] = s.Send(input)
+		}
+	}
+	for i, j := range e.judges {
+		if waits[i] == nil {
+			vs[i] = j.Judge(input)
+		}
+	}
+	for i, w := range waits {
+		if w != nil {
+			vs[i] = w()
+		}
+	}
+	return e.Compare(vs)
+}
+
+// Compare is Check without running the judges: it compares verdicts
+// already given, for replaying recorded cases and for tests.
+func (e *Engine) Compare(vs []parsers.Verdict) Result {
+	r := Result{Verdicts: vs}
+	r.Diffs = e.valueDiffs(vs)
+	r.Agree = len(r.Diffs) == 0
+	for _, v := range vs[min(1, len(vs)):] {
+		if v.Outcome != vs[0].Outcome {
+			r.Agree = false
+		}
+	}
+	if !r.Agree {
+		r.Signature = signature(vs, r.Diffs)
+	}
+	return r
+}
+
+// valueDiffs compares the models of accepting parsers. Parsers that
+// wrote the very same bytes share a model without decoding it again (the
+// Go judges usually do); the others are decoded, folded by the rules and
+// compared with a plain recursive equality. Only models that still differ
+// are walked with go-cmp to find where.
+func (e *Engine) valueDiffs(vs []parsers.Verdict) []ValueDiff {
+	type group struct {
+		judges []string
+		raws   [][]byte
+		tree   any
+	}
+	var groups []group // one per distinct model, in judge order
+next:
+	for _, v := range vs {
+		if !v.Accepted() || v.Model == nil {
+			continue
+		}
+		for i := range groups {
+			for _, raw := range groups[i].raws {
+				if bytes.Equal(raw, v.Model) {
+					groups[i].judges = append(groups[i].judges, v.Judge)
+					continue next
+				}
+			}
+		}
+		tree, err := decodeModel(v.Model)
+		if err != nil {
+			// A parser that accepts and then emits something that is
+			// not JSON has misbehaved; its model differs from all.
+			tree = map[string]any{"<unparseable model>": err.Error()}
+		}
+		tree = fold(tree, e.rules)
+		for i := range groups {
+			if equalTree(groups[i].tree, tree) {
+				groups[i].judges = append(groups[i].judges, v.Judge)
+				groups[i].raws = append(groups[i].raws, v.Model)
+				continue next
+			}
+		}
+		groups = append(groups, group{[]string{v.Judge}, [][]byte{v.Model}, tree})
+	}
+	var diffs []ValueDiff
+	for _, g := range groups[min(1, len(groups)):] {
+		diffs = append(diffs, treeDiff(groups[0].judges, g.judges, groups[0].tree, g.tree)...)
+	}
+	return diffs
+}
+
+// equalTree is equality of decoded JSON trees. It is what decides whether
+// two parsers agree, on every input, so it is written out rather than left
+// to reflection.
+func equalTree(x, y any) bool {
+	switch x := x.(type) {
+	case map[string]any:
+		y, ok := y.(map[string]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for k, xv := range x {
+			yv, ok := y[k]
+			if !ok || !equalTree(xv, yv) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		y, ok := y.([]any)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !equalTree(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	default:
+		// string, json.Number, bool or nil: comparable.
+		return x == y
+	}
+}
+
+func decodeModel(m json.RawMessage) (any, error) {
+	d := json.NewDecoder(bytes.NewReader(m))
+	d.UseNumber() // compare numbers as written: 1 and 1.0 are a split
+	var v any
+	if err := d.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}

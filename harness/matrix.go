@@ -1,0 +1,65 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// WriteMatrix renders a result for a person: one row per judge with its
+// version, outcome and reason, then the value splits, then one line that
+// says agree or disagree.
+func WriteMatrix(w io.Writer, r Result) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "JUDGE\tVERSION\tVERDICT\tREASON")
+	for _, v := range r.Verdicts {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Judge, shortVersion(v.Version), v.Outcome, Reason(v, 90))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	for _, d := range r.Diffs {
+		fmt.Fprintf(w, "value split at %s: %s read %s; %s read %s\n", d.Path,
+			strings.Join(d.A, ", "), orAbsent(d.AValue), strings.Join(d.B, ", "), orAbsent(d.BValue))
+	}
+	var err error
+	if r.Agree {
+		_, err = fmt.Fprintln(w, "agree")
+	} else {
+		_, err = fmt.Fprintf(w, "disagree  signature: %s\n", r.Signature)
+	}
+	return err
+}
+
+// Reason is a verdict's error on one line, cut to max runes.
+func Reason(v parsers.Verdict, max int) string {
+	s := strings.Join(strings.Fields(v.Error), " ")
+	if rs := []rune(s); len(rs) > max {
+		s = string(rs[:max-1]) + "…"
+	}
+	return s
+}
+
+// shortVersion drops the host from module paths
+// ("github.com/opencontainers/runtime-spec v1.3.0" reads
+// "opencontainers/runtime-spec v1.3.0") so that the matrix fits a terminal; the JSON
+// output and the corpus keep the exact text.
+func shortVersion(s string) string {
+	return modulePrefix.ReplaceAllString(s, "")
+}
+
+var modulePrefix = regexp.MustCompile(`\b(github\.com|golang\.org)/`)
+
+func orAbsent(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	if rs := []rune(s); len(rs) > 60 {
+		return string(rs[:59]) + "…"
+	}
+	return s
+}

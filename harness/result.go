@@ -1,0 +1,34 @@
+package harness
+
+import "github.com/ocidiff/ocidiff/parsers"
+
+// Result is what the engine says about one input: every judge's verdict and
+// where they split. It is plain data, recorded as it is in corpus cases.
+type Result struct {
+	Verdicts []parsers.Verdict `json:"verdicts"`
+	// Agree is true when every judge gave the same outcome and every pair
+	// of accepting parsers read the same model, after the equivalence rules.
+	Agree bool `json:"agree"`
+	// Diffs lists, for pairs of accepting parsers, the JSON paths where
+	// their models differ after the equivalence rules.
+	Diffs []ValueDiff `json:"diffs,omitempty"`
+	// Signature names the disagreement: which judges split, their error
+	// classes and the paths involved. Two inputs with the same cause get the
+	// same signature. Empty when the judges agree.
+	Signature string `json:"signature,omitempty"`
+}
+
+// ValueDiff is one place where two parsers both accepted but read
+// different values.
+type ValueDiff struct {
+	// Path is a JSON pointer into the model, array indices as written,
+	// e.g. "/windows/layerFolders" or "/process/args/0".
+	Path string `json:"path"`
+	// A and B name the judges on each side (all judges that read the
+	// same model stand together); AValue and BValue are what each side
+	// read at Path, as JSON, or empty when the member is absent there.
+	A      []string `json:"a"`
+	B      []string `json:"b"`
+	AValue string   `json:"aValue,omitempty"`
+	BValue string   `json:"bValue,omitempty"`
+}

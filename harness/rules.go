@@ -1,0 +1,126 @@
+package harness
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// A Rule folds one kind of representational difference between two
+// parsers' re-serialized models, a difference that says nothing about what
+// a program reading the model would do. Rules are applied to each model
+// before models are compared, bottom-up, so that a member emptied by one
+// rule can be dropped by another.
+//
+// Every rule is named and can be switched off (Without), so that a user who
+// suspects a rule hides a real split can see the raw difference.
+type Rule struct {
+	Name string
+	// Doc says what the rule folds and why that carries no meaning.
+	Doc string
+	// drop reports whether an object member with this value is folded
+	// away as if absent.
+	drop func(v any) bool
+}
+
+var rules = []Rule{
+	{
+		Name: "null-is-absent",
+		Doc: "An object member whose value is null reads the same as an absent member. " +
+			"Go marshals a nil slice or map without omitempty as null (specs-go's windows.layerFolders), " +
+			"serde skips None: both mean the program has no value.",
+		drop: func(v any) bool { return v == nil },
+	},
+	{
+		Name: "empty-is-absent",
+		Doc: "An object member whose value is an empty array or object reads the same as an absent one. " +
+			"Go's omitempty drops empty slices and maps where serde keeps Some(vec![]); " +
+			"consumers of both test the length, not the presence.",
+		drop: func(v any) bool {
+			switch t := v.(type) {
+			case []any:
+				return len(t) == 0
+			case map[string]any:
+				return len(t) == 0
+			}
+			return false
+		},
+	},
+	{
+		Name: "zero-is-absent",
+		Doc: "An object member whose value is false, 0 or \"\" reads the same as an absent one. " +
+			"specs-go declares such fields as plain bool, integer or string with omitempty, so " +
+			"absent and zero are one value to a Go program, while serde's Option keeps Some(false).",
+		drop: func(v any) bool {
+			switch t := v.(type) {
+			case bool:
+				return !t
+			case string:
+				return t == ""
+			case json.Number:
+				f, err := t.Float64()
+				return err == nil && f == 0
+			}
+			return false
+		},
+	},
+}
+
+// Rules lists every equivalence rule the engine knows, all on by default.
+func Rules() []Rule { return slices.Clone(rules) }
+
+// An Option configures an Engine.
+type Option func(*config) error
+
+type config struct {
+	rules []Rule
+}
+
+// Without switches off the named equivalence rules.
+func Without(names ...string) Option {
+	return func(c *config) error {
+		for _, n := range names {
+			i := slices.IndexFunc(c.rules, func(r Rule) bool { return r.Name == n })
+			if i < 0 {
+				if slices.ContainsFunc(rules, func(r Rule) bool { return r.Name == n }) {
+					continue // already off
+				}
+				return fmt.Errorf("harness: unknown equivalence rule %q (known: %v)", n, ruleNames())
+			}
+			c.rules = slices.Delete(c.rules, i, i+1)
+		}
+		return nil
+	}
+}
+
+func ruleNames() []string {
+	names := make([]string, len(rules))
+	for i, r := range rules {
+		names[i] = r.Name
+	}
+	return names
+}
+
+// fold applies rules to a decoded JSON tree in place and returns it. Only
+// object members are dropped: removing an array element would shift the
+// positions of the others and so change meaning.
+func fold(v any, rs []Rule) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, mv := range t {
+			mv = fold(mv, rs)
+			t[k] = mv
+			for _, r := range rs {
+				if r.drop(mv) {
+					delete(t, k)
+					break
+				}
+			}
+		}
+	case []any:
+		for i := range t {
+			t[i] = fold(t[i], rs)
+		}
+	}
+	return v
+}

@@ -1,0 +1,253 @@
+// Package adapter is the one Go client for judges that run as child
+// processes (the Rust and C adapters), speaking the framed protocol of
+// PROTOCOL.md in this directory.
+//
+// A Client keeps one long-lived child and sends it one frame per input, so
+// that a verdict costs a pipe round trip rather than a process start. What
+// the child does wrong is turned into a verdict, never into a panic or a
+// hang of the harness: a child that dies, answers garbage or answers too
+// late gives that input a Crash or Timeout verdict, is killed, and is
+// started again for the next input.
+package adapter
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// Config says how to run one adapter.
+type Config struct {
+	Path    string        // executable
+	Args    []string      // e.g. the implementation to serve, "oci-spec@0.6.0"
+	Timeout time.Duration // per input; zero means 10s
+	Kind    parsers.Kind  // Parser unless set
+}
+
+const defaultTimeout = 10 * time.Second
+
+// Client is a judge served by an adapter child process. It implements
+// parsers.Judge. A Client is safe for concurrent use, but it serializes
+// calls: it holds one child, which judges one input at a time, so a
+// parallel harness starts one Client per worker.
+type Client struct {
+	mu      sync.Mutex
+	cfg     Config
+	name    string
+	version string
+	proc    *process // nil after a failure, until the next Judge restarts it
+	buf     []byte   // answer frame storage, reused across inputs
+	closed  bool
+}
+
+var _ parsers.Sender = (*Client)(nil)
+
+// Start launches the adapter and reads its hello frame, which gives the
+// judge's name and version.
+func Start(cfg Config) (*Client, error) {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	c := &Client{cfg: cfg}
+	h, err := c.spawn()
+	if err != nil {
+		return nil, fmt.Errorf("adapter %s: %w", strings.Join(append([]string{cfg.Path}, cfg.Args...), " "), err)
+	}
+	c.name, c.version = h.Judge, h.Version
+	return c, nil
+}
+
+// Name is the judge name the adapter announced, e.g. "rust/oci-spec@0.10.0".
+func (c *Client) Name() string { return c.name }
+
+// Version is the exact library version the adapter announced.
+func (c *Client) Version() string { return c.version }
+
+// Kind is Config.Kind.
+func (c *Client) Kind() parsers.Kind { return c.cfg.Kind }
+
+type hello struct {
+	Judge    string `json:"judge"`
+	Version  string `json:"version"`
+	Protocol int    `json:"protocol"`
+}
+
+// answer is a verdict frame.
+type answer struct {
+	Outcome parsers.Outcome `json:"outcome"`
+	Error   string          `json:"error"`
+	Model   json.RawMessage `json:"model"`
+}
+
+// spawn starts a child, reads its hello and makes it c.proc.
+func (c *Client) spawn() (hello, error) {
+	p, err := startProcess(&c.cfg)
+	if err != nil {
+		return hello{}, err
+	}
+	p.setDeadline(c.cfg.Timeout)
+	b, err := readFrame(p.r, c.buf)
+	if err != nil {
+		status := p.stop()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return hello{}, fmt.Errorf("no hello frame within %v; killed (%s)%s", c.cfg.Timeout, status, stderrNote(p))
+		}
+		return hello{}, fmt.Errorf("reading hello frame: %v (%s)%s", err, status, stderrNote(p))
+	}
+	var h hello
+	if err := json.Unmarshal(b, &h); err != nil || h.Judge == "" || h.Protocol != 1 {
+		p.stop()
+		return hello{}, fmt.Errorf("hello frame %.200q is not a protocol 1 hello with a judge name", b)
+	}
+	if c.name != "" && (h.Judge != c.name || h.Version != c.version) {
+		p.stop()
+		return hello{}, fmt.Errorf("restarted adapter is %s (%s), was %s (%s)", h.Judge, h.Version, c.name, c.version)
+	}
+	c.proc = p
+	return h, nil
+}
+
+// Judge sends input to the child and returns its verdict.
+func (c *Client) Judge(input []byte) parsers.Verdict { return c.Send(input)() }
+
+// Send hands input to the child and returns at once with a function that
+// waits for the verdict, so that the engine can run in-process judges while
+// the child works (parsers.Sender). The client stays busy until that
+// function has been called, which must happen exactly once.
+func (c *Client) Send(input []byte) func() parsers.Verdict {
+	c.mu.Lock()
+	v := parsers.Verdict{Judge: c.name, Version: c.version}
+	done := func(v parsers.Verdict) func() parsers.Verdict {
+		c.mu.Unlock()
+		return func() parsers.Verdict { return v }
+	}
+	switch {
+	case c.closed:
+		return done(crash(v, c.command()+": Judge called after Close", "crash: client closed"))
+	case len(input) > maxFrame:
+		return done(crash(v, fmt.Sprintf("%s: input of %d bytes exceeds the %d-byte protocol limit", c.command(), len(input), maxFrame),
+			"crash: input exceeds protocol limit"))
+	case c.proc == nil:
+		if _, err := c.spawn(); err != nil {
+			return done(crash(v, fmt.Sprintf("%s: restarting after a failure: %v", c.command(), err), "crash: restart failed"))
+		}
+	}
+	p := c.proc
+	p.setDeadline(c.cfg.Timeout)
+	// The child reads the whole frame before it answers, so a large input
+	// blocks here only until the child has taken it, not on the answer.
+	err := writeFrame(p.w, input)
+	return func() parsers.Verdict {
+		defer c.mu.Unlock()
+		return c.receive(v, len(input), err)
+	}
+}
+
+// receive reads the answer to an input already written (or takes the
+// error of writing it).
+func (c *Client) receive(v parsers.Verdict, n int, err error) parsers.Verdict {
+	p := c.proc
+	var body []byte
+	if err == nil {
+		body, err = readFrame(p.r, c.buf)
+	}
+	if err == nil {
+		if cap(body) <= 1<<20 {
+			c.buf = body[:0] // keep small buffers, drop the storage of huge answers
+		}
+		var a answer
+		if err = json.Unmarshal(body, &a); err != nil {
+			err = &protocolError{"answer is not a verdict object", fmt.Sprintf("%.100q: %v", body, err)}
+		} else if err = a.check(); err == nil {
+			v.Outcome, v.Error = a.Outcome, a.Error
+			switch a.Outcome {
+			case parsers.Accept:
+				v.Model = a.Model
+			case parsers.Reject:
+				v.Class = parsers.Classify(a.Error)
+			case parsers.Crash:
+				v.Class = "crash: " + parsers.Classify(a.Error)
+			}
+			return v
+		}
+	}
+	return c.fail(v, n, err)
+}
+
+func (a *answer) check() error {
+	switch a.Outcome {
+	case parsers.Accept:
+		if len(a.Model) == 0 || string(a.Model) == "null" {
+			return &protocolError{"accept verdict without a model", fmt.Sprintf("model %.50q", a.Model)}
+		}
+	case parsers.Reject, parsers.Crash:
+	default:
+		return &protocolError{"unknown outcome", fmt.Sprintf("%.50q", a.Outcome)}
+	}
+	return nil
+}
+
+// fail turns a failed round trip into a verdict; it stops the child, which
+// Judge restarts on the next input.
+func (c *Client) fail(v parsers.Verdict, n int, err error) parsers.Verdict {
+	p := c.proc
+	c.proc = nil
+	status := p.stop()
+	var pe *protocolError
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		v.Outcome = parsers.Timeout
+		v.Error = fmt.Sprintf("%s: no answer within %v to an input of %d bytes; killed%s", c.command(), c.cfg.Timeout, n, stderrNote(p))
+		v.Class = "timeout"
+		return v
+	case errors.As(err, &pe):
+		return crash(v, fmt.Sprintf("%s: %v, after an input of %d bytes; killed (%s)%s", c.command(), err, n, status, stderrNote(p)),
+			"crash: protocol: "+pe.class)
+	default:
+		// The child closed stdout or stdin: it died. Its exit status says how.
+		return crash(v, fmt.Sprintf("%s: died (%s) on an input of %d bytes: %v%s", c.command(), status, n, err, stderrNote(p)),
+			"crash: "+status)
+	}
+}
+
+func crash(v parsers.Verdict, msg, class string) parsers.Verdict {
+	v.Outcome, v.Error, v.Class = parsers.Crash, msg, class
+	return v
+}
+
+func stderrNote(p *process) string {
+	if s := p.stderr.lastLines(10); s != "" {
+		return "; stderr:\n" + s
+	}
+	return ""
+}
+
+// command names the adapter in errors by its file name and arguments, so
+// that verdict texts do not depend on where the binary was built.
+func (c *Client) command() string {
+	return strings.Join(append([]string{filepath.Base(c.cfg.Path)}, c.cfg.Args...), " ")
+}
+
+// Close ends the child (end of input; killed if it does not exit within 2s).
+// It reports a child that did not exit cleanly.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	if c.proc == nil {
+		return nil
+	}
+	p := c.proc
+	c.proc = nil
+	if err := p.close(2 * time.Second); err != nil {
+		return fmt.Errorf("adapter %s: closing: %w%s", c.command(), err, stderrNote(p))
+	}
+	return nil
+}

@@ -1,0 +1,214 @@
+package adapter
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+func startFake(t *testing.T, timeout time.Duration, args ...string) *Client {
+	t.Helper()
+	c, err := Start(Config{Path: os.Args[0], Args: args, Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// pidOf judges an input the fake accepts and returns the pid in its model:
+// a new pid shows the client restarted the child.
+func pidOf(t *testing.T, c *Client) int {
+	t.Helper()
+	v := c.Judge([]byte("ok"))
+	if v.Outcome != parsers.Accept {
+		t.Fatalf("Judge(ok) = %+v, want accept", v)
+	}
+	var m struct{ Pid, Len int }
+	if err := json.Unmarshal(v.Model, &m); err != nil || m.Pid == 0 || m.Len != 2 {
+		t.Fatalf("model %s: %v", v.Model, err)
+	}
+	return m.Pid
+}
+
+func TestHelloAndAccept(t *testing.T) {
+	c := startFake(t, 0)
+	if c.Name() != "fake/echo@1" || c.Version() != "fake 1" || c.Kind() != parsers.Parser {
+		t.Errorf("Name, Version, Kind = %q, %q, %v", c.Name(), c.Version(), c.Kind())
+	}
+	if c.cfg.Timeout != defaultTimeout {
+		t.Errorf("zero Timeout became %v, want %v", c.cfg.Timeout, defaultTimeout)
+	}
+	v := c.Judge(nil)
+	if v.Judge != "fake/echo@1" || v.Version != "fake 1" || v.Outcome != parsers.Accept || v.Error != "" || v.Class != "" {
+		t.Errorf("Judge(nil) = %+v", v)
+	}
+	if p1, p2 := pidOf(t, c), pidOf(t, c); p1 != p2 {
+		t.Errorf("pid changed from %d to %d without a failure: the child is not long-lived", p1, p2)
+	}
+}
+
+func TestVerdictsFromTheChild(t *testing.T) {
+	c := startFake(t, 0)
+	for _, tc := range []struct {
+		input   string
+		outcome parsers.Outcome
+		class   string
+	}{
+		{"reject", parsers.Reject, "invalid type: null, expected a sequence"},
+		{"panic", parsers.Crash, "crash: panicked at src/lib.rs:N:N: index out of bounds: the len is N but the index is N"},
+	} {
+		pid := pidOf(t, c)
+		v := c.Judge([]byte(tc.input))
+		if v.Outcome != tc.outcome || v.Class != tc.class {
+			t.Errorf("Judge(%q) = %q class %q, want %q class %q", tc.input, v.Outcome, v.Class, tc.outcome, tc.class)
+		}
+		// A crash the adapter caught itself leaves it serving: no restart.
+		if got := pidOf(t, c); got != pid {
+			t.Errorf("after %q the child was restarted (pid %d -> %d)", tc.input, pid, got)
+		}
+	}
+}
+
+func TestFailuresRestartTheChild(t *testing.T) {
+	c := startFake(t, 500*time.Millisecond)
+	for _, tc := range []struct {
+		input   string
+		outcome parsers.Outcome
+		class   string
+		errHas  []string
+	}{
+		{"exit", parsers.Crash, "crash: exit status 3", []string{"died (exit status 3)", "input of 4 bytes", "fake: line two\nfatal: giving up"}},
+		{"signal", parsers.Crash, "crash: signal: terminated", []string{"died (signal: terminated)"}},
+		{"midframe", parsers.Crash, "crash: exit status 4", []string{"unexpected EOF"}},
+		{"garbage", parsers.Crash, "crash: protocol: answer is not a verdict object", []string{`"not json at all"`, "killed (signal: killed)"}},
+		{"huge", parsers.Crash, "crash: protocol: answer frame over the protocol limit", []string{"4294967295"}},
+		{"unknown", parsers.Crash, "crash: protocol: unknown outcome", []string{`"maybe"`}},
+		{"nomodel", parsers.Crash, "crash: protocol: accept verdict without a model", nil},
+		{"hang", parsers.Timeout, "timeout", []string{"no answer within 500ms"}},
+	} {
+		t.Run(tc.input, func(t *testing.T) {
+			before := pidOf(t, c)
+			v := c.Judge([]byte(tc.input))
+			if v.Outcome != tc.outcome || v.Class != tc.class {
+				t.Errorf("Judge(%q) = %q class %q, want %q class %q", tc.input, v.Outcome, v.Class, tc.outcome, tc.class)
+			}
+			if v.Judge != "fake/echo@1" || v.Version != "fake 1" {
+				t.Errorf("verdict names %q %q", v.Judge, v.Version)
+			}
+			for _, s := range tc.errHas {
+				if !strings.Contains(v.Error, s) {
+					t.Errorf("Error = %q, want it to contain %q", v.Error, s)
+				}
+			}
+			if strings.Contains(v.Class, "pid") || strings.Contains(v.Class, os.Args[0]) {
+				t.Errorf("class %q varies by run", v.Class)
+			}
+			if after := pidOf(t, c); after == before {
+				t.Errorf("child not restarted after %q (pid %d)", tc.input, after)
+			}
+		})
+	}
+}
+
+// TestDiesWhileReading: a child that exits before reading a large input
+// makes the client's write fail (broken pipe), not hang.
+func TestDiesWhileReading(t *testing.T) {
+	c := startFake(t, 0, "big=exit")
+	v := c.Judge(make([]byte, 8<<20))
+	if v.Outcome != parsers.Crash || v.Class != "crash: exit status 5" || !strings.Contains(v.Error, "fake: too big for me") {
+		t.Errorf("verdict %+v", v)
+	}
+	pidOf(t, c)
+}
+
+func TestStartErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		errHas []string
+	}{
+		{"missing binary", Config{Path: "/nonexistent/adapter"}, []string{"/nonexistent/adapter", "no such file"}},
+		{"exits before hello", Config{Path: os.Args[0], Args: []string{"hello=none"}}, []string{os.Args[0], "exit status 7", "fake: no hello today"}},
+		{"garbage hello", Config{Path: os.Args[0], Args: []string{"hello=garbage"}}, []string{os.Args[0], `"hi there"`}},
+		{"no hello in time", Config{Path: os.Args[0], Args: []string{"hello=hang"}, Timeout: 200 * time.Millisecond}, []string{"no hello frame within 200ms"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := Start(tc.cfg)
+			if err == nil {
+				c.Close()
+				t.Fatal("Start succeeded")
+			}
+			for _, s := range tc.errHas {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q does not contain %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestClose(t *testing.T) {
+	c := startFake(t, 0)
+	if err := c.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if v := c.Judge([]byte("ok")); v.Outcome != parsers.Crash || !strings.Contains(v.Error, "after Close") {
+		t.Errorf("Judge after Close = %+v", v)
+	}
+	if err := c.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	// Close after a failure, with no child running.
+	c = startFake(t, 0)
+	c.Judge([]byte("exit"))
+	if err := c.Close(); err != nil {
+		t.Errorf("Close after a crash: %v", err)
+	}
+}
+
+// TestConcurrentUse checks that parallel callers are serialized (run with
+// -race): each gets the answer to its own input.
+func TestConcurrentUse(t *testing.T) {
+	c := startFake(t, 0)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				in := strings.Repeat("x", 1+g*50+i)
+				v := c.Judge([]byte(in))
+				var m struct{ Len int }
+				if err := json.Unmarshal(v.Model, &m); err != nil || m.Len != len(in) {
+					t.Errorf("input of %d bytes: verdict %+v", len(in), v)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestTailIsBounded(t *testing.T) {
+	var tl tail
+	for i := range 5000 {
+		tl.Write([]byte(strings.Repeat("y", i%7) + "\n"))
+	}
+	tl.Write([]byte("second to last\nlast\n"))
+	if len(tl.buf) > tailKeep {
+		t.Errorf("tail keeps %d bytes, limit %d", len(tl.buf), tailKeep)
+	}
+	if got := tl.lastLines(2); got != "second to last\nlast" {
+		t.Errorf("lastLines(2) = %q", got)
+	}
+	tl.Write([]byte(strings.Repeat("z", 3*tailKeep)))
+	if len(tl.buf) != tailKeep {
+		t.Errorf("after a large write tail keeps %d bytes, want %d", len(tl.buf), tailKeep)
+	}
+}

@@ -1,0 +1,60 @@
+package parsers
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Classify turns a judge's error text into an error class: the same cause
+// gives the same class whatever the input, so that signatures built from
+// classes deduplicate findings. It removes what varies with the input
+// (positions, echoed strings and numbers) and keeps the words and the field
+// names the library chose, which are what tells one cause from another.
+//
+// Judges whose errors are structured (a schema validator that knows the
+// keyword and the instance location) build a sharper class themselves.
+func Classify(msg string) string {
+	s := msg
+	for _, r := range classifyRules {
+		if r.fn != nil {
+			s = r.re.ReplaceAllStringFunc(s, r.fn)
+		} else {
+			s = r.re.ReplaceAllString(s, r.repl)
+		}
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200]
+	}
+	return s
+}
+
+var identifier = regexp.MustCompile("^`[A-Za-z_][A-Za-z0-9_]{0,63}`$")
+
+var classifyRules = []struct {
+	re   *regexp.Regexp
+	repl string
+	fn   func(string) string // replaces repl when set
+}{
+	// serde_json: "... at line 1 column 45"; yajl and others: "line 3", "offset 17".
+	{re: regexp.MustCompile(`(?i)\bat line \d+ column \d+`), repl: ""},
+	{re: regexp.MustCompile(`(?i)\b(line|column|col|offset|position|byte|char(acter)?)\s*:?\s*\d+`), repl: "$1 N"},
+	// Echoed values: quoted strings (with escapes) and backquoted ones.
+	{re: regexp.MustCompile(`"(?:[^"\\]|\\.)*"`), repl: `"…"`},
+	// serde names the field it wanted in backquotes (missing field
+	// `layerFolders`): that is the library's word and tells causes apart.
+	// What follows "unknown variant" or "unknown field" is the input's.
+	{re: regexp.MustCompile("(unknown (?:variant|field)) `[^`]*`"), repl: "$1 `…`"},
+	{re: regexp.MustCompile("`[^`]*`"), fn: func(q string) string {
+		if identifier.MatchString(q) {
+			return q
+		}
+		return "`…`"
+	}},
+	// Array indices inside paths: layerFolders[3], /mounts/0/ -> placeholders.
+	{re: regexp.MustCompile(`\[\d+\]`), repl: "[*]"},
+	{re: regexp.MustCompile(`/\d+(/|$|\s)`), repl: "/*$1"},
+	// Remaining numbers that are not part of an identifier (u32, int64,
+	// v2 and UTF-8 stay).
+	{re: regexp.MustCompile(`(^|[^\w.-])-?\d+(\.\d+)?([eE][-+]?\d+)?\b`), repl: "${1}N"},
+}

@@ -1,0 +1,31 @@
+package parsers
+
+import "testing"
+
+func TestClassify(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"invalid type: null, expected a sequence at line 1 column 45", "invalid type: null, expected a sequence"},
+		{`unknown variant "foo", expected one of "a"`, `unknown variant "…", expected one of "…"`},
+		{"json: cannot unmarshal number -1 into Go struct field User.process.user.uid of type uint32",
+			"json: cannot unmarshal number N into Go struct field User.process.user.uid of type uint32"},
+		{"invalid UTF-8 in string", "invalid UTF-8 in string"},
+		{"parse error: trailing garbage at offset 17", "parse error: trailing garbage at offset N"},
+		{"layerFolders[3] too long", "layerFolders[*] too long"},
+		{"/mounts/0/options: wrong", "/mounts/*/options: wrong"},
+		{"  spaced \n out  ", "spaced out"},
+		{"missing field `layerFolders` at line 1 column 9", "missing field `layerFolders`"},
+		{"unknown variant `fooBar`, expected one of `pid`, `network`", "unknown variant `…`, expected one of `pid`, `network`"},
+		{"invalid value: `a b`", "invalid value: `…`"},
+	}
+	for _, tt := range tests {
+		if got := Classify(tt.in); got != tt.want {
+			t.Errorf("Classify(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// Two errors that differ only by position and echoed value share a class.
+	a := Classify(`invalid value "x" at line 3 column 9`)
+	b := Classify(`invalid value "yy" at line 40 column 2`)
+	if a != b {
+		t.Errorf("classes differ by position: %q vs %q", a, b)
+	}
+}

@@ -1,0 +1,51 @@
+package gojson
+
+import (
+	"os"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// largestGood returns the largest of the spec's own good fixtures.
+func largestGood(b *testing.B) []byte {
+	b.Helper()
+	paths, err := specmod.Fixtures("good")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var best []byte
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(data) > len(best) {
+			best = data
+		}
+	}
+	return best
+}
+
+func bench(b *testing.B, j parsers.Judge) {
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"founding", []byte(founding)}, {"largest-good", largestGood(b)}} {
+		b.Run(in.name, func(b *testing.B) {
+			if v := j.Judge(in.data); v.Outcome != parsers.Accept {
+				b.Fatalf("%s: %s %s", j.Name(), v.Outcome, v.Error)
+			}
+			b.SetBytes(int64(len(in.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				j.Judge(in.data)
+			}
+		})
+	}
+}
+
+func BenchmarkUnmarshal(b *testing.B) { bench(b, Unmarshal()) }
+func BenchmarkDecoder(b *testing.B)   { bench(b, Decoder()) }
+func BenchmarkV2(b *testing.B)        { bench(b, V2()) }

@@ -1,0 +1,112 @@
+// Package parsers holds the one protocol every judge speaks. A judge reads
+// one config.json and returns a Verdict; what it is (a Go decoder, a Rust
+// program behind a pipe, a JSON Schema validator, a C library) stays inside
+// its own subpackage, so that the engine in harness/ compares verdicts as
+// data and a new judge is one new adapter, never a change to the engine.
+package parsers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Outcome is what a judge did with an input.
+type Outcome string
+
+const (
+	// Accept: the judge read the input as a runtime spec.
+	Accept Outcome = "accept"
+	// Reject: the judge refused the input with an error of its own.
+	Reject Outcome = "reject"
+	// Crash: the judge's process died, panicked or answered something
+	// that is not a verdict. It is a finding about the judge, not a harness
+	// failure.
+	Crash Outcome = "crash"
+	// Timeout: the judge gave no answer within its per-input deadline.
+	Timeout Outcome = "timeout"
+)
+
+// Kind tells the engine what a judge can say beyond accept or reject.
+type Kind int
+
+const (
+	// Parser judges turn the input into a model a program acts on; when
+	// they accept they return that model re-serialized as JSON, so the
+	// engine can compare what two parsers actually read.
+	Parser Kind = iota
+	// Validator judges only say whether the input conforms (a JSON Schema).
+	Validator
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Parser:
+		return "parser"
+	case Validator:
+		return "validator"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Verdict is one judge's answer about one input. It is plain data: it is
+// what the corpus records and what reports quote.
+type Verdict struct {
+	// Judge is the judge's stable name, version included where the judge
+	// is one of several releases of one library, e.g. "rust/oci-spec@0.10.0".
+	Judge string `json:"judge"`
+	// Version is the exact version of the code that judged, e.g.
+	// "github.com/opencontainers/runtime-spec v1.3.0".
+	Version string  `json:"version"`
+	Outcome Outcome `json:"outcome"`
+	// Error is the judge's own error text, verbatim.
+	Error string `json:"error,omitempty"`
+	// Class is Error normalized so that two inputs failing for the same
+	// cause share it: no line or column numbers, offsets or echoed values.
+	Class string `json:"class,omitempty"`
+	// Model is, for a Parser that accepted, the parsed document
+	// re-serialized as JSON by the judge's own serializer.
+	Model json.RawMessage `json:"model,omitempty"`
+}
+
+// Accepted reports whether the judge accepted the input.
+func (v Verdict) Accepted() bool { return v.Outcome == Accept }
+
+// Judge is the protocol every implementation speaks.
+//
+// Judge must not panic and must return within its own deadline whatever the
+// input holds; a judge that can crash (a child process, cgo) turns that into
+// a Crash or Timeout verdict itself. Implementations are safe for use by one
+// goroutine at a time unless they say otherwise.
+type Judge interface {
+	// Name is the stable identifier used in signatures, the corpus and
+	// on the command line.
+	Name() string
+	// Version is the exact version of the code behind the judge.
+	Version() string
+	Kind() Kind
+	Judge(input []byte) Verdict
+}
+
+// A Sender is a judge that works outside this process (a child process).
+// Send hands the input over and returns at once; the function it returns
+// waits for the verdict. The engine sends to every Sender first and runs
+// the in-process judges while they work, so that a full check costs about
+// the slowest judge rather than the sum of all.
+type Sender interface {
+	Judge
+	Send(input []byte) (wait func() Verdict)
+}
+
+// Close closes every judge that holds a resource (a child process) and
+// returns every error.
+func Close(judges []Judge) error {
+	var errs []error
+	for _, j := range judges {
+		if c, ok := j.(io.Closer); ok {
+			errs = append(errs, c.Close())
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,115 @@
+// Package registry knows every judge ocidiff carries and how to start it,
+// so that the command line, the fuzzers and the tests pick judges by name
+// from one list.
+package registry
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/crun"
+	"github.com/ocidiff/ocidiff/parsers/gojson"
+	"github.com/ocidiff/ocidiff/parsers/rust"
+	"github.com/ocidiff/ocidiff/parsers/schema"
+)
+
+// Entry is one judge ocidiff can start.
+type Entry struct {
+	Name string
+	// Default judges run when no -judges is given. Older releases of a
+	// library are not default: they serve the version matrix and
+	// reproductions of bugs as they were reported.
+	Default bool
+	// About is one line on what the judge is and which programs read
+	// config.json this way.
+	About string
+	Open  func() (parsers.Judge, error)
+}
+
+func wrap[J parsers.Judge](f func() (J, error)) func() (parsers.Judge, error) {
+	return func() (parsers.Judge, error) {
+		j, err := f()
+		if err != nil {
+			return nil, err
+		}
+		return j, nil
+	}
+}
+
+func plain(f func() parsers.Judge) func() (parsers.Judge, error) {
+	return func() (parsers.Judge, error) { return f(), nil }
+}
+
+func rustImpl(impl string) func() (parsers.Judge, error) {
+	return wrap(func() (parsers.Judge, error) { return rust.Start(impl) })
+}
+
+var entries = []Entry{
+	{"go/unmarshal", true, "specs-go types via encoding/json.Unmarshal, as containerd and hcsshim read config.json", plain(gojson.Unmarshal)},
+	{"go/decoder", true, "specs-go types via encoding/json.Decoder.Decode, as runc reads config.json", plain(gojson.Decoder)},
+	{"go/jsonv2", true, "specs-go types via go-json-experiment/json (the encoding/json/v2 proposal)", plain(gojson.V2)},
+	{"rust/oci-spec@0.10.0", true, "oci_spec::runtime::Spec via serde_json, as youki reads config.json (newest release)", rustImpl("oci-spec@0.10.0")},
+	{"rust/oci-spec@0.6.0", false, "oci_spec::runtime::Spec 0.6.0, the last release with windows.layerFolders required", rustImpl("oci-spec@0.6.0")},
+	{"c/libocispec@crun-1.8.1", true, "libocispec's generated C parser inside Debian's libcrun.a, called as crun loads config.json", wrap(crun.Start)},
+	{"schema/jsonschema-v6", true, "the spec's schema/config-schema.json via santhosh-tekuri/jsonschema/v6", wrap(schema.New)},
+	{"schema/gojsonschema", true, "the spec's schema/config-schema.json via xeipuuv/gojsonschema, as runtime-spec's own validate.go", wrap(schema.NewGoJSONSchema)},
+}
+
+// All lists every judge ocidiff carries.
+func All() []Entry { return slices.Clone(entries) }
+
+// Names resolves a comma-separated selection: "" and "default" mean the
+// default judges, "all" every judge; otherwise each name must be known.
+func Names(sel string) ([]string, error) {
+	var names []string
+	switch sel {
+	case "", "default":
+		for _, e := range entries {
+			if e.Default {
+				names = append(names, e.Name)
+			}
+		}
+		return names, nil
+	case "all":
+		for _, e := range entries {
+			names = append(names, e.Name)
+		}
+		return names, nil
+	}
+	for _, n := range strings.Split(sel, ",") {
+		n = strings.TrimSpace(n)
+		if !slices.ContainsFunc(entries, func(e Entry) bool { return e.Name == n }) {
+			return nil, fmt.Errorf("unknown judge %q (run `ocidiff judges` for the list)", n)
+		}
+		if !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
+
+// Open starts the named judges in the order given. On error it closes what
+// it started and says which judge failed.
+func Open(names []string) ([]parsers.Judge, error) {
+	var js []parsers.Judge
+	for _, n := range names {
+		i := slices.IndexFunc(entries, func(e Entry) bool { return e.Name == n })
+		if i < 0 {
+			parsers.Close(js)
+			return nil, fmt.Errorf("unknown judge %q", n)
+		}
+		j, err := entries[i].Open()
+		if err != nil {
+			parsers.Close(js)
+			return nil, fmt.Errorf("starting judge %s: %w", n, err)
+		}
+		if j.Name() != n {
+			parsers.Close(append(js, j))
+			return nil, fmt.Errorf("judge %s announced itself as %q: the adapter and this build disagree; run `make build`", n, j.Name())
+		}
+		js = append(js, j)
+	}
+	return js, nil
+}

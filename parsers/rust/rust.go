@@ -1,0 +1,46 @@
+// Package rust is the judge for the Rust oci-spec crate (oci_spec::runtime::Spec
+// read by serde_json, as youki and other Rust runtimes read config.json).
+// The crate runs in rust-adapter/, a child process that carries several
+// releases at once; this package starts it for one release.
+package rust
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ocidiff/ocidiff/parsers/adapter"
+)
+
+// implementations are the releases the adapter carries, the default first.
+// A test checks them against the adapter's own --list.
+var implementations = []string{"oci-spec@0.10.0", "oci-spec@0.6.0"}
+
+// Implementations lists the oci-spec releases the adapter serves, in the
+// form Start takes, the default first.
+func Implementations() []string { return slices.Clone(implementations) }
+
+// Start launches the adapter for one release, e.g. "oci-spec@0.6.0"; ""
+// means the newest. The binary is bin/ocidiff-rust-adapter (built by
+// `make build`) or $OCIDIFF_RUST_ADAPTER. The judge is named "rust/"+impl.
+func Start(impl string) (*adapter.Client, error) {
+	if impl == "" {
+		impl = implementations[0]
+	}
+	if !slices.Contains(implementations, impl) {
+		return nil, fmt.Errorf("rust: unknown implementation %q (known: %s)", impl, strings.Join(implementations, ", "))
+	}
+	path, err := adapter.Locate("ocidiff-rust-adapter", "OCIDIFF_RUST_ADAPTER")
+	if err != nil {
+		return nil, err
+	}
+	c, err := adapter.Start(adapter.Config{Path: path, Args: []string{impl}})
+	if err != nil {
+		return nil, err
+	}
+	if want := "rust/" + impl; c.Name() != want {
+		c.Close()
+		return nil, fmt.Errorf("rust: %s announced judge %q, want %q: rebuild it with `make build`", path, c.Name(), want)
+	}
+	return c, nil
+}

@@ -1,0 +1,101 @@
+package schema
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xeipuuv/gojsonschema"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+const gojsonschemaPath = "github.com/xeipuuv/gojsonschema"
+
+// NewGoJSONSchema returns the judge "schema/gojsonschema":
+// github.com/xeipuuv/gojsonschema, loading the pinned config-schema.json the
+// way the spec's own schema/validate.go does (a reference loader on its
+// file:// URL) and each input the way validate.go loads a document from
+// stdin (a string loader, here its []byte twin). That loader decodes with
+// encoding/json's Decoder, so like runc it ignores data after the first JSON
+// value, and like encoding/json it keeps the last of duplicate names.
+func NewGoJSONSchema() (parsers.Judge, error) {
+	root, err := rootSchema()
+	if err != nil {
+		return nil, err
+	}
+	sch, err := gojsonschema.NewSchema(gojsonschema.NewReferenceLoader("file://" + root))
+	if err != nil {
+		return nil, fmt.Errorf("schema: %s cannot compile %s: %w", gojsonschemaPath, root, err)
+	}
+	return &judge{
+		name:    "schema/gojsonschema",
+		version: gojsonschemaPath + " " + specmod.ModuleVersion(gojsonschemaPath) + "; " + schemaVersion(),
+		v:       &gjs{sch},
+	}, nil
+}
+
+type gjs struct{ sch *gojsonschema.Schema }
+
+func (g *gjs) validate(input []byte) (string, string, bool) {
+	res, err := g.sch.Validate(gojsonschema.NewBytesLoader(input))
+	if err != nil {
+		// The only error Validate returns is the loader's: not JSON.
+		return err.Error(), notJSONClass(err), false
+	}
+	if res.Valid() {
+		return "", "", true
+	}
+	var msgs []string
+	var fs []failure
+	for _, e := range res.Errors() {
+		msgs = append(msgs, e.String())
+		// The context is "(root)" and then one element per step; a
+		// separator that JSON names practically never hold splits it.
+		loc := strings.Split(e.Context().String("\x00"), "\x00")[1:]
+		fs = append(fs, failure{loc, keyword(e.Type())})
+	}
+	return strings.Join(msgs, "\n"), classOf(fs), false
+}
+
+// keyword maps gojsonschema's error types to the JSON Schema keyword that
+// failed, so its classes read like jsonschema/v6's.
+func keyword(errorType string) string {
+	if k, ok := keywords[errorType]; ok {
+		return k
+	}
+	return errorType
+}
+
+var keywords = map[string]string{
+	"required":                        "required",
+	"invalid_type":                    "type",
+	"number_any_of":                   "anyOf",
+	"number_one_of":                   "oneOf",
+	"number_all_of":                   "allOf",
+	"number_not":                      "not",
+	"missing_dependency":              "dependencies",
+	"const":                           "const",
+	"enum":                            "enum",
+	"array_no_additional_items":       "additionalItems",
+	"array_min_items":                 "minItems",
+	"array_max_items":                 "maxItems",
+	"unique":                          "uniqueItems",
+	"contains":                        "contains",
+	"array_min_properties":            "minProperties",
+	"array_max_properties":            "maxProperties",
+	"additional_property_not_allowed": "additionalProperties",
+	"invalid_property_pattern":        "patternProperties",
+	"invalid_property_name":           "propertyNames",
+	"string_gte":                      "minLength",
+	"string_lte":                      "maxLength",
+	"pattern":                         "pattern",
+	"format":                          "format",
+	"multiple_of":                     "multipleOf",
+	"number_gte":                      "minimum",
+	"number_gt":                       "exclusiveMinimum",
+	"number_lte":                      "maximum",
+	"number_lt":                       "exclusiveMaximum",
+	"condition_then":                  "then",
+	"condition_else":                  "else",
+}

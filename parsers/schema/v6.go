@@ -1,0 +1,159 @@
+package schema
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+const v6Path = "github.com/santhosh-tekuri/jsonschema/v6"
+
+// Workaround names a way in which the v6 judge departs from reading the
+// upstream schema files literally. The runtime-spec v1.3.0 schema does not
+// compile in jsonschema/v6 as written (see the constants); each workaround
+// is applied in memory, listed in the judge's Version, and can be left out
+// with NewWith.
+type Workaround string
+
+const (
+	// DefaultDraft4 reads schema files that declare no "$schema" as
+	// draft-04. Only config-schema.json (and two others) declare draft-04;
+	// the files it refers to (config-linux.json, defs.json, ...) declare
+	// nothing, and jsonschema/v6 then reads them as draft 2020-12, in
+	// which config-vm.json's "items": [ ... ] (a draft-04 tuple) is not a
+	// valid schema, so compiling fails.
+	DefaultDraft4 Workaround = "default-draft-04"
+	// RefFragmentAsPointer reads a "$ref" fragment that does not start
+	// with "/" as a JSON pointer: defs.json's ArrayOfUint32 has
+	// "$ref": "#definitions/uint32", which by the JSON Schema rules names an
+	// "id" that does not exist (a pointer would be "#/definitions/uint32"),
+	// so compiling fails. gojsonschema reads it as the pointer.
+	RefFragmentAsPointer Workaround = "ref-fragment-as-pointer"
+)
+
+// Workarounds is what New applies: the least needed for the v1.3.0 schema to
+// compile.
+var Workarounds = []Workaround{DefaultDraft4, RefFragmentAsPointer}
+
+// New returns the judge "schema/jsonschema-v6": github.com/santhosh-tekuri/
+// jsonschema/v6 over the pinned config-schema.json, with Workarounds.
+func New() (parsers.Judge, error) { return NewWith(Workarounds...) }
+
+// NewWith is New with exactly the given workarounds; with none, the schema
+// files are read as they are written.
+func NewWith(ws ...Workaround) (parsers.Judge, error) {
+	root, err := rootSchema()
+	if err != nil {
+		return nil, err
+	}
+	c := jsonschema.NewCompiler()
+	loader := &fileLoader{}
+	var names []string
+	for _, w := range ws {
+		switch w {
+		case DefaultDraft4:
+			c.DefaultDraft(jsonschema.Draft4)
+		case RefFragmentAsPointer:
+			loader.fragmentAsPointer = true
+		default:
+			return nil, fmt.Errorf("schema: unknown workaround %q", w)
+		}
+		names = append(names, string(w))
+	}
+	c.UseLoader(loader)
+	sch, err := c.Compile(root)
+	if err != nil {
+		return nil, fmt.Errorf("schema: %s cannot compile %s: %w", v6Path, root, err)
+	}
+	version := v6Path + " " + specmod.ModuleVersion(v6Path) + "; " + schemaVersion()
+	if len(names) > 0 {
+		version += "; workarounds: " + strings.Join(names, ", ")
+	}
+	return &judge{name: "schema/jsonschema-v6", version: version, v: &v6{sch: sch, rewrites: loader.rewrites}}, nil
+}
+
+type v6 struct {
+	sch *jsonschema.Schema
+	// rewrites lists what RefFragmentAsPointer changed, for tests.
+	rewrites []string
+}
+
+func (v *v6) validate(input []byte) (string, string, bool) {
+	// UnmarshalJSON keeps numbers exact (json.Number) and refuses
+	// trailing data.
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(input))
+	if err != nil {
+		return err.Error(), notJSONClass(err), false
+	}
+	err = v.sch.Validate(doc)
+	if err == nil {
+		return "", "", true
+	}
+	ve, ok := err.(*jsonschema.ValidationError)
+	if !ok {
+		return err.Error(), parsers.Classify(err.Error()), false
+	}
+	var fs []failure
+	leaves(ve, &fs)
+	// The library's text opens with a line naming the schema by its file
+	// URL, which differs from machine to machine; the lines after it are
+	// the failures themselves.
+	msg := err.Error()
+	if _, rest, ok := strings.Cut(msg, "\n"); ok {
+		msg = rest
+	}
+	return msg, classOf(fs), false
+}
+
+// leaves collects the failures at the leaves of the error tree: the
+// keywords that failed, not the groups ($ref, allOf, ...) they sit in.
+func leaves(e *jsonschema.ValidationError, fs *[]failure) {
+	if len(e.Causes) == 0 {
+		*fs = append(*fs, failure{e.InstanceLocation, strings.Join(e.ErrorKind.KeywordPath(), "/")})
+		return
+	}
+	for _, c := range e.Causes {
+		leaves(c, fs)
+	}
+}
+
+// fileLoader loads schema files like jsonschema.FileLoader and, with
+// fragmentAsPointer, rewrites "$ref": "<url>#name" to "<url>#/name".
+type fileLoader struct {
+	fragmentAsPointer bool
+	rewrites          []string // "<url> <json pointer of the $ref>: old -> new"
+}
+
+func (l *fileLoader) Load(url string) (any, error) {
+	doc, err := jsonschema.FileLoader{}.Load(url)
+	if err != nil || !l.fragmentAsPointer {
+		return doc, err
+	}
+	l.fix(url, "", doc)
+	return doc, nil
+}
+
+func (l *fileLoader) fix(url, at string, v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "$ref" {
+				if base, frag, ok := strings.Cut(s, "#"); ok && frag != "" && !strings.HasPrefix(frag, "/") {
+					v[k] = base + "#/" + frag
+					l.rewrites = append(l.rewrites, fmt.Sprintf("%s %s/$ref: %q -> %q", url, at, s, v[k]))
+				}
+				continue
+			}
+			l.fix(url, at+"/"+strings.NewReplacer("~", "~0", "/", "~1").Replace(k), x)
+		}
+	case []any:
+		for i, x := range v {
+			l.fix(url, fmt.Sprintf("%s/%d", at, i), x)
+		}
+	}
+}

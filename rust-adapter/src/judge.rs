@@ -1,0 +1,204 @@
+//! The implementations this adapter carries and how one input is judged.
+
+use std::cell::RefCell;
+use std::panic::{self, AssertUnwindSafe};
+
+/// One release of oci-spec, as a judge.
+pub struct Impl {
+    /// What the command line and the judge name use, e.g. "oci-spec@0.10.0".
+    pub name: &'static str,
+    /// The exact crate release, read from Cargo.lock by build.rs.
+    pub version: &'static str,
+    parse: fn(&[u8]) -> Parsed,
+}
+
+/// What a release made of one input, before it becomes a verdict frame.
+#[derive(Debug)]
+pub enum Parsed {
+    /// The spec re-serialized by the crate's own Serialize.
+    Accept(Vec<u8>),
+    Reject(String),
+    Crash(String),
+}
+
+/// Every implementation, the default first.
+pub const IMPLS: [Impl; 2] = [
+    Impl {
+        name: concat!("oci-spec@", env!("OCIDIFF_OCI_SPEC_0_10")),
+        version: env!("OCIDIFF_OCI_SPEC_0_10"),
+        parse: |b| parse::<oci_spec_0_10::runtime::Spec>(b),
+    },
+    Impl {
+        name: concat!("oci-spec@", env!("OCIDIFF_OCI_SPEC_0_6")),
+        version: env!("OCIDIFF_OCI_SPEC_0_6"),
+        parse: |b| parse::<oci_spec_0_6::runtime::Spec>(b),
+    },
+];
+
+/// Reads a config the way `Spec::load` does in both releases, i.e.
+/// `serde_json::from_reader` over the file's bytes (0.10.0 wraps the file in
+/// a BufReader, 0.6.0 does not; neither changes what is accepted). The
+/// error text is serde_json's own: `Spec::load` wraps it in
+/// `OciSpecError::SerDe`, whose Display is only "serde failed".
+fn parse<T: serde::de::DeserializeOwned + serde::Serialize>(input: &[u8]) -> Parsed {
+    match serde_json::from_reader::<_, T>(input) {
+        Err(e) => Parsed::Reject(e.to_string()),
+        Ok(spec) => match serde_json::to_vec(&spec) {
+            Ok(model) => Parsed::Accept(model),
+            Err(e) => Parsed::Crash(format!("re-serializing the accepted spec: {e}")),
+        },
+    }
+}
+
+thread_local! {
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Replaces the default panic hook: the report goes to stderr on one line
+/// and is kept for the crash verdict, so a panic in the crate is a verdict
+/// and never a torn protocol stream.
+pub fn install_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        let msg = info.to_string().replace('\n', " ");
+        eprintln!("ocidiff-rust-adapter: {msg}");
+        LAST_PANIC.with(|p| *p.borrow_mut() = Some(msg));
+    }));
+}
+
+impl Impl {
+    /// Judges one input; a panic inside the crate becomes Parsed::Crash.
+    pub fn judge(&self, input: &[u8]) -> Parsed {
+        LAST_PANIC.with(|p| p.borrow_mut().take());
+        match panic::catch_unwind(AssertUnwindSafe(|| (self.parse)(input))) {
+            Ok(p) => p,
+            Err(payload) => {
+                let hooked = LAST_PANIC.with(|p| p.borrow_mut().take());
+                let msg = hooked
+                    .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "panic with a non-string payload".to_string());
+                Parsed::Crash(msg)
+            }
+        }
+    }
+
+    /// The hello object of PROTOCOL.md.
+    pub fn hello(&self) -> Vec<u8> {
+        let v = serde_json::json!({
+            "judge": format!("rust/{}", self.name),
+            "version": format!("oci-spec {}", self.version),
+            "protocol": 1,
+        });
+        serde_json::to_vec(&v).expect("hello serializes")
+    }
+}
+
+/// Encodes a verdict frame body into `out` (cleared first). The model is
+/// spliced in as the bytes the crate produced, not re-parsed.
+pub fn encode_verdict(p: &Parsed, out: &mut Vec<u8>) {
+    out.clear();
+    match p {
+        Parsed::Accept(model) => {
+            out.extend_from_slice(br#"{"outcome":"accept","model":"#);
+            out.extend_from_slice(model);
+        }
+        Parsed::Reject(e) | Parsed::Crash(e) => {
+            let outcome = if matches!(p, Parsed::Reject(_)) {
+                "reject"
+            } else {
+                "crash"
+            };
+            out.extend_from_slice(br#"{"outcome":""#);
+            out.extend_from_slice(outcome.as_bytes());
+            out.extend_from_slice(br#"","error":"#);
+            serde_json::to_writer(&mut *out, e).expect("a string serializes");
+        }
+    }
+    out.push(b'}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FOUNDING: &[u8] =
+        br#"{"ociVersion":"1.0.2","root":{"path":""},"windows":{"layerFolders":null}}"#;
+
+    fn verdict(p: &Parsed) -> serde_json::Value {
+        let mut out = Vec::new();
+        encode_verdict(p, &mut out);
+        serde_json::from_slice(&out).expect("verdict is JSON")
+    }
+
+    #[test]
+    fn versions_come_from_the_lock_file() {
+        assert_eq!(IMPLS[0].name, "oci-spec@0.10.0");
+        assert_eq!(IMPLS[1].name, "oci-spec@0.6.0");
+        let hello: serde_json::Value = serde_json::from_slice(&IMPLS[0].hello()).unwrap();
+        assert_eq!(hello["judge"], "rust/oci-spec@0.10.0");
+        assert_eq!(hello["version"], "oci-spec 0.10.0");
+        assert_eq!(hello["protocol"], 1);
+    }
+
+    #[test]
+    fn newest_accepts_null_layer_folders() {
+        let v = verdict(&IMPLS[0].judge(FOUNDING));
+        assert_eq!(v["outcome"], "accept", "{v}");
+        assert_eq!(v["model"]["ociVersion"], "1.0.2");
+        assert_eq!(v["model"]["root"]["path"], "");
+    }
+
+    #[test]
+    fn old_rejects_null_layer_folders() {
+        let v = verdict(&IMPLS[1].judge(FOUNDING));
+        assert_eq!(v["outcome"], "reject", "{v}");
+        let err = v["error"].as_str().unwrap();
+        assert!(err.contains("invalid type: null"), "{err}");
+    }
+
+    #[test]
+    fn garbage_is_a_reject_for_every_release() {
+        for imp in &IMPLS {
+            for input in [&b""[..], b"null", b"\xff\xfe", b"{\"ociVersion\":\"\xff\"}"] {
+                let v = verdict(&imp.judge(input));
+                assert_eq!(v["outcome"], "reject", "{} on {input:?}: {v}", imp.name);
+            }
+        }
+    }
+
+    /// serde's derived Deserialize also reads a struct from a JSON array,
+    /// field by field in declaration order: `[]` is a Spec with every field
+    /// defaulted. encoding/json refuses an array for a struct, so this is a
+    /// real disagreement the harness should find.
+    #[test]
+    fn array_is_read_as_a_struct() {
+        for imp in &IMPLS {
+            let v = verdict(&imp.judge(br#"["1.0.2"]"#));
+            assert_eq!(v["outcome"], "accept", "{}: {v}", imp.name);
+            assert_eq!(v["model"]["ociVersion"], "1.0.2", "{}: {v}", imp.name);
+        }
+    }
+
+    #[test]
+    fn panic_becomes_crash() {
+        install_panic_hook();
+        let imp = Impl {
+            name: "panics",
+            version: "0",
+            parse: |_| panic!("boom at {}", 42),
+        };
+        match imp.judge(b"{}") {
+            Parsed::Crash(msg) => assert!(msg.contains("boom at 42"), "{msg}"),
+            other => panic!("want crash, got {other:?}"),
+        }
+        // The adapter keeps serving after a caught panic.
+        assert!(matches!(IMPLS[0].judge(b"{}"), Parsed::Accept(_)));
+    }
+
+    #[test]
+    fn crash_encoding_escapes_the_message() {
+        let v = verdict(&Parsed::Crash("boom \"quoted\"\n".into()));
+        assert_eq!(v["outcome"], "crash");
+        assert_eq!(v["error"], "boom \"quoted\"\n");
+    }
+}

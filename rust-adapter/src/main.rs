@@ -1,0 +1,70 @@
+//! ocidiff-rust-adapter serves the oci-spec crate as an ocidiff judge over
+//! the framed stdin/stdout protocol of parsers/adapter/PROTOCOL.md.
+//!
+//! It carries two releases at once (Cargo renamed dependencies): the newest
+//! and 0.6.0, the last one in which `windows.layerFolders` was a required
+//! array, so that the harness can show a disagreement and its fix.
+//!
+//! Usage: ocidiff-rust-adapter [oci-spec@VERSION | --list]
+
+mod frame;
+mod judge;
+
+use std::io::{self, BufReader, BufWriter, Write};
+use std::process::ExitCode;
+
+use judge::{encode_verdict, Impl, IMPLS};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let imp: &Impl = match args.as_slice() {
+        [] => &IMPLS[0],
+        [flag] if flag == "--list" => {
+            let mut out = io::stdout().lock();
+            for imp in &IMPLS {
+                let _ = out.write_all(&imp.hello());
+                let _ = out.write_all(b"\n");
+            }
+            return ExitCode::SUCCESS;
+        }
+        [name] => match IMPLS.iter().find(|i| i.name == name) {
+            Some(imp) => imp,
+            None => {
+                let known: Vec<&str> = IMPLS.iter().map(|i| i.name).collect();
+                eprintln!(
+                    "ocidiff-rust-adapter: unknown implementation {name:?}; known: {}",
+                    known.join(", ")
+                );
+                return ExitCode::from(2);
+            }
+        },
+        _ => {
+            eprintln!("usage: ocidiff-rust-adapter [oci-spec@VERSION | --list]");
+            return ExitCode::from(2);
+        }
+    };
+    judge::install_panic_hook();
+    match serve(imp) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ocidiff-rust-adapter: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the hello frame, then answers one verdict frame per input frame
+/// until stdin ends.
+fn serve(imp: &Impl) -> io::Result<()> {
+    let mut input = BufReader::with_capacity(64 << 10, io::stdin().lock());
+    let mut output = BufWriter::with_capacity(64 << 10, io::stdout().lock());
+    frame::write_frame(&mut output, &imp.hello())?;
+    output.flush()?;
+    let (mut buf, mut verdict) = (Vec::new(), Vec::new());
+    while frame::read_frame(&mut input, &mut buf)? {
+        encode_verdict(&imp.judge(&buf), &mut verdict);
+        frame::write_frame(&mut output, &verdict)?;
+        output.flush()?;
+    }
+    Ok(())
+}
