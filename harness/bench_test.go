@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/ocidiff/ocidiff/examples"
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
@@ -19,10 +20,6 @@ func benchInputs(b *testing.B) []struct {
 	input []byte
 } {
 	b.Helper()
-	founding, err := os.ReadFile("../examples/containerd-windows-hostprocess.json")
-	if err != nil {
-		b.Fatal(err)
-	}
 	good, err := specmod.Fixtures("good")
 	if err != nil {
 		b.Fatal(err)
@@ -41,7 +38,7 @@ func benchInputs(b *testing.B) []struct {
 	return []struct {
 		name  string
 		input []byte
-	}{{"founding", founding}, {largestName, largest}}
+	}{{"founding", []byte(examples.Founding)}, {largestName, largest}}
 }
 
 func openDefault(b *testing.B) []parsers.Judge {

@@ -5,6 +5,7 @@ package harness
 import (
 	"bytes"
 	"encoding/json"
+	"time"
 
 	"github.com/ocidiff/ocidiff/parsers"
 )
@@ -14,6 +15,9 @@ import (
 type Engine struct {
 	judges []parsers.Judge
 	rules  []Rule
+	// Time spent in the judges and in comparing their verdicts, for the
+	// benchmark that tells judge cost from harness cost.
+	judgeTime, compareTime time.Duration
 }
 
 // New returns an engine over judges with every equivalence rule on, less
@@ -41,6 +45,7 @@ func (e *Engine) Close() error {
 
 // Check runs every judge on input and compares their verdicts.
 func (e *Engine) Check(input []byte) Result {
+	t0 := time.Now()
 	vs := make([]parsers.Verdict, len(e.judges))
 	waits := make([]func() parsers.Verdict, len(e.judges))
 	for i, j := range e.judges {
@@ -58,8 +63,16 @@ func (e *Engine) Check(input []byte) Result {
 			vs[i] = w()
 		}
 	}
-	return e.Compare(vs)
+	t1 := time.Now()
+	r := e.Compare(vs)
+	e.judgeTime += t1.Sub(t0)
+	e.compareTime += time.Since(t1)
+	return r
 }
+
+// Time reports the time Check has spent so far in the judges and in
+// comparing their verdicts.
+func (e *Engine) Time() (judges, compare time.Duration) { return e.judgeTime, e.compareTime }
 
 // Compare is Check without running the judges: it compares verdicts
 // already given, for replaying recorded cases and for tests.

@@ -39,12 +39,22 @@ var classifyRules = []struct {
 	// serde_json: "... at line 1 column 45"; yajl and others: "line 3", "offset 17".
 	{re: regexp.MustCompile(`(?i)\bat line \d+ column \d+`), repl: ""},
 	{re: regexp.MustCompile(`(?i)\b(line|column|col|offset|position|byte|char(acter)?)\s*:?\s*\d+`), repl: "$1 N"},
+	// Type errors name the kind of value the input held, which varies with
+	// the input while the cause (this field does not take that) does not:
+	// encoding/json "cannot unmarshal bool into", json/v2 "cannot (or
+	// unable to) unmarshal JSON boolean into", serde "invalid type:
+	// boolean `true`, expected". A null stays: how a reader treats null
+	// (as absent, or as a value of the wrong type) is a cause of its own.
+	{re: regexp.MustCompile(`(?:cannot|unable to) unmarshal (?:JSON )?(?:bool(?:ean)?|number(?: -?[\d.eE+-]+)?|string|array|object)(?: value)? into`), repl: "cannot unmarshal … into"},
+	{re: regexp.MustCompile("invalid type: (?:boolean `[^`]*`|integer `[^`]*`|floating point `[^`]*`|string \"(?:[^\"\\\\]|\\\\.)*\"|map|sequence|unit value|newtype struct|enum|char [^,]*|byte array|unit variant|tuple variant|struct variant|newtype variant)"), repl: "invalid type: …"},
 	// Echoed values: quoted strings (with escapes) and backquoted ones.
 	{re: regexp.MustCompile(`"(?:[^"\\]|\\.)*"`), repl: `"…"`},
 	// serde names the field it wanted in backquotes (missing field
 	// `layerFolders`): that is the library's word and tells causes apart.
 	// What follows "unknown variant" or "unknown field" is the input's.
-	{re: regexp.MustCompile("(unknown (?:variant|field)) `[^`]*`"), repl: "$1 `…`"},
+	// A duplicate member is a cause at the level of JSON syntax, the same
+	// whichever field is repeated.
+	{re: regexp.MustCompile("(unknown (?:variant|field)|duplicate field) `[^`]*`"), repl: "$1 `…`"},
 	{re: regexp.MustCompile("`[^`]*`"), fn: func(q string) string {
 		if identifier.MatchString(q) {
 			return q

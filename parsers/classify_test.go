@@ -7,7 +7,7 @@ func TestClassify(t *testing.T) {
 		{"invalid type: null, expected a sequence at line 1 column 45", "invalid type: null, expected a sequence"},
 		{`unknown variant "foo", expected one of "a"`, `unknown variant "…", expected one of "…"`},
 		{"json: cannot unmarshal number -1 into Go struct field User.process.user.uid of type uint32",
-			"json: cannot unmarshal number N into Go struct field User.process.user.uid of type uint32"},
+			"json: cannot unmarshal … into Go struct field User.process.user.uid of type uint32"},
 		{"invalid UTF-8 in string", "invalid UTF-8 in string"},
 		{"parse error: trailing garbage at offset 17", "parse error: trailing garbage at offset N"},
 		{"layerFolders[3] too long", "layerFolders[*] too long"},
@@ -16,6 +16,15 @@ func TestClassify(t *testing.T) {
 		{"missing field `layerFolders` at line 1 column 9", "missing field `layerFolders`"},
 		{"unknown variant `fooBar`, expected one of `pid`, `network`", "unknown variant `…`, expected one of `pid`, `network`"},
 		{"invalid value: `a b`", "invalid value: `…`"},
+		{"invalid type: boolean `true`, expected a sequence at line 1 column 4", "invalid type: …, expected a sequence"},
+		{`invalid type: string "x,y", expected u32`, "invalid type: …, expected u32"},
+		{"invalid type: map, expected a string", "invalid type: …, expected a string"},
+		{"json: cannot unmarshal bool into Go struct field Linux.linux.sysctl of type map[string]string",
+			"json: cannot unmarshal … into Go struct field Linux.linux.sysctl of type map[string]string"},
+		{"json: unable to unmarshal JSON boolean into Go map[string]string within /linux/sysctl",
+			"json: cannot unmarshal … into Go map[string]string within /linux/sysctl"},
+		{"json: cannot unmarshal JSON number 5 into Go string within /ociVersion",
+			"json: cannot unmarshal … into Go string within /ociVersion"},
 	}
 	for _, tt := range tests {
 		if got := Classify(tt.in); got != tt.want {

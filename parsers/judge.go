@@ -65,6 +65,11 @@ type Verdict struct {
 	// Class is Error normalized so that two inputs failing for the same
 	// cause share it: no line or column numbers, offsets or echoed values.
 	Class string `json:"class,omitempty"`
+	// Causes lists, for a judge that reports several independent errors
+	// at once (a schema validator reports every keyword that failed), the
+	// class of each; Class is made of them. Minimizing for one cause at a
+	// time separates inputs that hold several.
+	Causes []string `json:"causes,omitempty"`
 	// Model is, for a Parser that accepted, the parsed document
 	// re-serialized as JSON by the judge's own serializer.
 	Model json.RawMessage `json:"model,omitempty"`

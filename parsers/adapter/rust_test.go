@@ -52,14 +52,14 @@ func TestRustAdapterBadInput(t *testing.T) {
 				{"50 MB of whitespace", bytes.Repeat([]byte(" "), 50<<20), parsers.Reject, "EOF while parsing a value"},
 				// The outer array is read as a Spec whose first field,
 				// ociVersion, wants a string: refused at depth 2.
-				{"100000 nested arrays", []byte(strings.Repeat("[", 100000) + strings.Repeat("]", 100000)), parsers.Reject, "invalid type: sequence, expected a string"},
+				{"100000 nested arrays", []byte(strings.Repeat("[", 100000) + strings.Repeat("]", 100000)), parsers.Reject, "invalid type: …, expected a string"},
 				// An unknown field is skipped by serde_json's ignore_value,
 				// a loop with no depth limit (and no recursion, so no stack
 				// overflow): accepted, where encoding/json stops at depth
 				// 10000.
 				{"100000 nested objects in an unknown field", []byte(strings.Repeat(`{"a":`, 100000) + "1" + strings.Repeat("}", 100000)), parsers.Accept, ""},
 				// In a typed field the type error comes first, at depth 4.
-				{"100000 nested arrays in a known field", []byte(`{"process":{"args":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "}}"), parsers.Reject, "invalid type: sequence, expected a string"},
+				{"100000 nested arrays in a known field", []byte(`{"process":{"args":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "}}"), parsers.Reject, "invalid type: …, expected a string"},
 			} {
 				v := c.Judge(tc.input)
 				if v.Outcome != tc.outcome || (tc.class != "" && v.Class != tc.class) {

@@ -35,19 +35,17 @@ var within = regexp.MustCompile(`within "(?:[^"\\]|\\.)*"`)
 // whole; here the pointer becomes its pattern (specmod.Pattern, e.g.
 // /linux/netDevices/*/name) so the class keeps the place.
 func classifyV2(err error) string {
-	var ptr jsontext.Pointer
 	var syn *jsontext.SyntacticError
-	var sem *jsonv2.SemanticError
-	switch {
-	case errors.As(err, &syn):
-		ptr = syn.JSONPointer
-	case errors.As(err, &sem):
-		ptr = sem.JSONPointer
+	if errors.As(err, &syn) && syn.Err != nil {
+		// A cause at the level of JSON syntax (a duplicate name, invalid
+		// UTF-8, a lone surrogate) is the same cause wherever in the
+		// document it sits, so its class names no place.
+		return "jsontext: " + parsers.Classify(quotedChar.ReplaceAllString(syn.Err.Error(), "'…'"))
 	}
-	if errors.Is(err, jsontext.ErrDuplicateName) {
-		// The message echoes the name and the parent; the pattern of the
-		// full pointer keeps the name if it is a field, not if a map key.
-		return "jsontext: duplicate object member name at " + pattern(ptr)
+	var ptr jsontext.Pointer
+	var sem *jsonv2.SemanticError
+	if errors.As(err, &sem) {
+		ptr = sem.JSONPointer
 	}
 	msg := within.ReplaceAllStringFunc(err.Error(), func(m string) string {
 		s, uerr := strconv.Unquote(m[len("within "):])

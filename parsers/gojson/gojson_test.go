@@ -43,17 +43,17 @@ func TestJudges(t *testing.T) {
 		name:  "layerFolders string",
 		input: `{"windows":{"layerFolders":"C:\\layers"}}`,
 		want: map[string]want{
-			"go/unmarshal": rej("cannot unmarshal string into Go struct field Windows.windows.layerFolders of type []string"),
-			"go/decoder":   rej("cannot unmarshal string into Go struct field Windows.windows.layerFolders of type []string"),
-			"go/jsonv2":    rej("cannot unmarshal JSON string into Go []string within /windows/layerFolders"),
+			"go/unmarshal": rej("cannot unmarshal … into Go struct field Windows.windows.layerFolders of type []string"),
+			"go/decoder":   rej("cannot unmarshal … into Go struct field Windows.windows.layerFolders of type []string"),
+			"go/jsonv2":    rej("cannot unmarshal … into Go []string within /windows/layerFolders"),
 		},
 	}, {
 		name:  "uid negative",
 		input: `{"process":{"user":{"uid":-1}}}`,
 		want: map[string]want{
-			"go/unmarshal": rej("cannot unmarshal number N into Go struct field User.process.user.uid of type uint32"),
-			"go/decoder":   rej("cannot unmarshal number N into Go struct field User.process.user.uid of type uint32"),
-			"go/jsonv2":    rej("cannot unmarshal JSON number N into Go uint32 within /process/user/uid"),
+			"go/unmarshal": rej("cannot unmarshal … into Go struct field User.process.user.uid of type uint32"),
+			"go/decoder":   rej("cannot unmarshal … into Go struct field User.process.user.uid of type uint32"),
+			"go/jsonv2":    rej("cannot unmarshal … into Go uint32 within /process/user/uid"),
 		},
 	}, {
 		name:  "map key and index become patterns",
@@ -93,7 +93,7 @@ func TestJudges(t *testing.T) {
 		want: map[string]want{
 			"go/unmarshal": acc(`"ociVersion":"1.0.2"`),
 			"go/decoder":   acc(`"ociVersion":"1.0.2"`),
-			"go/jsonv2":    rej("duplicate object member name at /ociVersion"),
+			"go/jsonv2":    rej("jsontext: duplicate object member name"),
 		},
 	}, {
 		name:  "duplicate map key",
@@ -101,7 +101,7 @@ func TestJudges(t *testing.T) {
 		want: map[string]want{
 			"go/unmarshal": acc(`"annotations":{"a":"2"}`),
 			"go/decoder":   acc(`"annotations":{"a":"2"}`),
-			"go/jsonv2":    rej("duplicate object member name at /annotations/*"),
+			"go/jsonv2":    rej("jsontext: duplicate object member name"),
 		},
 	}, {
 		name:  "invalid UTF-8 in a string",
@@ -109,8 +109,7 @@ func TestJudges(t *testing.T) {
 		want: map[string]want{
 			"go/unmarshal": acc(`"hostname":"a` + "\ufffd" + `b"`),
 			"go/decoder":   acc(`"hostname":"a` + "\ufffd" + `b"`),
-			// parsers.Classify turns "UTF-8" into "UTF-N".
-			"go/jsonv2": rej("invalid UTF-", " within /hostname"),
+			"go/jsonv2":    rej("jsontext: invalid UTF-8"),
 		},
 	}, {
 		name:  "case-insensitive name",
@@ -140,9 +139,9 @@ func TestJudges(t *testing.T) {
 		name:  "array",
 		input: `[]`,
 		want: map[string]want{
-			"go/unmarshal": rej("cannot unmarshal array into Go value of type specs.Spec"),
-			"go/decoder":   rej("cannot unmarshal array into Go value of type specs.Spec"),
-			"go/jsonv2":    rej("cannot unmarshal JSON array into Go specs.Spec"),
+			"go/unmarshal": rej("cannot unmarshal … into Go value of type specs.Spec"),
+			"go/decoder":   rej("cannot unmarshal … into Go value of type specs.Spec"),
+			"go/jsonv2":    rej("cannot unmarshal … into Go specs.Spec"),
 		},
 	}, {
 		name:  "garbage",
@@ -176,7 +175,7 @@ func TestJudges(t *testing.T) {
 		want: map[string]want{
 			"go/unmarshal": rej("exceeded max depth"),
 			"go/decoder":   rej("exceeded max depth"),
-			"go/jsonv2":    rej("cannot unmarshal JSON array into Go map[string]string within /annotations"),
+			"go/jsonv2":    rej("cannot unmarshal … into Go map[string]string within /annotations"),
 		},
 	}}
 	for _, tt := range tests {

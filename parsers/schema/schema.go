@@ -84,6 +84,9 @@ func (j *judge) Judge(input []byte) (v parsers.Verdict) {
 		return v
 	}
 	v.Outcome, v.Error, v.Class = parsers.Reject, msg, class
+	if !strings.HasPrefix(class, invalidJSON) {
+		v.Causes = strings.Fields(class)
+	}
 	return v
 }
 
