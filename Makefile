@@ -7,6 +7,7 @@
 # `make build` leaves bin/ocidiff and the adapters it starts, so that
 # bin/ocidiff works from the repository root without flags.
 
+SHELL    := /bin/bash
 GO       ?= go
 CARGO    ?= cargo
 DURATION ?= 60s
@@ -14,17 +15,18 @@ DURATION ?= 60s
 RUST_ADAPTER := bin/ocidiff-rust-adapter
 C_ADAPTER    := bin/ocidiff-c-adapter
 
-.PHONY: all build deps test gotest rusttest fuzz bench memcheck corpus-update clean FORCE
+.PHONY: all build deps test gotest rusttest fuzz conformance bench memcheck corpus-update findings clean FORCE
 
 all: build
 
 build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER)
 
 # System packages the judges need: crun's libcrun.a (libocispec) and yajl
-# for the C judge, valgrind for memcheck. Installed only when missing.
+# for the C judge, valgrind for memcheck, shellcheck for the workflow lint.
+# Installed only when missing.
 deps:
 	@missing=""; \
-	for p in crun libyajl-dev valgrind; do \
+	for p in crun libyajl-dev valgrind shellcheck; do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -53,6 +55,34 @@ rusttest:
 	cd rust-adapter && $(CARGO) fmt --check
 	cd rust-adapter && $(CARGO) clippy --locked --quiet --all-targets -- -D warnings
 	cd rust-adapter && $(CARGO) test --locked --quiet
+
+# The main job: the bundled examples through every judge, then a short
+# fuzzing run (DURATION, shared by the two fuzz targets) that records new
+# disagreements in corpus/.
+fuzz: build conformance
+	bin/ocidiff fuzz -duration $(DURATION)
+
+# Every bundled example and the spec's own test configs through every
+# judge; disagreeing is the expected outcome (exit 1), an error is not.
+conformance: build
+	cd $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config && \
+	  $(CURDIR)/bin/ocidiff check -brief $(CURDIR)/examples/*.json */*.json; test $$? -le 1
+
+# Judge every corpus case again and re-record what changed, on purpose
+# (an upstream fix, a new judge version); then regenerate FINDINGS.md.
+corpus-update: build
+	bin/ocidiff corpus update
+	$(MAKE) --no-print-directory findings
+
+findings: build
+	bin/ocidiff findings > FINDINGS.md
+
+# libocispec inside libcrun.a is not built with sanitizers: replay every
+# corpus input and the spec's test configs through the C adapter under
+# valgrind memcheck; any memory error or leak fails.
+memcheck: $(C_ADAPTER)
+	$(MAKE) --no-print-directory -C c-adapter memcheck \
+		MEMCHECK_FILES="$$(ls $(CURDIR)/corpus/*/input.json $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json)"
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./...

@@ -173,6 +173,14 @@ func equalTree(x, y any) bool {
 	}
 }
 
+// SameModel reports whether two re-serialized models read the same under
+// the engine's equivalence rules, as Check would compare them.
+func (e *Engine) SameModel(a, b json.RawMessage) bool {
+	x, err1 := decodeModel(a)
+	y, err2 := decodeModel(b)
+	return err1 == nil && err2 == nil && equalTree(fold(x, e.rules), fold(y, e.rules))
+}
+
 func decodeModel(m json.RawMessage) (any, error) {
 	d := json.NewDecoder(bytes.NewReader(m))
 	d.UseNumber() // compare numbers as written: 1 and 1.0 are a split

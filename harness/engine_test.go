@@ -161,3 +161,21 @@ func TestGeneralizePath(t *testing.T) {
 		}
 	}
 }
+
+func TestCapabilitySets(t *testing.T) {
+	go1 := accept("go", `{"process":{"capabilities":{"bounding":["CAP_KILL","CAP_CHOWN","CAP_KILL"]},"args":["b","a"]}}`)
+	rust := accept("rust", `{"process":{"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL"]},"args":["b","a"]}}`)
+	e, _ := New(nil)
+	if r := e.Compare([]parsers.Verdict{go1, rust}); !r.Agree {
+		t.Errorf("capability sets in another order disagree: %+v", r.Diffs)
+	}
+	// Only capability sets: other arrays keep their order.
+	swapped := accept("rust", `{"process":{"capabilities":{"bounding":["CAP_CHOWN","CAP_KILL"]},"args":["a","b"]}}`)
+	if r := e.Compare([]parsers.Verdict{go1, swapped}); r.Agree {
+		t.Error("process.args in another order agree")
+	}
+	off, _ := New(nil, Without("capability-sets"))
+	if r := off.Compare([]parsers.Verdict{go1, rust}); r.Agree {
+		t.Error("without capability-sets, another order agrees")
+	}
+}

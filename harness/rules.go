@@ -3,7 +3,10 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // A Rule folds one kind of representational difference between two
@@ -21,6 +24,9 @@ type Rule struct {
 	// drop reports whether an object member with this value is folded
 	// away as if absent.
 	drop func(v any) bool
+	// normalize, when set, rewrites the value at a path (a JSON pointer
+	// with array indices) into a canonical form.
+	normalize func(path string, v any) any
 }
 
 var rules = []Rule{
@@ -64,7 +70,27 @@ var rules = []Rule{
 			return false
 		},
 	},
+	{
+		Name: "capability-sets",
+		Doc: "The lists under process.capabilities are sets: their order and repeated entries carry no " +
+			"meaning (the kernel takes a bitmask). oci-spec-rs stores them in a HashSet, which serializes " +
+			"in an order that changes from process to process.",
+		normalize: func(path string, v any) any {
+			if !capabilitySet.MatchString(path) {
+				return v
+			}
+			l, ok := v.([]any)
+			if !ok {
+				return v
+			}
+			l = slices.Clone(l)
+			slices.SortFunc(l, func(a, b any) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+			return slices.CompactFunc(l, func(a, b any) bool { return a == b })
+		},
+	},
 }
+
+var capabilitySet = regexp.MustCompile(`^/process/capabilities/(bounding|effective|inheritable|permitted|ambient)$`)
 
 // Rules lists every equivalence rule the engine knows, all on by default.
 func Rules() []Rule { return slices.Clone(rules) }
@@ -104,14 +130,16 @@ func ruleNames() []string {
 // fold applies rules to a decoded JSON tree in place and returns it. Only
 // object members are dropped: removing an array element would shift the
 // positions of the others and so change meaning.
-func fold(v any, rs []Rule) any {
+func fold(v any, rs []Rule) any { return foldAt("", v, rs) }
+
+func foldAt(path string, v any, rs []Rule) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, mv := range t {
-			mv = fold(mv, rs)
+			mv = foldAt(path+"/"+escapeToken(k), mv, rs)
 			t[k] = mv
 			for _, r := range rs {
-				if r.drop(mv) {
+				if r.drop != nil && r.drop(mv) {
 					delete(t, k)
 					break
 				}
@@ -119,7 +147,12 @@ func fold(v any, rs []Rule) any {
 		}
 	case []any:
 		for i := range t {
-			t[i] = fold(t[i], rs)
+			t[i] = foldAt(path+"/"+strconv.Itoa(i), t[i], rs)
+		}
+	}
+	for _, r := range rs {
+		if r.normalize != nil {
+			v = r.normalize(path, v)
 		}
 	}
 	return v

@@ -72,10 +72,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per file instead of a matrix")
+	brief := fs.Bool("brief", false, "print one line per file: agree, or who split how")
 	var ef engineFlags
 	ef.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...  (- reads stdin)")
+		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-judges LIST] [-without-rules LIST] FILE...  (- reads stdin)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -109,6 +110,14 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if err := enc.Encode(report(file, r)); err != nil {
 				fmt.Fprintf(stderr, "ocidiff check: writing output: %v\n", err)
 				return exitUsage
+			}
+			continue
+		}
+		if *brief {
+			if r.Agree {
+				fmt.Fprintf(stdout, "%s: agree\n", file)
+			} else {
+				fmt.Fprintf(stdout, "%s: disagree: %s\n", file, verdictLine(r))
 			}
 			continue
 		}

@@ -5,7 +5,11 @@
 // Usage:
 //
 //	ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...
+//	ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-fail-on-new]
+//	ocidiff findings [-corpus DIR] [-annotations FILE]
 //	ocidiff judges
+//	ocidiff matrix [-json] CASE...
+//	ocidiff report [-upstream NAME] CASE
 //	ocidiff rules
 //	ocidiff version
 //
@@ -23,7 +27,12 @@ const usage = `usage: ocidiff <command> [flags] [args]
 
 commands:
   check FILE...   judge each config.json (- for stdin) and show where judges disagree
+  corpus ...      list, update (re-record) or merge regression corpora
+  fuzz            fuzz every judge for a while (go test -fuzz) and record new disagreements in corpus/
+  findings        write FINDINGS.md from corpus/ and findings.json
   judges          list the judges with their exact versions
+  matrix CASE...  run every version of every judge on a corpus case or config file
+  report CASE     write a Markdown issue for the library that deviates on a case
   rules           list the equivalence rules applied before models are compared
   version         print ocidiff's version and every judge's version
 
@@ -40,10 +49,15 @@ const (
 type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
 var commands = map[string]command{
-	"check":   runCheck,
-	"judges":  runJudges,
-	"rules":   runRules,
-	"version": runVersion,
+	"check":    runCheck,
+	"corpus":   runCorpus,
+	"fuzz":     runFuzz,
+	"findings": runFindings,
+	"judges":   runJudges,
+	"matrix":   runMatrix,
+	"report":   runReport,
+	"rules":    runRules,
+	"version":  runVersion,
 }
 
 func main() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) }

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/xeipuuv/gojsonschema"
@@ -55,6 +56,9 @@ func (g *gjs) validate(input []byte) (string, string, bool) {
 		loc := strings.Split(e.Context().String("\x00"), "\x00")[1:]
 		fs = append(fs, failure{loc, keyword(e.Type())})
 	}
+	// gojsonschema reports errors in an order that changes from run to
+	// run (it walks maps); sorted, the text is the same for the same input.
+	slices.Sort(msgs)
 	return strings.Join(msgs, "\n"), classOf(fs), false
 }
 

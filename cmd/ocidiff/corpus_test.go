@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+)
+
+// recordCases writes a corpus in dir with the real Go and schema judges,
+// one case per input, and returns the store.
+func recordCases(t *testing.T, e *harness.Engine, dir string, inputs ...string) *corpus.Store {
+	t.Helper()
+	s, err := corpus.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range inputs {
+		r := e.Check([]byte(in))
+		if r.Agree {
+			t.Fatalf("judges agree on %s", in)
+		}
+		if _, _, err := s.Add(recorder.NewCase(r, []byte(in), []byte(in))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+func testEngine(t *testing.T) *harness.Engine {
+	js, err := registry.Open([]string{"go/unmarshal", "schema/jsonschema-v6"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := harness.New(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func runOK(t *testing.T, args ...string) string {
+	t.Helper()
+	var out, errb bytes.Buffer
+	if code := run(args, nil, &out, &errb); code != 0 {
+		t.Fatalf("ocidiff %s: exit %d\n%s%s", strings.Join(args, " "), code, out.String(), errb.String())
+	}
+	return out.String()
+}
+
+func TestCorpusMerge(t *testing.T) {
+	e := testEngine(t)
+	tmp := t.TempDir()
+	const small = `{"ociVersion":"1.0.2","windows":{"layerFolders":null}}`
+	big := `{"ociVersion":"1.0.2","hostname":"h","windows":{"layerFolders":null}}`
+	a := filepath.Join(tmp, "a")
+	b := filepath.Join(tmp, "b")
+	recordCases(t, e, a, big)
+	recordCases(t, e, b, small, `{"ociVersion":"1.0.2","root":null}`)
+	dst := filepath.Join(tmp, "dst")
+
+	out := runOK(t, "corpus", "merge", "-corpus", dst, a, b)
+	// a brings one case; b the same signature with a smaller input, and
+	// one more.
+	if !strings.Contains(out, "merged: 2 added, 1 replaced by a smaller input, 0 already held") {
+		t.Errorf("merge said:\n%s", out)
+	}
+	cases, err := corpus.Open(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := cases.Cases()
+	if err != nil || len(got) != 2 {
+		t.Fatalf("%d cases, %v", len(got), err)
+	}
+	for _, c := range got {
+		if strings.Contains(c.Signature, "/windows/layerFolders:type") && string(c.Input) != small {
+			t.Errorf("kept input %s, want the smaller %s", c.Input, small)
+		}
+	}
+	// Merging again changes nothing.
+	out = runOK(t, "corpus", "merge", "-corpus", dst, a, b)
+	if !strings.Contains(out, "0 added, 0 replaced by a smaller input, 3 already held") {
+		t.Errorf("second merge said:\n%s", out)
+	}
+}
+
+func TestCorpusUpdate(t *testing.T) {
+	e := testEngine(t)
+	dir := filepath.Join(t.TempDir(), "c")
+	s := recordCases(t, e, dir, `{"ociVersion":"1.0.2","root":null}`, `{"ociVersion":"1.0.2","windows":{"layerFolders":null}}`)
+
+	// Pretend a case was recorded when a judge said something else (as
+	// before an upstream fix): its class, and a case whose input the
+	// judges now agree on.
+	cases, err := s.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := cases[0]
+	stale.Result.Verdicts[1].Class = "/root:oldkeyword"
+	if _, err := s.Replace(stale); err != nil {
+		t.Fatal(err)
+	}
+	agreed := recorder.NewCase(cases[1].Result, []byte(`{"ociVersion":"1.0.2"}`), nil)
+	agreed.Signature = "reject: schema/jsonschema-v6 [gone] | accept: go/unmarshal"
+	if _, _, err := s.Add(agreed); err != nil {
+		t.Fatal(err)
+	}
+
+	out := runOK(t, "corpus", "update", "-corpus", dir)
+	for _, want := range []string{"re-recorded ", "judges agree now, removed ", "3 cases: 1 unchanged, 1 re-recorded, 0 moved, 1 removed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("update output lacks %q:\n%s", want, out)
+		}
+	}
+	after, err := s.Cases()
+	if err != nil || len(after) != 2 {
+		t.Fatalf("%d cases after update, %v", len(after), err)
+	}
+	for _, c := range after {
+		for _, v := range c.Result.Verdicts {
+			if v.Class == "/root:oldkeyword" {
+				t.Errorf("stale class survived update in %s", c.Signature)
+			}
+		}
+	}
+	if out := runOK(t, "corpus", "update", "-corpus", dir); !strings.Contains(out, "2 cases: 2 unchanged") {
+		t.Errorf("second update said:\n%s", out)
+	}
+}

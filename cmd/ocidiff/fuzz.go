@@ -1,0 +1,257 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+)
+
+// fuzzTargets are the fuzz targets of fuzz_test.go at the module root.
+var fuzzTargets = []string{"FuzzDifferential", "FuzzRawJSON"}
+
+// runFuzz drives Go's own fuzzer (go test -fuzz) over the fuzz targets in
+// turn, sharing the time between them, and watches the corpus directory
+// for the cases its workers write. It needs the ocidiff source: go test
+// builds the targets from it.
+func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fuzz", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	duration := fs.Duration("duration", time.Minute, "total fuzzing time, shared by the targets")
+	parallel := fs.Int("parallel", runtime.NumCPU(), "fuzzing worker processes (each runs its own judges)")
+	dir := fs.String("corpus", "", "corpus directory (default: corpus/ in the ocidiff checkout)")
+	judges := fs.String("judges", "default", "comma-separated judges, or default, or all (see `ocidiff judges`)")
+	targets := fs.String("targets", strings.Join(fuzzTargets, ","), "fuzz targets to run, in turn")
+	failOnNew := fs.Bool("fail-on-new", false, "stop and exit 1 at the first disagreement whose signature is not in the corpus")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-judges LIST] [-targets LIST] [-fail-on-new]")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		if err == nil {
+			fs.Usage()
+		}
+		return exitUsage
+	}
+	fail := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "ocidiff fuzz: "+format+"\n", a...)
+		return exitUsage
+	}
+	if _, err := registry.Names(*judges); err != nil {
+		return fail("%v", err)
+	}
+	var ts []string
+	for _, t := range strings.Split(*targets, ",") {
+		if !slices.Contains(fuzzTargets, t) {
+			return fail("unknown target %q (known: %s)", t, strings.Join(fuzzTargets, ", "))
+		}
+		ts = append(ts, t)
+	}
+	if *duration < time.Second || *parallel < 1 {
+		return fail("-duration must be at least 1s and -parallel at least 1")
+	}
+	root, err := moduleRoot()
+	if err != nil {
+		return fail("%v", err)
+	}
+	if *dir == "" {
+		*dir = filepath.Join(root, "corpus")
+	}
+	cdir, err := filepath.Abs(*dir)
+	if err != nil {
+		return fail("%v", err)
+	}
+	store, err := corpus.Open(cdir)
+	if err != nil {
+		return fail("%v", err)
+	}
+	before, err := caseDirs(cdir)
+	if err != nil {
+		return fail("%v", err)
+	}
+	fmt.Fprintf(stdout, "fuzzing %s for %v with %d workers; corpus %s holds %d signatures\n",
+		strings.Join(ts, " and "), *duration, *parallel, cdir, len(before))
+
+	status := exitAgree
+	per := *duration / time.Duration(len(ts))
+	for _, target := range ts {
+		err := fuzzOne(root, target, per, *parallel, cdir, *judges, *failOnNew, len(before), stdout)
+		var newErr errNewSignature
+		switch {
+		case errors.As(err, &newErr):
+			status = exitDisagree
+		case err != nil:
+			fmt.Fprintf(stderr, "ocidiff fuzz: %s: %v\n", target, err)
+			return exitUsage
+		}
+		if status != exitAgree {
+			break
+		}
+	}
+	return summarize(store, before, stdout, stderr, status)
+}
+
+type errNewSignature struct{}
+
+func (errNewSignature) Error() string { return "new signature" }
+
+// progress matches go test -fuzz's status lines.
+var progress = regexp.MustCompile(`^fuzz: elapsed: (\S+), execs: (\d+) \((\d+)/sec\), new interesting: (\d+) \(total: (\d+)\)`)
+
+func fuzzOne(root, target string, d time.Duration, parallel int, cdir, judges string, failOnNew bool, known int, stdout io.Writer) error {
+	cmd := exec.Command("go", "test", "-run", "^$", "-fuzz", "^"+target+"$",
+		"-fuzztime", d.String(), "-parallel", fmt.Sprint(parallel), ".")
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "OCIDIFF_CORPUS="+cdir, "OCIDIFF_JUDGES="+judges)
+	if failOnNew {
+		cmd.Env = append(cmd.Env, "OCIDIFF_FAIL_ON_NEW=1")
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("starting go test: %w", err)
+	}
+	var tail []string // kept for the error message
+	sawNew := false
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if m := progress.FindStringSubmatch(line); m != nil {
+			n, _ := caseDirs(cdir)
+			fmt.Fprintf(stdout, "%-16s %6s  execs %9s (%5s/s)  interesting %5s  signatures %d known, %d new\n",
+				target, m[1], m[2], m[3], m[5], known, max(0, len(n)-known))
+			continue
+		}
+		if strings.Contains(line, "new disagreement recorded in") {
+			sawNew = true
+		}
+		tail = append(tail, line)
+		if len(tail) > 40 {
+			tail = tail[1:]
+		}
+	}
+	err = cmd.Wait()
+	switch {
+	case err == nil:
+		return nil
+	case failOnNew && sawNew:
+		return errNewSignature{}
+	default:
+		return fmt.Errorf("go test -fuzz failed (%v):\n%s", err, strings.Join(tail, "\n"))
+	}
+}
+
+// summarize prints each new case with its verdicts in one line.
+func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Writer, status int) int {
+	cases, err := store.Cases()
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: reading the corpus: %v\n", err)
+		return exitUsage
+	}
+	var fresh []corpus.Case
+	for _, c := range cases {
+		if !before[harness.Slug(c.Signature)] {
+			fresh = append(fresh, c)
+		}
+	}
+	fmt.Fprintf(stdout, "\n%d new signatures, %d in the corpus\n", len(fresh), len(cases))
+	for _, c := range fresh {
+		rel := store.Path(c.Signature)
+		if wd, err := os.Getwd(); err == nil {
+			if r, err := filepath.Rel(wd, rel); err == nil && !strings.HasPrefix(r, "..") {
+				rel = r
+			}
+		}
+		fmt.Fprintf(stdout, "%s\n    %s\n", rel, verdictLine(c.Result))
+	}
+	return status
+}
+
+// verdictLine is a result in one line: each judge's outcome, then the
+// paths where accepting parsers read different values.
+func verdictLine(r harness.Result) string {
+	var parts []string
+	for _, o := range []parsers.Outcome{parsers.Accept, parsers.Reject, parsers.Crash, parsers.Timeout} {
+		var js []string
+		for _, v := range r.Verdicts {
+			if v.Outcome == o {
+				js = append(js, v.Judge)
+			}
+		}
+		if len(js) > 0 {
+			parts = append(parts, string(o)+": "+strings.Join(js, " "))
+		}
+	}
+	var paths []string
+	for _, d := range r.Diffs {
+		if p := harness.GeneralizePath(d.Path); !slices.Contains(paths, p) {
+			paths = append(paths, p)
+		}
+	}
+	if len(paths) > 0 {
+		parts = append(parts, "values differ at "+strings.Join(paths, ", "))
+	}
+	return strings.Join(parts, " | ")
+}
+
+// caseDirs lists the case directories of a corpus by name.
+func caseDirs(dir string) (map[string]bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]bool{}
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			m[e.Name()] = true
+		}
+	}
+	return m, nil
+}
+
+// moduleRoot finds the ocidiff checkout that holds the fuzz targets:
+// the working directory or one above it, or the one the running binary
+// was built into (bin/ocidiff).
+func moduleRoot() (string, error) {
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	if exe, err := os.Executable(); err == nil {
+		starts = append(starts, filepath.Dir(exe))
+	}
+	for _, dir := range starts {
+		for {
+			if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil &&
+				regexp.MustCompile(`(?m)^module\s+github\.com/ocidiff/ocidiff\s*$`).Match(b) {
+				if _, err := os.Stat(filepath.Join(dir, "fuzz_test.go")); err == nil {
+					return dir, nil
+				}
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
+	}
+	return "", errors.New("no ocidiff checkout here or above, nor where this binary lives: fuzzing builds the fuzz targets from the source (go test -fuzz)")
+}

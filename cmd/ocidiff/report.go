@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/ocidiff/ocidiff/harness"
+	mdreport "github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+)
+
+// runReport writes a Markdown issue for the library that deviates on a
+// case, ready to paste into its tracker. Exit status: 0 written, 1 the
+// judges agree so there is nothing to report, 2 usage or I/O errors.
+func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	upstream := fs.String("upstream", "", "file the issue with this project instead of the one the rule picks")
+	var ef engineFlags
+	ef.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: ocidiff report [-upstream NAME] [-judges LIST] [-without-rules LIST] CASE")
+		fmt.Fprintln(stderr, "CASE is a corpus case directory (its recorded verdicts are reported) or a config file (judged now, - reads stdin).")
+		fs.PrintDefaults()
+		var names []string
+		for _, u := range mdreport.Upstreams {
+			names = append(names, u.Name)
+		}
+		fmt.Fprintf(stderr, "upstreams: %v\n", names)
+	}
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	if *upstream != "" {
+		if _, err := mdreport.FindUpstream(*upstream); err != nil {
+			fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
+			return exitUsage
+		}
+	}
+	arg := fs.Arg(0)
+	input, recorded, err := loadCase(arg, stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
+		return exitUsage
+	}
+	c := mdreport.Case{Source: filepath.ToSlash(filepath.Clean(arg)), Input: input}
+	if recorded != nil {
+		c.Result = *recorded
+	} else {
+		e, err := ef.engine()
+		if err != nil {
+			fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
+			return exitUsage
+		}
+		c.Result = e.Check(input)
+		e.Close()
+	}
+	if c.Result.Agree {
+		fmt.Fprintf(stderr, "ocidiff report: %s: the judges agree; there is nothing to report\n", arg)
+		return exitDisagree
+	}
+	m, err := matrixOf(input)
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
+		return exitUsage
+	}
+	c.Matrix = &m
+	opts := mdreport.Options{Upstream: *upstream, SpecVersion: specmod.Version()}
+	if opts.SpecDir, err = specmod.Dir(); err != nil {
+		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
+		return exitUsage
+	}
+	w := bufio.NewWriter(stdout)
+	if err := mdreport.Write(w, c, opts); err != nil {
+		fmt.Fprintf(stderr, "ocidiff report: %s: %v\n", arg, err)
+		return exitUsage
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintf(stderr, "ocidiff report: writing output: %v\n", err)
+		return exitUsage
+	}
+	return exitAgree
+}
+
+// matrixOf runs every judge ocidiff carries on input.
+func matrixOf(input []byte) (harness.Result, error) {
+	names, err := registry.Names("all")
+	if err != nil {
+		return harness.Result{}, err
+	}
+	js, err := registry.Open(names)
+	if err != nil {
+		return harness.Result{}, err
+	}
+	e, err := harness.New(js)
+	if err != nil {
+		return harness.Result{}, err
+	}
+	defer e.Close()
+	return e.Check(input), nil
+}

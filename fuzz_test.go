@@ -1,0 +1,187 @@
+package ocidiff_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/gen"
+	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+)
+
+// The fuzzing job. Each input goes to every judge; a disagreement whose
+// signature the corpus does not hold yet is minimized and written to the
+// corpus as a regression case. A disagreement is not a test failure:
+// Go's fuzzer stops at the first failure, and a differential run must go
+// on collecting classes. OCIDIFF_FAIL_ON_NEW=1 makes a new signature fail
+// the run, for CI.
+//
+// Settings come from the environment because `go test -fuzz` runs the
+// target in worker processes that take no flags of ours:
+//
+//	OCIDIFF_CORPUS       corpus directory (default: corpus/ here)
+//	OCIDIFF_JUDGES       judges, as `ocidiff check -judges` (default: a file
+//	                     ocidiff-judges next to the test binary, else the
+//	                     default judges)
+//	OCIDIFF_FAIL_ON_NEW  1 to fail on a new signature
+//	OCIDIFF_MIN_BUDGET   judge calls one minimization may make (default 400)
+//
+// Under plain `go test` the targets run their seeds without recording:
+// the checks are that every judge gives a verdict and that disagreements
+// carry a signature.
+
+func FuzzDifferential(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		session(t).check(t, gen.Structured(data))
+	})
+}
+
+func FuzzRawJSON(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		session(t).check(t, gen.Raw(data))
+	})
+}
+
+// addSeeds adds the seed corpus. The seeds are read once per process:
+// libFuzzer builds of the targets (ClusterFuzzLite) call the target
+// function for every input.
+func addSeeds(f *testing.F) {
+	seedsOnce.Do(func() { seeds, seedsErr = gen.Seeds() })
+	if seedsErr != nil {
+		f.Fatal(seedsErr)
+	}
+	for _, s := range seeds {
+		f.Add(s)
+	}
+}
+
+var (
+	seedsOnce sync.Once
+	seeds     [][]byte
+	seedsErr  error
+)
+
+// fuzzSession is one process's judges and recorder. Fuzz workers are
+// separate processes, so each has its own adapter children; what they
+// share is the corpus directory, whose writes are atomic.
+type fuzzSession struct {
+	mu        sync.Mutex // fuzz inputs may run on several goroutines
+	rec       *recorder.Recorder
+	judges    int
+	record    bool
+	failOnNew bool
+}
+
+var (
+	sessionOnce sync.Once
+	theSession  *fuzzSession
+	sessionErr  error
+)
+
+func session(t *testing.T) *fuzzSession {
+	sessionOnce.Do(func() { theSession, sessionErr = newSession() })
+	if sessionErr != nil {
+		t.Fatal(sessionErr)
+	}
+	return theSession
+}
+
+func newSession() (*fuzzSession, error) {
+	names, err := registry.Names(judgeSelection())
+	if err != nil {
+		return nil, err
+	}
+	js, err := registry.Open(names)
+	if err != nil {
+		return nil, err
+	}
+	e, err := harness.New(js)
+	if err != nil {
+		return nil, err
+	}
+	dir := os.Getenv("OCIDIFF_CORPUS")
+	if dir == "" {
+		dir = "corpus"
+	}
+	store, err := corpus.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	rec := recorder.New(e, store)
+	if s := os.Getenv("OCIDIFF_MIN_BUDGET"); s != "" {
+		if rec.Budget, err = strconv.Atoi(s); err != nil || rec.Budget < 0 {
+			return nil, fmt.Errorf("OCIDIFF_MIN_BUDGET=%q is not a count", s)
+		}
+	}
+	fz := flag.Lookup("test.fuzz")
+	return &fuzzSession{
+		rec:       rec,
+		judges:    len(js),
+		record:    fz != nil && fz.Value.String() != "",
+		failOnNew: os.Getenv("OCIDIFF_FAIL_ON_NEW") == "1",
+	}, nil
+}
+
+// judgeSelection reads the judge selection: $OCIDIFF_JUDGES, else a file
+// ocidiff-judges beside the test binary (where a packaged fuzzer, such as
+// the ClusterFuzzLite build, says which judges its machine has), else the
+// default judges.
+func judgeSelection() string {
+	if s := os.Getenv("OCIDIFF_JUDGES"); s != "" {
+		return s
+	}
+	if exe, err := os.Executable(); err == nil {
+		if b, err := os.ReadFile(filepath.Join(filepath.Dir(exe), "ocidiff-judges")); err == nil {
+			return strings.Join(strings.Fields(strings.ReplaceAll(string(b), ",", " ")), ",")
+		}
+	}
+	return "default"
+}
+
+func (s *fuzzSession) check(t *testing.T, input []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.record {
+		// Plain go test: the seeds, checked without writing the corpus.
+		s.wellFormed(t, s.rec.Engine().Check(input), input)
+		return
+	}
+	r, added, err := s.rec.Observe(input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.wellFormed(t, r, input)
+	if len(added) > 0 && s.failOnNew {
+		t.Errorf("new disagreement recorded in %s", strings.Join(added, ", "))
+	}
+}
+
+// wellFormed checks what the engine promises for every input, whatever
+// the judges think of it.
+func (s *fuzzSession) wellFormed(t *testing.T, r harness.Result, input []byte) {
+	t.Helper()
+	if len(r.Verdicts) != s.judges {
+		t.Fatalf("%d verdicts from %d judges for %q", len(r.Verdicts), s.judges, input)
+	}
+	for _, v := range r.Verdicts {
+		switch v.Outcome {
+		case parsers.Accept, parsers.Reject, parsers.Crash, parsers.Timeout:
+		default:
+			t.Fatalf("judge %s gave outcome %q for %q", v.Judge, v.Outcome, input)
+		}
+	}
+	if r.Agree != (r.Signature == "") {
+		t.Fatalf("agree=%v with signature %q for %q", r.Agree, r.Signature, input)
+	}
+}

@@ -1,0 +1,364 @@
+// Package corpus keeps the regression corpus: one directory per
+// disagreement signature, corpus/<slug>/, holding
+//
+//	case.json      signature, when found, every judge's verdict for the
+//	               minimized input, judge versions, and the size and
+//	               SHA-256 of the two input files
+//	input.json     the minimized input, byte for byte
+//	original.json  the input as the fuzzer first produced it
+//
+// Inputs are files of their own, not strings inside case.json, because
+// JSON cannot hold invalid UTF-8 and a human (or `ocidiff check`) wants to
+// read and run them as they are.
+//
+// A case is written whole or not at all, with several fuzzing processes
+// adding at once and any of them killed at any moment: it is assembled in
+// a temporary directory inside the corpus directory and renamed into place
+// in one step. Rename onto a non-empty directory fails, so when two
+// workers find the same signature the first rename wins and the other
+// quietly drops its copy. Temporary directories are named ".tmp-*"; the
+// reader ignores them and Open removes those left behind long ago.
+package corpus
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ocidiff/ocidiff/harness"
+)
+
+// Case is one disagreement kept for regression.
+type Case struct {
+	Signature string
+	Found     time.Time
+	// Input is the minimized input, Original the one first found.
+	Input    []byte
+	Original []byte
+	// Result is every judge's verdict for Input. case.json is indented
+	// for people, so the models inside it come back re-indented:
+	// the same JSON, other whitespace.
+	Result harness.Result
+	// Versions maps each judge's name to its exact version.
+	Versions map[string]string
+}
+
+// File names inside a case directory.
+const (
+	caseFile     = "case.json"
+	inputFile    = "input.json"
+	originalFile = "original.json"
+	tmpPrefix    = ".tmp-"
+)
+
+// staleAfter is how old a temporary directory must be before Open takes
+// it for the leftover of a killed writer rather than a write in progress.
+const staleAfter = 10 * time.Minute
+
+// record is case.json.
+type record struct {
+	Signature string            `json:"signature"`
+	Found     time.Time         `json:"found"`
+	Input     fileRef           `json:"input"`
+	Original  fileRef           `json:"original"`
+	Versions  map[string]string `json:"versions"`
+	Result    harness.Result    `json:"result"`
+}
+
+// fileRef names an input file and what it must hold, so that a reader
+// can tell a damaged case from a whole one.
+type fileRef struct {
+	File   string `json:"file"`
+	Size   int    `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+func refTo(name string, b []byte) fileRef {
+	sum := sha256.Sum256(b)
+	return fileRef{File: name, Size: len(b), SHA256: hex.EncodeToString(sum[:])}
+}
+
+// Store is a corpus directory. It is safe for concurrent use by several
+// goroutines, and several processes may share the directory.
+type Store struct {
+	dir  string
+	mu   sync.Mutex
+	hits map[string]int
+}
+
+// Open opens the corpus in dir, creating the directory if needed, and
+// removes temporary directories that killed writers left behind.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), tmpPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
+			os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+	return &Store{dir: dir, hits: map[string]int{}}, nil
+}
+
+// Dir returns the corpus directory.
+func (s *Store) Dir() string { return s.dir }
+
+// Path returns the directory a case with the given signature has, or
+// would have.
+func (s *Store) Path(signature string) string {
+	return filepath.Join(s.dir, harness.Slug(signature))
+}
+
+// Has reports whether the corpus holds a case for signature, written by
+// this process or any other.
+func (s *Store) Has(signature string) bool {
+	_, err := os.Stat(filepath.Join(s.Path(signature), caseFile))
+	return err == nil
+}
+
+// Add writes c as a new case and returns its directory. If a case with the
+// same signature exists — another worker won the race — it returns that
+// directory, added false and no error. A zero Found is set to now.
+func (s *Store) Add(c Case) (path string, added bool, err error) {
+	if c.Signature == "" {
+		return "", false, errors.New("corpus: add: empty signature")
+	}
+	path = s.Path(c.Signature)
+	if s.Has(c.Signature) {
+		return path, false, nil
+	}
+	if c.Found.IsZero() {
+		c.Found = time.Now()
+	}
+	tmp, err := os.MkdirTemp(s.dir, tmpPrefix)
+	if err != nil {
+		return "", false, fmt.Errorf("corpus: add %s: %w", path, err)
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	if err := writeCase(tmp, c); err != nil {
+		return "", false, fmt.Errorf("corpus: add %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
+			return path, false, nil
+		}
+		return "", false, fmt.Errorf("corpus: add %s: %w", path, err)
+	}
+	if err := syncDir(s.dir); err != nil {
+		return path, true, fmt.Errorf("corpus: add %s: %w", path, err)
+	}
+	return path, true, nil
+}
+
+// Replace writes c in place of the case with the same signature, or adds
+// it. The new case is assembled aside and swapped in with two renames, so
+// a reader sees the old case, then briefly none, then the new one; never a
+// mixture.
+func (s *Store) Replace(c Case) (path string, err error) {
+	if c.Signature == "" {
+		return "", errors.New("corpus: replace: empty signature")
+	}
+	path = s.Path(c.Signature)
+	if c.Found.IsZero() {
+		c.Found = time.Now()
+	}
+	tmp, err := os.MkdirTemp(s.dir, tmpPrefix)
+	if err != nil {
+		return "", fmt.Errorf("corpus: replace %s: %w", path, err)
+	}
+	defer os.RemoveAll(tmp)
+	if err := writeCase(tmp, c); err != nil {
+		return "", fmt.Errorf("corpus: replace %s: %w", path, err)
+	}
+	if err := s.Remove(c.Signature); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return "", fmt.Errorf("corpus: replace %s: %w", path, err)
+	}
+	return path, syncDir(s.dir)
+}
+
+// Remove deletes the case with signature, if there is one. The case is
+// first renamed out of sight, so that no reader sees it half deleted.
+func (s *Store) Remove(signature string) error {
+	path := s.Path(signature)
+	gone, err := os.MkdirTemp(s.dir, tmpPrefix)
+	if err != nil {
+		return fmt.Errorf("corpus: remove %s: %w", path, err)
+	}
+	defer os.RemoveAll(gone)
+	if err := os.Rename(path, filepath.Join(gone, "case")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("corpus: remove %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeCase writes the files of c into the empty directory dir and syncs
+// them, so that after the rename the case survives a crash of the machine
+// too, not only of the process.
+func writeCase(dir string, c Case) error {
+	rec := record{
+		Signature: c.Signature,
+		Found:     c.Found.UTC(),
+		Input:     refTo(inputFile, c.Input),
+		Original:  refTo(originalFile, c.Original),
+		Versions:  c.Versions,
+		Result:    c.Result,
+	}
+	meta, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{inputFile, c.Input},
+		{originalFile, c.Original},
+		{caseFile, append(meta, '\n')}, // last: its presence means the rest is there
+	} {
+		if err := writeFile(filepath.Join(dir, f.name), f.data); err != nil {
+			return err
+		}
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return err
+	}
+	return syncDir(dir)
+}
+
+func writeFile(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// Cases returns every case in the corpus, sorted by directory name. A
+// case that is not whole — a file missing, a size or checksum that does
+// not match, a signature that does not belong in its directory — is left
+// out and reported in the error, which names its path; the whole cases
+// are returned all the same. Entries whose names start with "." and
+// plain files are not cases and are skipped.
+func (s *Store) Cases() ([]Case, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	var cases []Case
+	var errs []error
+	for _, e := range entries { // ReadDir sorts by name
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		c, err := readCase(filepath.Join(s.dir, e.Name()))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		cases = append(cases, c)
+	}
+	return cases, errors.Join(errs...)
+}
+
+func readCase(dir string) (Case, error) {
+	meta, err := os.ReadFile(filepath.Join(dir, caseFile))
+	if err != nil {
+		return Case{}, fmt.Errorf("corpus: case %s: %w", dir, err)
+	}
+	var rec record
+	if err := json.Unmarshal(meta, &rec); err != nil {
+		return Case{}, fmt.Errorf("corpus: case %s: %s: %w", dir, caseFile, err)
+	}
+	if want := harness.Slug(rec.Signature); want != filepath.Base(dir) {
+		return Case{}, fmt.Errorf("corpus: case %s: signature %q belongs in %s", dir, rec.Signature, want)
+	}
+	c := Case{Signature: rec.Signature, Found: rec.Found, Result: rec.Result, Versions: rec.Versions}
+	for _, f := range []struct {
+		ref fileRef
+		dst *[]byte
+	}{{rec.Input, &c.Input}, {rec.Original, &c.Original}} {
+		if f.ref.File == "" || f.ref.File != filepath.Base(f.ref.File) || strings.HasPrefix(f.ref.File, ".") {
+			return Case{}, fmt.Errorf("corpus: case %s: bad file name %q in %s", dir, f.ref.File, caseFile)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, f.ref.File))
+		if err != nil {
+			return Case{}, fmt.Errorf("corpus: case %s: %w", dir, err)
+		}
+		if got := refTo(f.ref.File, b); got != f.ref {
+			return Case{}, fmt.Errorf("corpus: case %s: %s has %d bytes, sha256 %s; %s says %d bytes, sha256 %s",
+				dir, f.ref.File, got.Size, got.SHA256, caseFile, f.ref.Size, f.ref.SHA256)
+		}
+		*f.dst = b
+	}
+	return c, nil
+}
+
+// Count records one more hit of signature during this run and returns
+// the number of hits so far. Hits are kept in memory only.
+func (s *Store) Count(signature string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.hits[signature]++
+	return s.hits[signature]
+}
+
+// Hits returns the signatures counted in this run, each with its count,
+// most hits first and then by signature.
+func (s *Store) Hits() []Hit {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	hits := make([]Hit, 0, len(s.hits))
+	for sig, n := range s.hits {
+		hits = append(hits, Hit{sig, n})
+	}
+	slices.SortFunc(hits, func(a, b Hit) int {
+		if a.Count != b.Count {
+			return b.Count - a.Count
+		}
+		return strings.Compare(a.Signature, b.Signature)
+	})
+	return hits
+}
+
+// Hit is a signature and how often it was seen in this run.
+type Hit struct {
+	Signature string
+	Count     int
+}

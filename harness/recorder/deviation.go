@@ -1,0 +1,105 @@
+package recorder
+
+import (
+	"slices"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// A deviation is one judge standing apart from the others in a result:
+// it gave another outcome than most judges, or, accepting, read another
+// model than most accepting parsers. An input the fuzzer built often holds
+// several independent causes at once (a duplicate key that json/v2
+// refuses, and a wrong type that the schema refuses); minimizing once per
+// deviation separates them into one case each, so that a signature names
+// one cause rather than a combination.
+type deviation struct {
+	index   int // of the judge in the result's verdicts
+	outcome parsers.Outcome
+	class   string   // the judge's class must stay this, unless cause is set
+	cause   string   // one of the judge's causes that must stay
+	paths   []string // generalized paths of value splits it stands in
+}
+
+// holds reports whether r still shows the deviation.
+func (d deviation) holds(r harness.Result) bool {
+	if r.Agree || d.index >= len(r.Verdicts) {
+		return false
+	}
+	v := r.Verdicts[d.index]
+	switch {
+	case v.Outcome != d.outcome:
+		return false
+	case d.cause != "":
+		if !slices.Contains(v.Causes, d.cause) {
+			return false
+		}
+	case v.Class != d.class:
+		return false
+	}
+	if d.paths == nil {
+		return true
+	}
+	for _, df := range r.Diffs {
+		if (slices.Contains(df.A, v.Judge) || slices.Contains(df.B, v.Judge)) &&
+			slices.Contains(d.paths, harness.GeneralizePath(df.Path)) {
+			return true
+		}
+	}
+	return false
+}
+
+// deviations lists the judges that stand apart in r, in judge order.
+func deviations(r harness.Result) []deviation {
+	count := map[parsers.Outcome]int{}
+	for _, v := range r.Verdicts {
+		count[v.Outcome]++
+	}
+	// The majority outcome; on a tie acceptance wins, so that the judges
+	// that refuse are the ones that stand apart.
+	majority := parsers.Accept
+	for _, o := range []parsers.Outcome{parsers.Reject, parsers.Crash, parsers.Timeout} {
+		if count[o] > count[majority] {
+			majority = o
+		}
+	}
+	// Among accepting parsers, the largest group that read one model is
+	// the majority; the others stand apart at the paths where they differ.
+	groups := map[string][]string{} // first judge of a group -> its judges
+	for _, d := range r.Diffs {
+		for _, g := range [][]string{d.A, d.B} {
+			groups[g[0]] = g
+		}
+	}
+	var largest []string
+	for _, g := range groups {
+		if len(g) > len(largest) || len(g) == len(largest) && g[0] < largest[0] {
+			largest = g
+		}
+	}
+	var devs []deviation
+	for i, v := range r.Verdicts {
+		switch {
+		case v.Outcome != majority && len(v.Causes) > 1:
+			// One deviation per cause: a validator that reports two
+			// unrelated errors stands apart twice.
+			for _, c := range v.Causes {
+				devs = append(devs, deviation{index: i, outcome: v.Outcome, cause: c})
+			}
+		case v.Outcome != majority:
+			devs = append(devs, deviation{index: i, outcome: v.Outcome, class: v.Class})
+		case v.Outcome == parsers.Accept && len(groups) > 0 && !slices.Contains(largest, v.Judge):
+			var paths []string
+			for _, d := range r.Diffs {
+				if slices.Contains(d.A, v.Judge) || slices.Contains(d.B, v.Judge) {
+					if p := harness.GeneralizePath(d.Path); !slices.Contains(paths, p) {
+						paths = append(paths, p)
+					}
+				}
+			}
+			devs = append(devs, deviation{index: i, outcome: v.Outcome, paths: paths})
+		}
+	}
+	return devs
+}

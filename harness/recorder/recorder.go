@@ -1,0 +1,123 @@
+// Package recorder turns disagreements into regression cases: it is the
+// body of the fuzzing loop, shared by the fuzz targets, the benchmark that
+// measures them and the corpus commands.
+package recorder
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/minimize"
+)
+
+// Recorder checks inputs and records each new disagreement in a corpus.
+// It is used by one goroutine at a time, like the engine it holds.
+type Recorder struct {
+	engine *harness.Engine
+	store  *corpus.Store
+	// Budget caps the judge calls one minimization may make.
+	Budget int
+	// seen holds signatures this process has already handled, so that a
+	// signature met again costs one map lookup, not a minimization.
+	seen  map[string]bool
+	stats Stats
+}
+
+// Stats says where a recorder's time went.
+type Stats struct {
+	Inputs, Disagreements, Minimized, Added int
+	// Check is the time in the engine's Check for the inputs themselves;
+	// Minimize the time minimizing (judge calls included); Record the
+	// time writing cases.
+	Check, Minimize, Record time.Duration
+}
+
+// New returns a recorder that checks with e and records into s.
+func New(e *harness.Engine, s *corpus.Store) *Recorder {
+	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string]bool{}}
+}
+
+// Observe checks input. When the judges disagree and the signature is new
+// to this process, it minimizes the input once for each judge that stands
+// apart (see deviation), keeping that judge's verdict while the rest may
+// change, and records each minimized input under its own signature unless
+// the corpus holds it already. It returns the result for input and the
+// directories of the cases it added. The error is a failure to write the
+// corpus.
+func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
+	t0 := time.Now()
+	res := r.engine.Check(input)
+	r.stats.Check += time.Since(t0)
+	r.stats.Inputs++
+	if res.Agree {
+		return res, nil, nil
+	}
+	r.stats.Disagreements++
+	if r.seen[res.Signature] {
+		return res, nil, nil
+	}
+	r.seen[res.Signature] = true
+
+	var added []string
+	devs := deviations(res)
+	covered := make([]bool, len(devs))
+	for i, d := range devs {
+		if covered[i] {
+			continue
+		}
+		t1 := time.Now()
+		min := minimize.Minimize(input, func(b []byte) bool { return d.holds(r.engine.Check(b)) }, r.Budget)
+		rm := r.engine.Check(min)
+		if !d.holds(rm) {
+			// A judge that is not deterministic (a timeout under load):
+			// keep the input as found rather than lose it.
+			min, rm = input, res
+		}
+		r.stats.Minimize += time.Since(t1)
+		r.stats.Minimized++
+		// Deviations the minimized input still shows need no search of
+		// their own.
+		for j, d2 := range devs {
+			if d2.holds(rm) {
+				covered[j] = true
+			}
+		}
+		if r.seen[rm.Signature] && rm.Signature != res.Signature {
+			continue
+		}
+		r.seen[rm.Signature] = true
+		if r.store.Has(rm.Signature) {
+			r.store.Count(rm.Signature)
+			continue
+		}
+		t2 := time.Now()
+		path, ok, err := r.store.Add(NewCase(rm, min, input))
+		r.stats.Record += time.Since(t2)
+		if err != nil {
+			return res, added, fmt.Errorf("recording %s: %w", rm.Signature, err)
+		}
+		if ok {
+			r.stats.Added++
+			added = append(added, path)
+		}
+	}
+	return res, added, nil
+}
+
+// NewCase makes the corpus case for a result on input (minimized from
+// original), with every judge's exact version.
+func NewCase(res harness.Result, input, original []byte) corpus.Case {
+	versions := map[string]string{}
+	for _, v := range res.Verdicts {
+		versions[v.Judge] = v.Version
+	}
+	return corpus.Case{Signature: res.Signature, Input: input, Original: original, Result: res, Versions: versions}
+}
+
+// Engine returns the engine the recorder checks with.
+func (r *Recorder) Engine() *harness.Engine { return r.engine }
+
+// Stats returns where the time went so far.
+func (r *Recorder) Stats() Stats { return r.stats }

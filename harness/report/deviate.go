@@ -1,0 +1,337 @@
+package report
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// Rule names why Assess holds a judge to deviate.
+type Rule string
+
+const (
+	// RuleCrash: the judge crashed or timed out. That is a bug in the
+	// judge whatever the input holds.
+	RuleCrash Rule = "crash"
+	// RuleValidators: the schema validators split; the one whose outcome
+	// differs from most parsers deviates.
+	RuleValidators Rule = "validators"
+	// RuleValues: parsers accepted but read different values; the side
+	// with fewer projects, then judges, deviates.
+	RuleValues Rule = "values"
+	// RuleSpec: both schema validators reject and most parsers accept. The implementations and the spec's schema disagree, so
+	// the report goes to runtime-spec.
+	RuleSpec Rule = "spec"
+	// RuleLenient: a minority of parsers accept what both validators
+	// reject.
+	RuleLenient Rule = "lenient"
+	// RuleSchemaGap: every parser rejects a config that every schema
+	// validator accepts: the schema lets through what no implementation
+	// reads, so the report goes to runtime-spec.
+	RuleSchemaGap Rule = "schema-gap"
+	// RuleMinority: parsers split on accepting and the validators do not
+	// both reject; the side with fewer projects, then judges, deviates.
+	RuleMinority Rule = "minority"
+)
+
+// Deviation is one judge, or several that stand together, that Assess holds
+// to deviate, and where to report it.
+type Deviation struct {
+	Rule     Rule
+	Judges   []string
+	Upstream Upstream
+	// Why says in one sentence what the judges did differently, from the
+	// verdicts alone.
+	Why string
+	// Paths are the generalized JSON pointers involved, from value splits.
+	Paths []string
+}
+
+// Assess decides who deviates in a disagreement, by a rule small enough to
+// state in full (RuleText, which every report quotes):
+//
+//  1. A judge that crashed or timed out deviates.
+//  2. If the schema validators split, the one whose outcome differs from
+//     that of most parsers deviates (both, if the parsers are even).
+//  3. If accepting parsers read different values, the side with the fewest
+//     upstream projects deviates, then the fewest judges; every side, if
+//     they are even.
+//  4. If both validators reject, each parser that accepts is lenient and
+//     deviates. When that is most parsers, the spec's schema and its
+//     implementations disagree, and runtime-spec is the place to report.
+//  5. If every parser rejects what every validator accepts, the schema has
+//     a gap, and runtime-spec is the place to report.
+//  6. Otherwise, if the parsers split on accepting, the side with the
+//     fewest projects, then judges, deviates. A validator's accept is no
+//     reference here: both validators decode the text with Go's decoder
+//     before the schema sees it, so it does not show the text is JSON a
+//     parser must take.
+//
+// Deviations come in that order, so the first is the sharpest; the report
+// is filed with its upstream unless the reader says otherwise. Validators
+// are the judges named "schema/…". A result in which every judge agrees has
+// no deviation.
+func Assess(r harness.Result) []Deviation {
+	if r.Agree {
+		return nil
+	}
+	var devs []Deviation
+	var ps, vs []parsers.Verdict // parsers and validators that gave a verdict
+	for _, v := range r.Verdicts {
+		switch {
+		case v.Outcome == parsers.Crash || v.Outcome == parsers.Timeout:
+			devs = append(devs, Deviation{Rule: RuleCrash, Judges: []string{v.Judge}, Upstream: UpstreamOf(v.Judge),
+				Why: fmt.Sprintf("%s %s: %s", v.Judge, pastTense(v.Outcome), oneLine(v.Error))})
+		case isValidator(v.Judge):
+			vs = append(vs, v)
+		default:
+			ps = append(ps, v)
+		}
+	}
+	pAcc, pRej := split(ps)
+	vAcc, vRej := split(vs)
+
+	if len(vAcc) > 0 && len(vRej) > 0 {
+		var dev, other []parsers.Verdict
+		switch {
+		case len(pAcc) > len(pRej):
+			dev, other = vRej, vAcc
+		case len(pRej) > len(pAcc):
+			dev, other = vAcc, vRej
+		}
+		if dev != nil {
+			devs = append(devs, Deviation{Rule: RuleValidators, Judges: names(dev), Upstream: UpstreamOf(dev[0].Judge),
+				Why: fmt.Sprintf("%s %s where %s %s, as most parsers do", list(names(dev)), verb(dev), list(names(other)), verbClass(other))})
+		} else {
+			for _, v := range vs {
+				devs = append(devs, Deviation{Rule: RuleValidators, Judges: []string{v.Judge}, Upstream: UpstreamOf(v.Judge),
+					Why: fmt.Sprintf("the schema validators split (%s %s) and the parsers are even", v.Judge, verbClass([]parsers.Verdict{v}))})
+			}
+		}
+	}
+
+	devs = append(devs, valueDeviations(r.Diffs)...)
+
+	switch {
+	case len(vs) > 0 && len(vAcc) == 0 && len(pAcc) > 0:
+		// Both validators reject: the accepting parsers are lenient.
+		if 2*len(pAcc) > len(ps) {
+			devs = append(devs, Deviation{Rule: RuleSpec, Judges: names(pAcc), Upstream: mustUpstream("runtime-spec"),
+				Why: fmt.Sprintf("%d of %d parsers (%s) accept a config that the spec's schema rejects (%s)", len(pAcc), len(ps), list(names(pAcc)), vs[0].Class)})
+			break
+		}
+		for _, g := range byUpstream(pAcc) {
+			devs = append(devs, Deviation{Rule: RuleLenient, Judges: names(g), Upstream: UpstreamOf(g[0].Judge),
+				Why: fmt.Sprintf("%s %s a config that both schema validators reject (%s)", list(names(g)), plural(g, "accepts", "accept"), vs[0].Class)})
+		}
+	case len(vs) > 0 && len(vRej) == 0 && len(ps) > 0 && len(pAcc) == 0:
+		devs = append(devs, Deviation{Rule: RuleSchemaGap, Judges: names(vs), Upstream: mustUpstream("runtime-spec"),
+			Why: fmt.Sprintf("the spec's schema accepts a config that every parser rejects (%s)", list(names(pRej)))})
+	case len(pAcc) > 0 && len(pRej) > 0:
+		// The validators accept, split or are absent: they cannot say
+		// whether the text is JSON a parser must take (both decode it
+		// with Go's decoder first), so the parsers' minority deviates.
+		sides := [][]parsers.Verdict{pAcc, pRej}
+		dev, even := fewest([][]string{names(pAcc), names(pRej)})
+		for _, i := range dev {
+			s, other := sides[i], sides[1-i]
+			for _, g := range byUpstream(s) {
+				why := fmt.Sprintf("%s %s where %s %s", list(names(g)), verbClass(g), list(names(other)), verb(other))
+				if even {
+					why += " (neither side has more projects or judges)"
+				}
+				devs = append(devs, Deviation{Rule: RuleMinority, Judges: names(g), Upstream: UpstreamOf(g[0].Judge), Why: why})
+			}
+		}
+	}
+	return devs
+}
+
+// valueDeviations applies rule 3 to the value splits.
+func valueDeviations(diffs []harness.ValueDiff) []Deviation {
+	type side struct {
+		judges []string
+		paths  []string
+		value  string // at the first path
+	}
+	var sides []*side
+	find := func(js []string, value, path string) *side {
+		for _, s := range sides {
+			if slices.Equal(s.judges, js) {
+				if !slices.Contains(s.paths, path) {
+					s.paths = append(s.paths, path)
+				}
+				return s
+			}
+		}
+		s := &side{judges: js, paths: []string{path}, value: value}
+		sides = append(sides, s)
+		return s
+	}
+	for _, d := range diffs {
+		p := harness.GeneralizePath(d.Path)
+		find(d.A, d.AValue, p)
+		find(d.B, d.BValue, p)
+	}
+	judgeSets := make([][]string, len(sides))
+	for i, s := range sides {
+		judgeSets[i] = s.judges
+	}
+	dev, even := fewest(judgeSets)
+	var devs []Deviation
+	for _, i := range dev {
+		s := sides[i]
+		var others []string
+		otherValue := ""
+		for _, o := range sides {
+			if o != s {
+				others = append(others, o.judges...)
+				if otherValue == "" {
+					otherValue = o.value
+				}
+			}
+		}
+		why := fmt.Sprintf("%s %s %s as %s where %s %s %s", list(s.judges), plural(s.judges, "reads", "read"), s.paths[0],
+			orAbsent(s.value), list(others), plural(others, "reads", "read"), orAbsent(otherValue))
+		if even {
+			why += " (neither side has more projects or judges)"
+		}
+		slices.Sort(s.paths)
+		devs = append(devs, Deviation{Rule: RuleValues, Judges: s.judges, Upstream: UpstreamOf(s.judges[0]), Why: why, Paths: s.paths})
+	}
+	return devs
+}
+
+// fewest returns the sides that deviate among sides of judges that
+// disagree: those with the fewest distinct upstream projects (two judges of
+// one library are one opinion), then the fewest judges. When every side
+// ties, every side deviates and even is true.
+func fewest(sides [][]string) (dev []int, even bool) {
+	type size struct{ projects, judges int }
+	sizes := make([]size, len(sides))
+	least := size{1 << 30, 1 << 30}
+	for i, js := range sides {
+		projects := map[string]bool{}
+		for _, j := range js {
+			projects[UpstreamOf(j).Name] = true
+		}
+		sizes[i] = size{len(projects), len(js)}
+		if sizes[i].projects < least.projects || sizes[i].projects == least.projects && sizes[i].judges < least.judges {
+			least = sizes[i]
+		}
+	}
+	even = true
+	for i := range sides {
+		if sizes[i] == least {
+			dev = append(dev, i)
+		} else {
+			even = false
+		}
+	}
+	return dev, even
+}
+
+func isValidator(judge string) bool { return strings.HasPrefix(judge, "schema/") }
+
+func split(vs []parsers.Verdict) (acc, rej []parsers.Verdict) {
+	for _, v := range vs {
+		if v.Accepted() {
+			acc = append(acc, v)
+		} else {
+			rej = append(rej, v)
+		}
+	}
+	return acc, rej
+}
+
+// byUpstream groups verdicts by the project they belong to, in order.
+func byUpstream(vs []parsers.Verdict) [][]parsers.Verdict {
+	var groups [][]parsers.Verdict
+	idx := map[string]int{}
+	for _, v := range vs {
+		u := UpstreamOf(v.Judge).Name
+		i, ok := idx[u]
+		if !ok {
+			i = len(groups)
+			idx[u] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], v)
+	}
+	return groups
+}
+
+func names(vs []parsers.Verdict) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = v.Judge
+	}
+	return out
+}
+
+func list(ns []string) string {
+	switch len(ns) {
+	case 0:
+		return "no judge"
+	case 1:
+		return ns[0]
+	}
+	return strings.Join(ns[:len(ns)-1], ", ") + " and " + ns[len(ns)-1]
+}
+
+func plural[T any](xs []T, one, many string) string {
+	if len(xs) == 1 {
+		return one
+	}
+	return many
+}
+
+// verb says what the verdicts did: "accepts", "reject", ...
+func verb(vs []parsers.Verdict) string {
+	if len(vs) > 0 && vs[0].Accepted() {
+		return plural(vs, "accepts", "accept")
+	}
+	return plural(vs, "rejects", "reject")
+}
+
+// verbClass is verb with the error class of a rejection.
+func verbClass(vs []parsers.Verdict) string {
+	s := verb(vs)
+	if len(vs) > 0 && !vs[0].Accepted() && vs[0].Class != "" {
+		s += " (" + vs[0].Class + ")"
+	}
+	return s
+}
+
+func pastTense(o parsers.Outcome) string {
+	if o == parsers.Timeout {
+		return "timed out"
+	}
+	return "crashed"
+}
+
+func orAbsent(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	return s
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func mustUpstream(name string) Upstream {
+	u, err := FindUpstream(name)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}
+
+// RuleText is Assess's rule in one paragraph, for readers of a report.
+const RuleText = "Who deviates, by ocidiff's rule: a judge that crashes or times out; if the two schema validators split, " +
+	"the one that differs from most parsers; if parsers read different values, the side with the fewest projects, then judges; " +
+	"if both validators reject, each parser that accepts (and when that is most parsers, the schema and its implementations " +
+	"disagree, and runtime-spec is the place); if every parser rejects what the schema accepts, runtime-spec; otherwise, if parsers split on accepting, the side with the fewest projects, then judges."

@@ -1,0 +1,440 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+)
+
+// seeds are inputs on which the judges are known to split; the test
+// records them in a corpus of its own, so that it checks reports and
+// reproductions even while the repository's corpus/ is empty.
+var seeds = map[string]string{
+	"founding":         "../../examples/containerd-windows-hostprocess.json",
+	"case-insensitive": `{"OCIVersion":"1.0.0"}`,
+	"trailing-data":    `{"ociVersion":"1.0.2"} x`,
+	"duplicate-keys":   `{"ociVersion":"1.0.2","root":{"path":"a"},"root":{"path":"b"}}`,
+	"nul-byte":         "{\"ociVersion\":\"1.0.2\"}\x00garbage",
+	"invalid-utf8":     "{\"ociVersion\":\"1.0.\xff\"}",
+	"wrong-type":       `{"ociVersion":"1.0.2","hostname":1}`,
+}
+
+// allEngine starts every judge ocidiff carries.
+func allEngine(t *testing.T) *harness.Engine {
+	t.Helper()
+	names, err := registry.Names("all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := registry.Open(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := harness.New(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+func seedInput(t *testing.T, s string) []byte {
+	if strings.HasSuffix(s, ".json") && !strings.HasPrefix(s, "{") {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	return []byte(s)
+}
+
+// tempCorpus records every seed, judged by every judge, in a new corpus.
+func tempCorpus(t *testing.T, e *harness.Engine) *corpus.Store {
+	t.Helper()
+	s, err := corpus.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, seed := range seeds {
+		in := seedInput(t, seed)
+		r := e.Check(in)
+		if r.Agree {
+			t.Fatalf("seed %s: every judge agrees; it no longer makes a case", name)
+		}
+		versions := map[string]string{}
+		for _, v := range r.Verdicts {
+			versions[v.Judge] = v.Version
+		}
+		if _, _, err := s.Add(corpus.Case{Signature: r.Signature, Input: in, Original: in, Result: r, Versions: versions}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// caseRef is one case to report on.
+type caseRef struct {
+	name  string // for messages
+	input string // path of its input file
+	c     corpus.Case
+}
+
+// allCases returns the cases of the repository's corpus/ and of a corpus
+// of the seeds.
+func allCases(t *testing.T, e *harness.Engine) []caseRef {
+	var refs []caseRef
+	for _, dir := range []string{"../../corpus", tempCorpus(t, e).Dir()} {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		s, err := corpus.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, err := s.Cases()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases {
+			p := s.Path(c.Signature)
+			refs = append(refs, caseRef{p, filepath.Join(p, "input.json"), c})
+		}
+	}
+	return refs
+}
+
+// TestReports renders the report of every case and then compiles every
+// reproduction program once and runs it on every case, for every judge
+// the case recorded: each program must print the verdict its judge
+// recorded, so that what a report promises upstream is true.
+func TestReports(t *testing.T) {
+	e := allEngine(t)
+	specDir, err := specmod.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := allCases(t, e)
+	programs := map[string]report.Repro{}
+	for _, ref := range refs {
+		m := e.Check(ref.c.Input)
+		var md bytes.Buffer
+		err := report.Write(&md, report.Case{Source: ref.name, Input: ref.c.Input, Result: ref.c.Result, Matrix: &m},
+			report.Options{SpecDir: specDir, SpecVersion: specmod.Version()})
+		if err != nil {
+			t.Errorf("%s: %v", ref.name, err)
+			continue
+		}
+		checkReport(t, ref, md.String())
+		for _, v := range ref.c.Result.Verdicts {
+			rp, err := report.ReproFor(v)
+			if err != nil {
+				t.Errorf("%s: %v", ref.name, err)
+				continue
+			}
+			programs[rp.Key] = rp
+		}
+	}
+	bins := buildPrograms(t, programs)
+	schemaPath := filepath.Join(specDir, "schema", "config-schema.json")
+	// Each case's programs run in a goroutine of their own, a few at a
+	// time: the corpus may hold hundreds of cases.
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(2, runtime.NumCPU()))
+	for _, ref := range refs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			for _, v := range ref.c.Result.Verdicts {
+				if v.Outcome == parsers.Timeout {
+					continue
+				}
+				rp, _ := report.ReproFor(v)
+				args := []string{ref.input}
+				if strings.HasPrefix(v.Judge, "schema/") {
+					args = append(args, schemaPath)
+				}
+				out, code, err := runProgram(bins[rp.Key], args)
+				if err != nil {
+					t.Errorf("%s: %v", ref.name, err)
+					continue
+				}
+				if msg := compare(v, out, code); msg != "" {
+					t.Errorf("%s: the %s reproduction %s\nprogram printed (exit %d): %q\nrecorded: %s %q",
+						ref.name, v.Judge, msg, code, out, v.Outcome, v.Error)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// checkReport checks that a report holds what it must.
+func checkReport(t *testing.T, ref caseRef, md string) {
+	t.Helper()
+	devs, target, err := report.Target(ref.c.Result, "")
+	if err != nil {
+		t.Errorf("%s: %v", ref.name, err)
+		return
+	}
+	must := []string{
+		"# " + firstLine(devs[0].Why)[:20],
+		"For: **" + target.Name + "**",
+		"echo '" + base64.StdEncoding.EncodeToString(ref.c.Input) + "' | base64 -d > config.json",
+		"## Every version ocidiff carries",
+	}
+	for _, v := range ref.c.Result.Verdicts {
+		must = append(must, "| "+v.Judge+" | ")
+	}
+	if len(report.Pointers(ref.c.Result)) > 0 {
+		must = append(must, "## What the spec says")
+	}
+	for _, v := range report.ReproJudges(ref.c.Result, target) {
+		rp, err := report.ReproFor(v)
+		if err != nil {
+			t.Errorf("%s: %v", ref.name, err)
+			continue
+		}
+		must = append(must, rp.Files[len(rp.Files)-1].Body, rp.Run)
+	}
+	for _, s := range must {
+		if !strings.Contains(md, s) {
+			t.Errorf("%s: the report lacks %q\n%s", ref.name, firstLine(s), md)
+		}
+	}
+}
+
+// sameModel compares models with the engine's equivalence rules.
+var sameModel, _ = harness.New(nil)
+
+// sameLines reports whether a validator program printed the judge's
+// errors, in any order: both libraries report errors in an order that
+// changes from run to run (they walk maps). The program joins
+// gojsonschema's errors with "; " and prints jsonschema's whole, with the
+// first line naming the schema's URL, which the judge drops.
+func sameLines(program, judge string) bool {
+	var a []string
+	for _, l := range strings.Split(strings.ReplaceAll(program, "; ", "\n"), "\n") {
+		if l != "" && !strings.HasPrefix(l, "jsonschema validation failed with ") {
+			a = append(a, l)
+		}
+	}
+	b := strings.Split(strings.ReplaceAll(judge, "; ", "\n"), "\n")
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+// compare says how a program's output differs from the recorded verdict,
+// or "" if it does not.
+func compare(v parsers.Verdict, out string, code int) string {
+	// A verdict's error travels as a JSON string (the adapter protocol,
+	// case.json), which holds no invalid UTF-8: each bad byte reads as
+	// U+FFFD there, so the program's output is compared the same way.
+	line := validUTF8(strings.TrimSuffix(out, "\n"))
+	validator := strings.HasPrefix(v.Judge, "schema/")
+	switch v.Outcome {
+	case parsers.Accept:
+		if code != 0 || !strings.HasPrefix(line, "accept") {
+			return "did not accept"
+		}
+		if validator {
+			return ""
+		}
+		// Compared as the engine compares models: oci-spec-rs keeps
+		// capabilities in a HashSet, whose order changes per process.
+		if !sameModel.SameModel(json.RawMessage(strings.TrimPrefix(line, "accept: ")), v.Model) {
+			return "accepted but read another model"
+		}
+	case parsers.Reject:
+		if code != 1 || !strings.HasPrefix(line, "reject: ") {
+			return "did not reject"
+		}
+		if validator {
+			// The libraries' texts: gojsonschema's errors one per line
+			// in the judge, joined with "; " by the program; jsonschema's
+			// with a first line naming the schema's URL, which the judge
+			// drops.
+			if !sameLines(strings.TrimPrefix(line, "reject: "), v.Error) {
+				return "rejected with another error"
+			}
+			return ""
+		}
+		// go-json-experiment words one error two ways ("cannot", "unable
+		// to"), picked at random once per process: compare error classes.
+		if parsers.Classify(strings.TrimPrefix(line, "reject: ")) != parsers.Classify(v.Error) {
+			return "rejected with another error"
+		}
+	case parsers.Crash:
+		if code == 0 || code == 1 {
+			return "did not crash"
+		}
+	}
+	return ""
+}
+
+// validUTF8 replaces each byte of s that is not UTF-8 with U+FFFD, as
+// encoding/json does.
+func validUTF8(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			b.WriteRune(utf8.RuneError)
+		} else {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// runProgram runs a program and returns its output and exit status, 128
+// for a death by signal.
+func runProgram(bin string, args []string) (string, int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return string(out), 0, nil
+	case errors.As(err, &ee) && ctx.Err() == nil:
+		if ee.ExitCode() < 0 {
+			return string(out), 128, nil
+		}
+		return string(out), ee.ExitCode(), nil
+	}
+	return "", 0, fmt.Errorf("running %s %s: %v\n%s", bin, strings.Join(args, " "), err, stderr.String())
+}
+
+// buildPrograms compiles every program once: the Go ones in one module
+// with one go build, the Rust ones as members of one cargo workspace with
+// one cargo build, the C ones with one cc each. It returns each program's
+// executable by Key.
+func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := t.TempDir()
+	bin := filepath.Join(work, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bins := map[string]string{}
+	var goKeys, rustKeys []string
+	for key, rp := range programs {
+		switch rp.Lang {
+		case "go":
+			goKeys = append(goKeys, key)
+			for mod, ver := range rp.Modules {
+				if got := specmod.ModuleVersion(mod); got != ver {
+					t.Fatalf("%s was recorded with %s %s, but go.mod has %s: re-record the case", rp.Judge, mod, ver, got)
+				}
+			}
+			writeFiles(t, filepath.Join(work, "go", key), rp.Files)
+			bins[key] = filepath.Join(bin, key)
+		case "rust":
+			rustKeys = append(rustKeys, key)
+			writeFiles(t, filepath.Join(work, "rust", key), rp.Files)
+		case "c":
+			writeFiles(t, filepath.Join(work, "c", key), rp.Files)
+			bins[key] = filepath.Join(bin, key)
+			machine := strings.TrimSpace(command(t, work, nil, "cc", "-dumpmachine"))
+			command(t, work, nil, "cc", "-Wall", "-Wextra", "-Werror", "-o", bins[key], filepath.Join(work, "c", key, "repro.c"),
+				filepath.Join("/usr/lib", machine, "libcrun.a"), "-lyajl")
+		}
+	}
+	if len(goKeys) > 0 {
+		// The module requires what this repository's go.mod requires, so
+		// that the programs build from the module cache at the versions
+		// the judges were built with.
+		mod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mod = bytes.Replace(mod, []byte("module github.com/ocidiff/ocidiff"), []byte("module repro"), 1)
+		sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, filepath.Join(work, "go"), []report.File{{Name: "go.mod", Body: string(mod)}, {Name: "go.sum", Body: string(sum)}})
+		command(t, filepath.Join(work, "go"), []string{"GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off"}, "go", "build", "-o", bin+"/", "./...")
+	}
+	if len(rustKeys) > 0 {
+		ws := filepath.Join(work, "rust")
+		members := `"` + strings.Join(rustKeys, `", "`) + `"`
+		lock, err := os.ReadFile(filepath.Join(root, "rust-adapter", "Cargo.lock"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFiles(t, ws, []report.File{
+			{Name: "Cargo.toml", Body: "[workspace]\nresolver = \"2\"\nmembers = [" + members + "]\n"},
+			{Name: "Cargo.lock", Body: string(lock)},
+		})
+		// A target directory that outlives the test keeps reruns quick:
+		// the crates are compiled once.
+		target := filepath.Join(root, "rust-adapter", "target", "repro")
+		command(t, ws, []string{"CARGO_TARGET_DIR=" + target}, "cargo", "build", "--offline", "--quiet")
+		for _, k := range rustKeys {
+			bins[k] = filepath.Join(target, "debug", k)
+		}
+	}
+	return bins
+}
+
+func writeFiles(t *testing.T, dir string, files []report.File) {
+	t.Helper()
+	for _, f := range files {
+		p := filepath.Join(dir, f.Name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(f.Body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func command(t *testing.T, dir string, env []string, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s %s in %s: %v\n%s", name, strings.Join(args, " "), dir, err, out)
+	}
+	return string(out)
+}

@@ -1,0 +1,457 @@
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// Repro is a standalone program that reproduces one judge's verdict with
+// that judge's library alone, for an upstream that does not know ocidiff.
+// Every program takes the config file as its first argument and prints one
+// line: "accept: MODEL" (MODEL is what a parser read, re-serialized by the
+// library's own serializer; validators print "accept" alone) with exit
+// status 0, or "reject: ERROR" with exit status 1. Exit status 2 is a
+// failure of the program itself (an unreadable file).
+type Repro struct {
+	Judge string
+	// Lang is "go", "rust" or "c".
+	Lang string
+	// Key names the program; it is the same for every input, so a batch
+	// of cases compiles each program once.
+	Key string
+	// Files are the program's files, in the order a reader needs them.
+	Files []File
+	// Setup is the shell commands that fetch the library and build the
+	// program, run in a directory holding Files; Run is the command that
+	// judges config.json.
+	Setup []string
+	Run   string
+	// Modules, for Go programs, maps each module the program needs to its
+	// version; Crate, for Rust ones, is the oci-spec version.
+	Modules map[string]string
+	Crate   string
+}
+
+// File is one file of a program.
+type File struct {
+	Name, Body string
+}
+
+// SchemaArg is the second argument the schema programs take: the spec's
+// config-schema.json, found in the module cache of the program's module.
+const SchemaArg = `"$(go list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/config-schema.json"`
+
+// ReproFor returns the program that reproduces v's judge, at the versions
+// v records.
+func ReproFor(v parsers.Verdict) (Repro, error) {
+	r := Repro{Judge: v.Judge}
+	mods := goModules(v.Version)
+	switch {
+	case strings.HasPrefix(v.Judge, "go/") || strings.HasPrefix(v.Judge, "schema/"):
+		r.Lang = "go"
+		src, ok := goSources[v.Judge]
+		if !ok {
+			return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
+		}
+		if _, ok := mods[specPath]; !ok {
+			return r, fmt.Errorf("report: judge %s: no runtime-spec version in %q", v.Judge, v.Version)
+		}
+		r.Key = strings.NewReplacer("/", "-").Replace(v.Judge)
+		r.Modules = mods
+		header := fmt.Sprintf("// Reproduces ocidiff's %s judge with %s alone.\n", v.Judge, v.Version)
+		r.Files = []File{{"main.go", header + src}}
+		r.Setup = []string{"go mod init repro"}
+		paths := make([]string, 0, len(mods))
+		for p := range mods {
+			paths = append(paths, p)
+		}
+		slices.Sort(paths)
+		for _, p := range paths {
+			r.Setup = append(r.Setup, "go get "+p+"@"+mods[p])
+		}
+		r.Setup = append(r.Setup, "go build -o repro .")
+		r.Run = "./repro config.json"
+		if strings.HasPrefix(v.Judge, "schema/") {
+			r.Run += " " + SchemaArg
+		}
+	case strings.HasPrefix(v.Judge, "rust/oci-spec@"):
+		r.Lang = "rust"
+		r.Crate = strings.TrimPrefix(v.Judge, "rust/oci-spec@")
+		if got := strings.TrimPrefix(v.Version, "oci-spec "); got != r.Crate {
+			return r, fmt.Errorf("report: judge %s says version %q", v.Judge, v.Version)
+		}
+		r.Key = "repro-oci-spec-" + strings.ReplaceAll(r.Crate, ".", "-")
+		r.Files = []File{
+			{"Cargo.toml", fmt.Sprintf(cargoToml, r.Key, r.Crate)},
+			{"src/main.rs", fmt.Sprintf(rustMain, v.Judge, r.Crate)},
+		}
+		r.Setup = []string{"cargo build --quiet"}
+		r.Run = "./target/debug/" + r.Key + " config.json"
+	case strings.HasPrefix(v.Judge, "c/libocispec@"):
+		r.Lang = "c"
+		r.Key = "libocispec-" + strings.TrimPrefix(v.Judge, "c/libocispec@")
+		r.Files = []File{{"repro.c", fmt.Sprintf(cMain, v.Judge, v.Version)}}
+		r.Setup = []string{"# Debian: apt-get install crun libyajl-dev (crun ships libcrun.a)", "cc -o repro repro.c /usr/lib/$(cc -dumpmachine)/libcrun.a -lyajl"}
+		r.Run = "./repro config.json"
+	default:
+		return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
+	}
+	return r, nil
+}
+
+const specPath = "github.com/opencontainers/runtime-spec"
+
+var modVersion = regexp.MustCompile(`(?:^|; )((?:github\.com|golang\.org)/\S+) (v[^\s;]+)`)
+
+// goModules reads the Go modules and versions out of a judge's version
+// text, e.g. "github.com/xeipuuv/gojsonschema v1.2.0; runtime-spec schema
+// v1.3.0".
+func goModules(version string) map[string]string {
+	mods := map[string]string{}
+	for _, m := range modVersion.FindAllStringSubmatch(version, -1) {
+		mods[m[1]] = m[2]
+	}
+	if m := regexp.MustCompile(`runtime-spec schema (v[^\s;]+)`).FindStringSubmatch(version); m != nil {
+		mods[specPath] = m[1]
+	}
+	return mods
+}
+
+// The Go programs, each after a header line naming the judge and versions.
+var goSources = map[string]string{
+	"go/unmarshal": `//
+// containerd and hcsshim read config.json with json.Unmarshal into a
+// specs.Spec.
+//
+// Usage: repro config.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	var spec specs.Spec
+	if err := json.Unmarshal(data, &spec); err != nil {
+		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	model, err := json.Marshal(&spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Printf("accept: %s\n", model)
+}
+`,
+	"go/decoder": `//
+// runc reads config.json with json.NewDecoder(file).Decode into a
+// *specs.Spec; Decode reads the first JSON value and leaves the rest.
+//
+// Usage: repro config.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func main() {
+	f, err := os.Open(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	defer f.Close()
+	var spec *specs.Spec
+	if err := json.NewDecoder(f).Decode(&spec); err != nil {
+		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	model, err := json.Marshal(spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Printf("accept: %s\n", model)
+}
+`,
+	"go/jsonv2": `//
+// The encoding/json/v2 semantics (go-json-experiment/json) decoding into a
+// specs.Spec; what was read is printed with encoding/json.
+//
+// Usage: repro config.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	var spec specs.Spec
+	if err := jsonv2.Unmarshal(data, &spec); err != nil {
+		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	model, err := json.Marshal(&spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Printf("accept: %s\n", model)
+}
+`,
+	"schema/gojsonschema": `//
+// Validates config.json against the spec's schema/config-schema.json, as
+// the spec's own schema/validate.go does.
+//
+// Usage: repro config.json path/to/schema/config-schema.json
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/xeipuuv/gojsonschema"
+)
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	schemaPath, err := filepath.Abs(os.Args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	schema, err := gojsonschema.NewSchema(gojsonschema.NewReferenceLoader("file://" + schemaPath))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	res, err := schema.Validate(gojsonschema.NewBytesLoader(data))
+	if err != nil {
+		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	if !res.Valid() {
+		var msgs []string
+		for _, e := range res.Errors() {
+			msgs = append(msgs, e.String())
+		}
+		fmt.Println("reject:", strings.Join(msgs, "; "))
+		os.Exit(1)
+	}
+	fmt.Println("accept")
+}
+`,
+	"schema/jsonschema-v6": `//
+// Validates config.json against the spec's schema/config-schema.json. The
+// v1.3.0 schema compiles in this library only with two workarounds, both
+// below: the files config-schema.json refers to declare no "$schema" and
+// must be read as draft-04, and "$ref" fragments such as
+// "#definitions/uint32" must be read as the JSON pointers they mean.
+//
+// Usage: repro config.json path/to/schema/config-schema.json
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+type loader struct{}
+
+func (loader) Load(url string) (any, error) {
+	doc, err := jsonschema.FileLoader{}.Load(url)
+	fixRefs(doc)
+	return doc, err
+}
+
+func fixRefs(v any) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			if s, ok := x.(string); ok && k == "$ref" {
+				if base, frag, ok := strings.Cut(s, "#"); ok && frag != "" && !strings.HasPrefix(frag, "/") {
+					v[k] = base + "#/" + frag
+				}
+				continue
+			}
+			fixRefs(x)
+		}
+	case []any:
+		for _, x := range v {
+			fixRefs(x)
+		}
+	}
+}
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	schemaPath, err := filepath.Abs(os.Args[2])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft4)
+	c.UseLoader(loader{})
+	schema, err := c.Compile(schemaPath)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
+	if err == nil {
+		err = schema.Validate(doc)
+	}
+	if err != nil {
+		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	fmt.Println("accept")
+}
+`,
+}
+
+const cargoToml = `[package]
+name = "%s"
+version = "0.1.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+oci-spec = { version = "=%s", default-features = false, features = ["runtime"] }
+serde_json = "1"
+`
+
+const rustMain = `//! Reproduces ocidiff's %s judge with the oci-spec crate %s alone:
+//! serde_json::from_reader into oci_spec::runtime::Spec, which is what
+//! Spec::load does (its error says only "serde failed"; this prints
+//! serde_json's own).
+//!
+//! Usage: repro config.json
+
+use oci_spec::runtime::Spec;
+use std::{env, fs::File, io::BufReader, process::exit};
+
+fn main() {
+    let path = env::args().nth(1).expect("usage: repro config.json");
+    let file = File::open(&path).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        exit(2)
+    });
+    match serde_json::from_reader::<_, Spec>(BufReader::new(file)) {
+        Ok(spec) => println!("accept: {}", serde_json::to_string(&spec).unwrap()),
+        Err(e) => {
+            println!("reject: {e}");
+            exit(1)
+        }
+    }
+}
+`
+
+const cMain = `/* Reproduces ocidiff's %s judge with %s
+ * alone: crun loads config.json with libocispec's
+ * runtime_spec_schema_config_schema_parse_file (path, NULL, &err).
+ *
+ * Debian's crun package ships libcrun.a without headers, so the few
+ * prototypes are declared here, as in libocispec's generated
+ * runtime_spec_schema_config_schema.h. GEN_SIMPLIFY is 0x04 in the
+ * libocispec that crun 1.8.1 vendors.
+ *
+ * Build: cc -o repro repro.c /usr/lib/$(cc -dumpmachine)/libcrun.a -lyajl
+ * Usage: ./repro config.json
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef char *parser_error;
+struct parser_context
+{
+  unsigned int options;
+  FILE *errfile;
+};
+typedef struct runtime_spec_schema_config_schema runtime_spec_schema_config_schema;
+
+runtime_spec_schema_config_schema *runtime_spec_schema_config_schema_parse_file (const char *filename,
+                                                                                const struct parser_context *ctx,
+                                                                                parser_error *err);
+char *runtime_spec_schema_config_schema_generate_json (const runtime_spec_schema_config_schema *ptr,
+                                                       const struct parser_context *ctx, parser_error *err);
+void free_runtime_spec_schema_config_schema (runtime_spec_schema_config_schema *ptr);
+
+int
+main (int argc, char **argv)
+{
+  parser_error err = NULL;
+  struct parser_context gen = { 0x04 /* OPT_GEN_SIMPLIFY */, NULL };
+  runtime_spec_schema_config_schema *spec;
+  char *json;
+
+  if (argc != 2)
+    {
+      fprintf (stderr, "usage: repro config.json\n");
+      return 2;
+    }
+  spec = runtime_spec_schema_config_schema_parse_file (argv[1], NULL, &err);
+  if (spec == NULL)
+    {
+      printf ("reject: %%s\n", err != NULL ? err : "(null)");
+      return 1;
+    }
+  free (err);
+  err = NULL;
+  json = runtime_spec_schema_config_schema_generate_json (spec, &gen, &err);
+  if (json == NULL)
+    {
+      fprintf (stderr, "generate_json: %%s\n", err != NULL ? err : "(null)");
+      return 2;
+    }
+  printf ("accept: %%s\n", json);
+  free (json);
+  free (err);
+  free_runtime_spec_schema_config_schema (spec);
+  return 0;
+}
+`
