@@ -82,7 +82,7 @@ findings: build
 # valgrind memcheck; any memory error or leak fails.
 memcheck: $(C_ADAPTER)
 	$(MAKE) --no-print-directory -C c-adapter memcheck \
-		MEMCHECK_FILES="$$(ls $(CURDIR)/corpus/*/input.json $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json)"
+		MEMCHECK_FILES="$$(echo $(CURDIR)/corpus/*/input.json $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json)"
 
 bench: build
 	$(GO) test -run '^$$' -bench . -benchtime 2s ./...

@@ -108,3 +108,53 @@ func BenchmarkRustProcessPerInput(b *testing.B) {
 		})
 	}
 }
+
+// perInput is the process-per-input way of running an adapter judge:
+// start the child, judge one input, stop it.
+type perInput struct {
+	name, version string
+	kind          parsers.Kind
+	start         func() (parsers.Judge, error)
+}
+
+func (p perInput) Name() string       { return p.name }
+func (p perInput) Version() string    { return p.version }
+func (p perInput) Kind() parsers.Kind { return p.kind }
+
+func (p perInput) Judge(input []byte) parsers.Verdict {
+	j, err := p.start()
+	if err != nil {
+		return parsers.Verdict{Judge: p.name, Outcome: parsers.Crash, Error: err.Error()}
+	}
+	defer parsers.Close([]parsers.Judge{j})
+	return j.Judge(input)
+}
+
+// BenchmarkCheckProcessPerInput is BenchmarkCheck with the Rust and C
+// judges run the process-per-input way: the baseline for the long-lived
+// adapters, measured in the same run.
+func BenchmarkCheckProcessPerInput(b *testing.B) {
+	js := openDefault(b)
+	entries := registry.All()
+	for i, j := range js {
+		if _, ok := j.(parsers.Sender); !ok {
+			continue
+		}
+		for _, e := range entries {
+			if e.Name == j.Name() {
+				js[i] = perInput{j.Name(), j.Version(), j.Kind(), e.Open}
+			}
+		}
+	}
+	e, err := harness.New(js)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range benchInputs(b) {
+		b.Run(in.name, func(b *testing.B) {
+			for b.Loop() {
+				e.Check(in.input)
+			}
+		})
+	}
+}
