@@ -98,15 +98,7 @@ func session(t *testing.T) *fuzzSession {
 }
 
 func newSession() (*fuzzSession, error) {
-	names, err := registry.Names(judgeSelection())
-	if err != nil {
-		return nil, err
-	}
-	js, err := registry.Open(names)
-	if err != nil {
-		return nil, err
-	}
-	e, err := harness.New(js)
+	e, err := registry.Engine(judgeSelection())
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +119,7 @@ func newSession() (*fuzzSession, error) {
 	fz := flag.Lookup("test.fuzz")
 	return &fuzzSession{
 		rec:       rec,
-		judges:    len(js),
+		judges:    len(e.Judges()),
 		record:    fz != nil && fz.Value.String() != "",
 		failOnNew: os.Getenv("OCIDIFF_FAIL_ON_NEW") == "1",
 	}, nil

@@ -17,11 +17,7 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := registry.Open(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := harness.New(js)
+	e, err := registry.Engine("all")
 	if err != nil {
 		t.Fatal(err)
 	}

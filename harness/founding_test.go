@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
@@ -57,15 +56,7 @@ func foundingConfig(lf, root string) []byte {
 }
 
 func TestFoundingMatrix(t *testing.T) {
-	names, err := registry.Names("all")
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := registry.Open(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := harness.New(js)
+	e, err := registry.Engine("all")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,23 +31,11 @@ func (f *engineFlags) register(fs *flag.FlagSet) {
 }
 
 func (f *engineFlags) engine() (*harness.Engine, error) {
-	names, err := registry.Names(f.judges)
-	if err != nil {
-		return nil, err
-	}
 	var opts []harness.Option
 	if f.withoutRules != "" {
 		opts = append(opts, harness.Without(strings.Split(f.withoutRules, ",")...))
 	}
-	// Validate options before starting child processes.
-	if _, err := harness.New(nil, opts...); err != nil {
-		return nil, err
-	}
-	js, err := registry.Open(names)
-	if err != nil {
-		return nil, err
-	}
-	return harness.New(js, opts...)
+	return registry.Engine(f.judges, opts...)
 }
 
 // checkReport is the -json form of one file's result.

@@ -33,11 +33,7 @@ func recordCases(t *testing.T, e *harness.Engine, dir string, inputs ...string) 
 }
 
 func testEngine(t *testing.T) *harness.Engine {
-	js, err := registry.Open([]string{"go/unmarshal", "schema/jsonschema-v6"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := harness.New(js)
+	e, err := registry.Engine("go/unmarshal,schema/jsonschema-v6")
 	if err != nil {
 		t.Fatal(err)
 	}

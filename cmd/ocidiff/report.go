@@ -92,15 +92,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // matrixOf runs every judge ocidiff carries on input.
 func matrixOf(input []byte) (harness.Result, error) {
-	names, err := registry.Names("all")
-	if err != nil {
-		return harness.Result{}, err
-	}
-	js, err := registry.Open(names)
-	if err != nil {
-		return harness.Result{}, err
-	}
-	e, err := harness.New(js)
+	e, err := registry.Engine("all")
 	if err != nil {
 		return harness.Result{}, err
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/parsers/registry"
@@ -23,15 +22,7 @@ func BenchmarkFuzzLoop(b *testing.B) {
 		gen  func([]byte) []byte
 	}{{"structured", gen.Structured}, {"raw", gen.Raw}} {
 		b.Run(g.name, func(b *testing.B) {
-			names, err := registry.Names("default")
-			if err != nil {
-				b.Fatal(err)
-			}
-			js, err := registry.Open(names)
-			if err != nil {
-				b.Fatal(err)
-			}
-			e, err := harness.New(js)
+			e, err := registry.Engine("default")
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -5,18 +5,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
 func newRecorder(t *testing.T, judges ...string) *Recorder {
 	t.Helper()
-	js, err := registry.Open(judges)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := harness.New(js)
+	e, err := registry.Engine(strings.Join(judges, ","))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
@@ -28,12 +27,8 @@ func (p *Replayer) Replay(c corpus.Case) (harness.Result, error) {
 	key := strings.Join(names, ",")
 	e, ok := p.engines[key]
 	if !ok {
-		js, err := registry.Open(names)
-		if err != nil {
-			return harness.Result{}, err
-		}
-		if e, err = harness.New(js); err != nil {
-			parsers.Close(js)
+		var err error
+		if e, err = registry.Engine(key); err != nil {
 			return harness.Result{}, err
 		}
 		p.engines[key] = e

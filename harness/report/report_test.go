@@ -42,15 +42,7 @@ var seeds = map[string]string{
 // allEngine starts every judge ocidiff carries.
 func allEngine(t *testing.T) *harness.Engine {
 	t.Helper()
-	names, err := registry.Names("all")
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := registry.Open(names)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := harness.New(js)
+	e, err := registry.Engine("all")
 	if err != nil {
 		t.Fatal(err)
 	}

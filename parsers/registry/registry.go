@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/crun"
 	"github.com/ocidiff/ocidiff/parsers/gojson"
@@ -112,4 +113,22 @@ func Open(names []string) ([]parsers.Judge, error) {
 		js = append(js, j)
 	}
 	return js, nil
+}
+
+// Engine starts the judges of a selection (as Names reads it) and returns
+// an engine over them, with opts. Closing the engine stops the judges.
+func Engine(sel string, opts ...harness.Option) (*harness.Engine, error) {
+	// Options are checked before any child process starts.
+	if _, err := harness.New(nil, opts...); err != nil {
+		return nil, err
+	}
+	names, err := Names(sel)
+	if err != nil {
+		return nil, err
+	}
+	js, err := Open(names)
+	if err != nil {
+		return nil, err
+	}
+	return harness.New(js, opts...)
 }
