@@ -14,7 +14,10 @@ import (
 // Judges whose errors are structured (a schema validator that knows the
 // keyword and the instance location) build a sharper class themselves.
 func Classify(msg string) string {
-	s := msg
+	// The first line names the cause; what follows (yajl's excerpt of the
+	// input with a "(right here) ------^" marker, a child's stderr) is
+	// context that varies with the input.
+	s, _, _ := strings.Cut(msg, "\n")
 	for _, r := range classifyRules {
 		if r.fn != nil {
 			s = r.re.ReplaceAllStringFunc(s, r.fn)
@@ -47,6 +50,9 @@ var classifyRules = []struct {
 	// (as absent, or as a value of the wrong type) is a cause of its own.
 	{re: regexp.MustCompile(`(?:cannot|unable to) unmarshal (?:JSON )?(?:bool(?:ean)?|number(?: -?[\d.eE+-]+)?|string|array|object)(?: value)? into`), repl: "cannot unmarshal … into"},
 	{re: regexp.MustCompile("invalid type: (?:boolean `[^`]*`|integer `[^`]*`|floating point `[^`]*`|string \"(?:[^\"\\\\]|\\\\.)*\"|map|sequence|unit value|newtype struct|enum|char [^,]*|byte array|unit variant|tuple variant|struct variant|newtype variant)"), repl: "invalid type: …"},
+	// oci-spec-rs echoes a capability name it does not know:
+	// "no variant for CAP_FOO (converted to FOO)".
+	{re: regexp.MustCompile(`no variant for .*? \(converted to .*?\)`), repl: "no variant for … (converted to …)"},
 	// Echoed values: quoted strings (with escapes) and backquoted ones.
 	{re: regexp.MustCompile(`"(?:[^"\\]|\\.)*"`), repl: `"…"`},
 	// serde names the field it wanted in backquotes (missing field

@@ -64,7 +64,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ef engineFlags
 	ef.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-judges LIST] [-without-rules LIST] FILE...  (- reads stdin)")
+		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-judges LIST] [-without-rules LIST] FILE...  (- reads stdin; a corpus case directory reads its input)")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -81,12 +81,38 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer e.Close()
 
+	out := matrixOut
+	switch {
+	case *asJSON:
+		out = jsonOut
+	case *brief:
+		out = briefOut
+	}
+	return judgeInputs("check", e, fs.Args(), out, nil, stdin, stdout, stderr)
+}
+
+// output is how judgeInputs prints a result.
+type output int
+
+const (
+	matrixOut output = iota // harness.WriteMatrix, for a person
+	jsonOut                 // one checkReport object per input
+	briefOut                // one line per input
+)
+
+// judgeInputs checks each named input (a file, "-" for stdin, or a corpus
+// case directory) with e and prints each result; after, if set, adds
+// lines below a matrix. It returns the exit status: 2 if an input could
+// not be read (the others are still judged), else 1 if any judges
+// disagreed, else 0.
+func judgeInputs(cmd string, e *harness.Engine, names []string, out output,
+	after func(io.Writer, harness.Result), stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitAgree
 	enc := json.NewEncoder(stdout)
-	for i, file := range fs.Args() {
-		input, err := readInput(file, stdin)
+	for i, name := range names {
+		input, _, err := loadCase(name, stdin)
 		if err != nil {
-			fmt.Fprintf(stderr, "ocidiff check: %v\n", err)
+			fmt.Fprintf(stderr, "ocidiff %s: %v\n", cmd, err)
 			status = exitUsage
 			continue
 		}
@@ -94,27 +120,27 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if !r.Agree && status == exitAgree {
 			status = exitDisagree
 		}
-		if *asJSON {
-			if err := enc.Encode(report(file, r)); err != nil {
-				fmt.Fprintf(stderr, "ocidiff check: writing output: %v\n", err)
-				return exitUsage
-			}
-			continue
-		}
-		if *brief {
+		switch out {
+		case jsonOut:
+			err = enc.Encode(report(name, r))
+		case briefOut:
 			if r.Agree {
-				fmt.Fprintf(stdout, "%s: agree\n", file)
+				_, err = fmt.Fprintf(stdout, "%s: agree\n", name)
 			} else {
-				fmt.Fprintf(stdout, "%s: disagree: %s\n", file, verdictLine(r))
+				_, err = fmt.Fprintf(stdout, "%s: disagree: %s\n", name, verdictLine(r))
 			}
-			continue
+		default:
+			if i > 0 {
+				fmt.Fprintln(stdout)
+			}
+			fmt.Fprintf(stdout, "%s\n", name)
+			err = harness.WriteMatrix(stdout, r)
+			if err == nil && after != nil {
+				after(stdout, r)
+			}
 		}
-		if i > 0 {
-			fmt.Fprintln(stdout)
-		}
-		fmt.Fprintf(stdout, "%s\n", file)
-		if err := harness.WriteMatrix(stdout, r); err != nil {
-			fmt.Fprintf(stderr, "ocidiff check: writing output: %v\n", err)
+		if err != nil {
+			fmt.Fprintf(stderr, "ocidiff %s: writing output: %v\n", cmd, err)
 			return exitUsage
 		}
 	}

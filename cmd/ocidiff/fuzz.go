@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
@@ -113,8 +114,10 @@ func (errNewSignature) Error() string { return "new signature" }
 var progress = regexp.MustCompile(`^fuzz: elapsed: (\S+), execs: (\d+) \((\d+)/sec\), new interesting: (\d+) \(total: (\d+)\)`)
 
 func fuzzOne(root, target string, d time.Duration, parallel int, cdir, judges string, failOnNew bool, known int, stdout io.Writer) error {
+	// -timeout 0: go test's default of 10 minutes would end a longer
+	// fuzzing run with a panic.
 	cmd := exec.Command("go", "test", "-run", "^$", "-fuzz", "^"+target+"$",
-		"-fuzztime", d.String(), "-parallel", fmt.Sprint(parallel), ".")
+		"-fuzztime", d.String(), "-timeout", "0", "-parallel", fmt.Sprint(parallel), ".")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "OCIDIFF_CORPUS="+cdir, "OCIDIFF_JUDGES="+judges)
 	if failOnNew {
@@ -228,30 +231,18 @@ func caseDirs(dir string) (map[string]bool, error) {
 }
 
 // moduleRoot finds the ocidiff checkout that holds the fuzz targets:
-// the working directory or one above it, or the one the running binary
-// was built into (bin/ocidiff).
+// around the working directory, or the one the running binary was built
+// into (bin/ocidiff).
 func moduleRoot() (string, error) {
-	var starts []string
-	if wd, err := os.Getwd(); err == nil {
-		starts = append(starts, wd)
-	}
-	if exe, err := os.Executable(); err == nil {
-		starts = append(starts, filepath.Dir(exe))
-	}
-	for _, dir := range starts {
-		for {
-			if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil &&
-				regexp.MustCompile(`(?m)^module\s+github\.com/ocidiff/ocidiff\s*$`).Match(b) {
-				if _, err := os.Stat(filepath.Join(dir, "fuzz_test.go")); err == nil {
-					return dir, nil
-				}
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
+	root, err := modroot.FromWorkingDir()
+	if err != nil {
+		exe, xerr := os.Executable()
+		if xerr != nil {
+			return "", err
+		}
+		if root, err = modroot.Find(filepath.Dir(exe)); err != nil {
+			return "", fmt.Errorf("fuzzing builds the fuzz targets from the source (go test -fuzz), and there is no ocidiff checkout here or where this binary lives: %w", err)
 		}
 	}
-	return "", errors.New("no ocidiff checkout here or above, nor where this binary lives: fuzzing builds the fuzz targets from the source (go test -fuzz)")
+	return root, nil
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -40,39 +38,15 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer e.Close()
 
-	status := exitAgree
-	enc := json.NewEncoder(stdout)
-	for i, arg := range fs.Args() {
-		input, _, err := loadCase(arg, stdin)
-		if err != nil {
-			fmt.Fprintf(stderr, "ocidiff matrix: %v\n", err)
-			status = exitUsage
-			continue
-		}
-		r := e.Check(input)
-		if !r.Agree && status == exitAgree {
-			status = exitDisagree
-		}
-		if *asJSON {
-			if err := enc.Encode(report(arg, r)); err != nil {
-				fmt.Fprintf(stderr, "ocidiff matrix: writing output: %v\n", err)
-				return exitUsage
-			}
-			continue
-		}
-		if i > 0 {
-			fmt.Fprintln(stdout)
-		}
-		fmt.Fprintf(stdout, "%s\n", arg)
-		if err := harness.WriteMatrix(stdout, r); err != nil {
-			fmt.Fprintf(stderr, "ocidiff matrix: writing output: %v\n", err)
-			return exitUsage
-		}
-		for _, s := range mdreport.VersionChanges(r) {
-			fmt.Fprintf(stdout, "versions part: %s\n", s)
-		}
+	out := matrixOut
+	if *asJSON {
+		out = jsonOut
 	}
-	return status
+	return judgeInputs("matrix", e, fs.Args(), out, func(w io.Writer, r harness.Result) {
+		for _, s := range mdreport.VersionChanges(r) {
+			fmt.Fprintf(w, "versions part: %s\n", s)
+		}
+	}, stdin, stdout, stderr)
 }
 
 // loadCase reads a case named on the command line: a corpus case
@@ -80,24 +54,11 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // it returns, or a config file ("-" for stdin), whose result is nil.
 func loadCase(arg string, stdin io.Reader) ([]byte, *harness.Result, error) {
 	if st, err := os.Stat(filepath.Join(arg, "case.json")); err == nil && !st.IsDir() {
-		dir, err := filepath.Abs(arg)
+		c, err := corpus.Read(arg)
 		if err != nil {
 			return nil, nil, err
 		}
-		s, err := corpus.Open(filepath.Dir(dir))
-		if err != nil {
-			return nil, nil, err
-		}
-		cases, cerr := s.Cases()
-		for _, c := range cases {
-			if s.Path(c.Signature) == dir {
-				return c.Input, &c.Result, nil
-			}
-		}
-		if cerr != nil {
-			return nil, nil, cerr
-		}
-		return nil, nil, errors.New(arg + ": not a case of corpus " + filepath.Dir(dir))
+		return c.Input, &c.Result, nil
 	}
 	in, err := readInput(arg, stdin)
 	return in, nil, err

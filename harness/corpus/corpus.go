@@ -297,6 +297,9 @@ func (s *Store) Cases() ([]Case, error) {
 	return cases, errors.Join(errs...)
 }
 
+// Read reads the one case in dir, checked as Cases checks each.
+func Read(dir string) (Case, error) { return readCase(dir) }
+
 func readCase(dir string) (Case, error) {
 	meta, err := os.ReadFile(filepath.Join(dir, caseFile))
 	if err != nil {

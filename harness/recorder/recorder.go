@@ -43,7 +43,10 @@ func New(e *harness.Engine, s *corpus.Store) *Recorder {
 // to this process, it minimizes the input once for each judge that stands
 // apart (see deviation), keeping that judge's verdict while the rest may
 // change, and records each minimized input under its own signature unless
-// the corpus holds it already. It returns the result for input and the
+// the corpus holds it already. The other judges may gain reasons to refuse
+// on the way (a required member the minimizer dropped): that lets inputs
+// with one cause converge on the same smallest input, and so on one
+// signature, whatever else the generator had put around the cause. It returns the result for input and the
 // directories of the cases it added. The error is a failure to write the
 // corpus.
 func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {

@@ -159,7 +159,8 @@ func main() {
 `,
 	"go/decoder": `//
 // runc reads config.json with json.NewDecoder(file).Decode into a
-// *specs.Spec; Decode reads the first JSON value and leaves the rest.
+// *specs.Spec and refuses a nil result; Decode reads the first JSON value
+// and leaves the rest.
 //
 // Usage: repro config.json
 package main
@@ -182,6 +183,10 @@ func main() {
 	var spec *specs.Spec
 	if err := json.NewDecoder(f).Decode(&spec); err != nil {
 		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	if spec == nil { // runc's loadSpec checks this right after decoding
+		fmt.Println("reject: config cannot be null")
 		os.Exit(1)
 	}
 	model, err := json.Marshal(spec)

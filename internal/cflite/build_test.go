@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
-
-const modulePath = "github.com/ocidiff/ocidiff"
 
 // The fuzz targets build.sh builds: function in fuzz_test.go, file in $OUT.
 var targets = []struct{ function, file string }{
@@ -222,25 +221,12 @@ func TestShellcheck(t *testing.T) {
 	}
 }
 
-// repoRoot walks up from the working directory to the go.mod of this module.
+// repoRoot is the repository root, where the files under test live.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := modroot.FromWorkingDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			for _, line := range strings.Split(string(b), "\n") {
-				if f := strings.Fields(line); len(f) == 2 && f[0] == "module" && f[1] == modulePath {
-					return dir
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod of %s above the working directory", modulePath)
-		}
-		dir = parent
-	}
+	return root
 }

@@ -9,33 +9,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/rhysd/actionlint"
 )
 
-const modulePath = "github.com/ocidiff/ocidiff"
-
-// repoRoot walks up from the working directory to the go.mod of this
-// module: the repository root, which holds .github/.
+// repoRoot is the repository root, where the files under test live.
 func repoRoot(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
+	root, err := modroot.FromWorkingDir()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil {
-			for _, line := range strings.Split(string(b), "\n") {
-				if f := strings.Fields(line); len(f) == 2 && f[0] == "module" && f[1] == modulePath {
-					return dir
-				}
-			}
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("no go.mod of %s above the working directory", modulePath)
-		}
-		dir = parent
-	}
+	return root
 }
 
 // newLinter returns an actionlint linter for the repository at root. The

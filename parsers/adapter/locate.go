@@ -1,14 +1,12 @@
 package adapter
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
-)
 
-const modulePath = "github.com/ocidiff/ocidiff"
+	"github.com/ocidiff/ocidiff/internal/modroot"
+)
 
 // Locate finds the adapter executable called name: the path in $envVar if
 // set, else name next to the running executable (an installed ocidiff),
@@ -30,7 +28,7 @@ func Locate(name, envVar string) (string, error) {
 			return p, nil
 		}
 	}
-	root, err := moduleRoot()
+	root, err := modroot.FromWorkingDir()
 	if err == nil {
 		p := filepath.Join(root, "bin", name)
 		if isExecutable(p) == nil {
@@ -38,7 +36,7 @@ func Locate(name, envVar string) (string, error) {
 		}
 		return "", fmt.Errorf("adapter %s: %s does not exist: run `make build` in %s (or set $%s)", name, p, root, envVar)
 	}
-	return "", fmt.Errorf("adapter %s: not found next to the executable nor in a %s checkout (%v): run `make build` there, or set $%s", name, modulePath, err, envVar)
+	return "", fmt.Errorf("adapter %s: not found next to the executable nor in a %s checkout (%v): run `make build` there, or set $%s", name, modroot.Path, err, envVar)
 }
 
 func isExecutable(p string) error {
@@ -52,38 +50,4 @@ func isExecutable(p string) error {
 		return fmt.Errorf("is not executable")
 	}
 	return nil
-}
-
-// moduleRoot walks up from the working directory to the directory whose
-// go.mod declares modulePath.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if declares(filepath.Join(dir, "go.mod"), modulePath) {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod of %s above the working directory", modulePath)
-		}
-		dir = parent
-	}
-}
-
-func declares(gomod, module string) bool {
-	f, err := os.Open(gomod)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if f := strings.Fields(s.Text()); len(f) == 2 && f[0] == "module" {
-			return strings.Trim(f[1], `"`) == module
-		}
-	}
-	return false
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ocidiff/ocidiff/internal/modroot"
 )
 
 func writeExecutable(t *testing.T, path string) {
@@ -20,7 +22,7 @@ func writeExecutable(t *testing.T, path string) {
 func TestLocate(t *testing.T) {
 	const name, env = "ocidiff-test-adapter", "OCIDIFF_TEST_ADAPTER"
 	root := t.TempDir()
-	os.WriteFile(filepath.Join(root, "go.mod"), []byte("module "+modulePath+"\n\ngo 1.26\n"), 0o644)
+	os.WriteFile(filepath.Join(root, "go.mod"), []byte("module "+modroot.Path+"\n\ngo 1.26\n"), 0o644)
 	sub := filepath.Join(root, "parsers", "x")
 	os.MkdirAll(sub, 0o755)
 	other := t.TempDir()

@@ -12,6 +12,7 @@ package gojson
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 
@@ -23,6 +24,8 @@ import (
 )
 
 const jsonv2Path = "github.com/go-json-experiment/json"
+
+var errNullConfig = errors.New("config cannot be null")
 
 // Unmarshal returns the judge "go/unmarshal": json.Unmarshal(input, &spec)
 // into a specs.Spec value, as containerd and hcsshim read config.json.
@@ -44,18 +47,25 @@ func Unmarshal() parsers.Judge {
 //
 // Decode reads the first JSON value only, so trailing data after it is
 // accepted where json.Unmarshal rejects it. Decoding into a pointer means
-// the input "null" leaves the spec nil; the model is then JSON null. Only
-// the decode is mirrored: runc afterwards refuses a nil spec ("config
-// cannot be null") and checks process.cwd and process.args
-// (validateProcessSpec), which are runc's own policy, not parsing.
+// the input "null" leaves the spec nil, which runc refuses at once ("config
+// cannot be null"), and so does this judge. What runc checks after that,
+// process.cwd and process.args (validateProcessSpec), is runc's own
+// policy, not reading, and is not mirrored.
 func Decoder() parsers.Judge {
 	return &judge{
 		name:    "go/decoder",
 		version: v1Version(),
 		decode: func(in []byte) (any, error) {
 			var spec *specs.Spec
-			err := json.NewDecoder(bytes.NewReader(in)).Decode(&spec)
-			return spec, err
+			if err := json.NewDecoder(bytes.NewReader(in)).Decode(&spec); err != nil {
+				return nil, err
+			}
+			// runc's loadSpec refuses a document that decodes to a nil
+			// spec (the JSON null) right after decoding, with this text.
+			if spec == nil {
+				return nil, errNullConfig
+			}
+			return spec, nil
 		},
 		classify: classifyV1,
 	}

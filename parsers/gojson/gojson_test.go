@@ -124,7 +124,7 @@ func TestJudges(t *testing.T) {
 		input: `null`,
 		want: map[string]want{
 			"go/unmarshal": acc(`"ociVersion":""`),
-			"go/decoder":   acc(`null`),
+			"go/decoder":   rej("config cannot be null"),
 			"go/jsonv2":    acc(`"ociVersion":""`),
 		},
 	}, {

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/harness/corpus"
+)
+
+// TestFuzzCommand runs the real fuzzing job briefly, from an empty corpus:
+// go test -fuzz over FuzzDifferential with the real judges. Every default
+// judge disagrees with another on the seeds (the founding config among
+// them), so the run must record cases, whole.
+func TestFuzzCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test -fuzz")
+	}
+	dir := filepath.Join(t.TempDir(), "corpus")
+	var out, errb bytes.Buffer
+	code := run([]string{"fuzz", "-duration", "5s", "-parallel", "1", "-targets", "FuzzDifferential", "-corpus", dir}, nil, &out, &errb)
+	if code != exitAgree {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	s, err := corpus.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := s.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Fatalf("no case recorded\n%s", out.String())
+	}
+	for _, want := range []string{"fuzzing FuzzDifferential for 5s with 1 workers", "new signatures, ", "    accept: "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	founding := false
+	for _, c := range cases {
+		if strings.Contains(c.Signature, "[/windows/layerFolders:type]") && strings.Contains(c.Signature, "accept: go/unmarshal") {
+			founding = true
+		}
+	}
+	if !founding {
+		t.Errorf("the founding class (Go accepts layerFolders null, the schema refuses) is not among %d cases", len(cases))
+	}
+
+	// -fail-on-new stops at the first new signature and exits 1: from an
+	// empty corpus, every disagreement is new.
+	out.Reset()
+	errb.Reset()
+	if code := run([]string{"fuzz", "-duration", "2s", "-parallel", "1", "-targets", "FuzzDifferential", "-corpus", t.TempDir(), "-fail-on-new"}, nil, &out, &errb); code != exitDisagree {
+		t.Errorf("-fail-on-new on an empty corpus: exit %d, want 1\n%s%s", code, out.String(), errb.String())
+	}
+}
+
+func TestFuzzUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"fuzz", "-targets", "FuzzNope"},
+		{"fuzz", "-judges", "nope"},
+		{"fuzz", "-duration", "0s"},
+		{"fuzz", "extra"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(args, nil, &out, &errb); code != exitUsage || errb.Len() == 0 {
+			t.Errorf("ocidiff %s: exit %d, stderr %q; want 2 and a message", strings.Join(args, " "), code, errb.String())
+		}
+	}
+}
