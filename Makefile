@@ -84,8 +84,10 @@ memcheck: $(C_ADAPTER)
 	$(MAKE) --no-print-directory -C c-adapter memcheck \
 		MEMCHECK_FILES="$$(echo $(CURDIR)/corpus/*/input.json $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json)"
 
+# The README's figures: the engine on one core, then the fuzzing loop.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+	$(GO) test -run '^$$' -bench . -cpu 1 -benchtime 2s ./harness
+	$(GO) test -run '^$$' -bench FuzzLoop -benchtime 20s ./harness/recorder
 
 clean:
 	rm -rf bin rust-adapter/target
