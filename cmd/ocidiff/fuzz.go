@@ -84,6 +84,9 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
+	if err := store.ClearHits(); err != nil {
+		return fail("%v", err)
+	}
 	fmt.Fprintf(stdout, "fuzzing %s for %v with %d workers; corpus %s holds %d signatures\n",
 		strings.Join(ts, " and "), *duration, *parallel, cdir, len(before))
 
@@ -175,17 +178,40 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 			fresh = append(fresh, c)
 		}
 	}
-	fmt.Fprintf(stdout, "\n%d new signatures, %d in the corpus\n", len(fresh), len(cases))
+	hits, err := store.LoadHits()
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
+		return exitUsage
+	}
+	total := 0
+	for _, h := range hits {
+		total += h.Count
+	}
+	fmt.Fprintf(stdout, "\n%d new signatures, %d in the corpus; known signatures met again %d times", len(fresh), len(cases), total)
+	if len(hits) > 0 {
+		fmt.Fprintf(stdout, ", most often:")
+	}
+	fmt.Fprintln(stdout)
+	for _, h := range hits[:min(5, len(hits))] {
+		fmt.Fprintf(stdout, "%8d  %s\n", h.Count, relPath(store.Path(h.Signature)))
+	}
+	if len(fresh) > 0 {
+		fmt.Fprintln(stdout, "new:")
+	}
 	for _, c := range fresh {
-		rel := store.Path(c.Signature)
-		if wd, err := os.Getwd(); err == nil {
-			if r, err := filepath.Rel(wd, rel); err == nil && !strings.HasPrefix(r, "..") {
-				rel = r
-			}
-		}
-		fmt.Fprintf(stdout, "%s\n    %s\n", rel, verdictLine(c.Result))
+		fmt.Fprintf(stdout, "%s\n    %s\n", relPath(store.Path(c.Signature)), verdictLine(c.Result))
 	}
 	return status
+}
+
+// relPath is path relative to the working directory when it lies below.
+func relPath(path string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, path); err == nil && !strings.HasPrefix(r, "..") {
+			return r
+		}
+	}
+	return path
 }
 
 // verdictLine is a result in one line: each judge's outcome, then the

@@ -34,7 +34,7 @@ func TestFuzzCommand(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatalf("no case recorded\n%s", out.String())
 	}
-	for _, want := range []string{"fuzzing FuzzDifferential for 5s with 1 workers", "new signatures, ", "    accept: "} {
+	for _, want := range []string{"fuzzing FuzzDifferential for 5s with 1 workers", "new signatures, ", "known signatures met again", "    accept: "} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

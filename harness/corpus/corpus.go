@@ -334,7 +334,7 @@ func readCase(dir string) (Case, error) {
 }
 
 // Count records one more hit of signature during this run and returns
-// the number of hits so far. Hits are kept in memory only.
+// the number of hits so far. Hits are kept in memory until SaveHits.
 func (s *Store) Count(signature string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -347,8 +347,12 @@ func (s *Store) Count(signature string) int {
 func (s *Store) Hits() []Hit {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	hits := make([]Hit, 0, len(s.hits))
-	for sig, n := range s.hits {
+	return sortHits(s.hits)
+}
+
+func sortHits(m map[string]int) []Hit {
+	hits := make([]Hit, 0, len(m))
+	for sig, n := range m {
 		hits = append(hits, Hit{sig, n})
 	}
 	slices.SortFunc(hits, func(a, b Hit) int {
@@ -364,4 +368,74 @@ func (s *Store) Hits() []Hit {
 type Hit struct {
 	Signature string
 	Count     int
+}
+
+// hitsDir holds each fuzzing worker's hit counts. Fuzz workers are
+// separate processes, so each writes its own file, whole (a temporary file
+// renamed into place), and a reader adds them up.
+const hitsDir = ".hits"
+
+// SaveHits writes this process's hit counts as worker's file, replacing
+// the one it wrote before.
+func (s *Store) SaveHits(worker string) error {
+	s.mu.Lock()
+	b, err := json.Marshal(s.hits)
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(s.dir, hitsDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("corpus: hits: %w", err)
+	}
+	f, err := os.CreateTemp(dir, tmpPrefix)
+	if err != nil {
+		return fmt.Errorf("corpus: hits: %w", err)
+	}
+	defer os.Remove(f.Name()) // a no-op once renamed
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return fmt.Errorf("corpus: hits: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("corpus: hits: %w", err)
+	}
+	if err := os.Rename(f.Name(), filepath.Join(dir, worker+".json")); err != nil {
+		return fmt.Errorf("corpus: hits: %w", err)
+	}
+	return nil
+}
+
+// LoadHits adds up the hit counts every worker saved.
+func (s *Store) LoadHits() ([]Hit, error) {
+	dir := filepath.Join(s.dir, hitsDir)
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("corpus: hits: %w", err)
+	}
+	sum := map[string]int{}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), tmpPrefix) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("corpus: hits: %w", err)
+		}
+		var m map[string]int
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("corpus: hits: %s: %w", e.Name(), err)
+		}
+		for sig, n := range m {
+			sum[sig] += n
+		}
+	}
+	return sortHits(sum), nil
+}
+
+// ClearHits removes every worker's saved hit counts, before a new run.
+func (s *Store) ClearHits() error {
+	return os.RemoveAll(filepath.Join(s.dir, hitsDir))
 }

@@ -5,6 +5,7 @@ package recorder
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ocidiff/ocidiff/harness"
@@ -20,8 +21,10 @@ type Recorder struct {
 	// Budget caps the judge calls one minimization may make.
 	Budget int
 	// seen holds signatures this process has already handled, so that a
-	// signature met again costs one map lookup, not a minimization.
-	seen  map[string]bool
+	// signature met again costs one map lookup, not a minimization; it
+	// maps each to the signatures of the cases it was minimized to, which
+	// are counted as hit whenever it is met again.
+	seen  map[string][]string
 	stats Stats
 }
 
@@ -36,7 +39,7 @@ type Stats struct {
 
 // New returns a recorder that checks with e and records into s.
 func New(e *harness.Engine, s *corpus.Store) *Recorder {
-	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string]bool{}}
+	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string][]string{}}
 }
 
 // Observe checks input. When the judges disagree and the signature is new
@@ -46,9 +49,12 @@ func New(e *harness.Engine, s *corpus.Store) *Recorder {
 // the corpus holds it already. The other judges may gain reasons to refuse
 // on the way (a required member the minimizer dropped): that lets inputs
 // with one cause converge on the same smallest input, and so on one
-// signature, whatever else the generator had put around the cause. It returns the result for input and the
-// directories of the cases it added. The error is a failure to write the
-// corpus.
+// signature, whatever else the generator had put around the cause.
+//
+// A disagreement met again is counted as a hit of the cases it was
+// minimized to (corpus.Store.Count). Observe returns the result for
+// input and the directories of the cases it added. The error is a
+// failure to write the corpus.
 func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 	t0 := time.Now()
 	res := r.engine.Check(input)
@@ -58,10 +64,13 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		return res, nil, nil
 	}
 	r.stats.Disagreements++
-	if r.seen[res.Signature] {
+	if sigs, ok := r.seen[res.Signature]; ok {
+		for _, sig := range sigs {
+			r.store.Count(sig)
+		}
 		return res, nil, nil
 	}
-	r.seen[res.Signature] = true
+	r.seen[res.Signature] = nil
 
 	var added []string
 	devs := deviations(res)
@@ -87,10 +96,14 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 				covered[j] = true
 			}
 		}
-		if r.seen[rm.Signature] && rm.Signature != res.Signature {
-			continue
+		if !slices.Contains(r.seen[res.Signature], rm.Signature) {
+			r.seen[res.Signature] = append(r.seen[res.Signature], rm.Signature)
 		}
-		r.seen[rm.Signature] = true
+		if _, ok := r.seen[rm.Signature]; !ok {
+			// An input whose own signature is this one needs no
+			// minimizing either.
+			r.seen[rm.Signature] = []string{rm.Signature}
+		}
 		if r.store.Has(rm.Signature) {
 			r.store.Count(rm.Signature)
 			continue

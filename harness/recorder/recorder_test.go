@@ -80,3 +80,38 @@ func TestObserveAgreement(t *testing.T) {
 		t.Fatalf("agree=%v added=%v err=%v", res.Agree, added, err)
 	}
 }
+
+// A disagreement met again counts as a hit of the cases it was minimized
+// to; the counts survive in the corpus directory for ocidiff fuzz.
+func TestObserveCountsHits(t *testing.T) {
+	r := newRecorder(t, "go/unmarshal", "schema/jsonschema-v6")
+	input := []byte(`{"ociVersion":"1.0.2","root":null}`)
+	for range 3 {
+		if _, _, err := r.Observe(input); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hits := r.store.Hits()
+	if len(hits) != 1 || hits[0].Count != 2 {
+		t.Fatalf("Hits() = %v, want one signature met twice after it was added", hits)
+	}
+	if err := r.store.SaveHits("w1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.store.SaveHits("w2"); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := r.store.LoadHits()
+	if err != nil || len(loaded) != 1 || loaded[0].Count != 4 {
+		t.Fatalf("LoadHits() = %v, %v; want the two workers' counts added", loaded, err)
+	}
+	if cases, err := r.store.Cases(); err != nil || len(cases) != 1 {
+		t.Fatalf("the hits directory is not a case: %d cases, %v", len(cases), err)
+	}
+	if err := r.store.ClearHits(); err != nil {
+		t.Fatal(err)
+	}
+	if loaded, _ := r.store.LoadHits(); len(loaded) != 0 {
+		t.Errorf("after ClearHits: %v", loaded)
+	}
+}
