@@ -3,9 +3,7 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -24,9 +22,10 @@ type Rule struct {
 	// drop reports whether an object member with this value is folded
 	// away as if absent.
 	drop func(v any) bool
-	// normalize, when set, rewrites the value at a path (a JSON pointer
-	// with array indices) into a canonical form.
-	normalize func(path string, v any) any
+	// normalize, when set, rewrites the value at path (the member names
+	// from the root, "*" for an array element) into a canonical form. It
+	// runs on every node of every model, so it checks path first.
+	normalize func(path []string, v any) any
 }
 
 var rules = []Rule{
@@ -75,8 +74,8 @@ var rules = []Rule{
 		Doc: "The lists under process.capabilities are sets: their order and repeated entries carry no " +
 			"meaning (the kernel takes a bitmask). oci-spec-rs stores them in a HashSet, which serializes " +
 			"in an order that changes from process to process.",
-		normalize: func(path string, v any) any {
-			if !capabilitySet.MatchString(path) {
+		normalize: func(path []string, v any) any {
+			if len(path) != 3 || path[0] != "process" || path[1] != "capabilities" || !slices.Contains(capabilitySets, path[2]) {
 				return v
 			}
 			l, ok := v.([]any)
@@ -90,7 +89,7 @@ var rules = []Rule{
 	},
 }
 
-var capabilitySet = regexp.MustCompile(`^/process/capabilities/(bounding|effective|inheritable|permitted|ambient)$`)
+var capabilitySets = []string{"bounding", "effective", "inheritable", "permitted", "ambient"}
 
 // Rules lists every equivalence rule the engine knows, all on by default.
 func Rules() []Rule { return slices.Clone(rules) }
@@ -130,13 +129,16 @@ func ruleNames() []string {
 // fold applies rules to a decoded JSON tree in place and returns it. Only
 // object members are dropped: removing an array element would shift the
 // positions of the others and so change meaning.
-func fold(v any, rs []Rule) any { return foldAt("", v, rs) }
+func fold(v any, rs []Rule) any { return foldAt(make([]string, 0, 16), v, rs) }
 
-func foldAt(path string, v any, rs []Rule) any {
+// foldAt folds the node at path. path is a stack shared down the walk:
+// appending to it and passing it on allocates nothing once it has grown,
+// which matters because every accepted model of every input passes here.
+func foldAt(path []string, v any, rs []Rule) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, mv := range t {
-			mv = foldAt(path+"/"+escapeToken(k), mv, rs)
+			mv = foldAt(append(path, k), mv, rs)
 			t[k] = mv
 			for _, r := range rs {
 				if r.drop != nil && r.drop(mv) {
@@ -147,7 +149,7 @@ func foldAt(path string, v any, rs []Rule) any {
 		}
 	case []any:
 		for i := range t {
-			t[i] = foldAt(path+"/"+strconv.Itoa(i), t[i], rs)
+			t[i] = foldAt(append(path, "*"), t[i], rs)
 		}
 	}
 	for _, r := range rs {
