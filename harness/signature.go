@@ -74,24 +74,3 @@ func GeneralizePath(p string) string {
 		p = q
 	}
 }
-
-// Split names who disagreed with whom, without the error classes and
-// paths of the signature: every judge's outcome, and which judges read
-// different models. Minimizing an input while its split stays the same
-// strips the causes it does not need, so that the signature of the
-// minimized input names one cause, not a combination of several.
-func Split(r Result) string {
-	var b strings.Builder
-	for _, v := range r.Verdicts {
-		b.WriteString(v.Judge + "=" + string(v.Outcome) + " ")
-	}
-	var sides []string
-	for _, d := range r.Diffs {
-		s := strings.Join(d.A, ",") + "≠" + strings.Join(d.B, ",")
-		if !slices.Contains(sides, s) {
-			sides = append(sides, s)
-		}
-	}
-	b.WriteString(strings.Join(sides, " "))
-	return b.String()
-}

@@ -80,7 +80,7 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	before, err := caseDirs(cdir)
+	before, err := store.Slugs()
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -93,7 +93,7 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	status := exitAgree
 	per := *duration / time.Duration(len(ts))
 	for _, target := range ts {
-		err := fuzzOne(root, target, per, *parallel, cdir, *judges, *failOnNew, len(before), stdout)
+		err := fuzzOne(root, target, per, *parallel, store, *judges, *failOnNew, len(before), stdout)
 		var newErr errNewSignature
 		switch {
 		case errors.As(err, &newErr):
@@ -116,13 +116,13 @@ func (errNewSignature) Error() string { return "new signature" }
 // progress matches go test -fuzz's status lines.
 var progress = regexp.MustCompile(`^fuzz: elapsed: (\S+), execs: (\d+) \((\d+)/sec\), new interesting: (\d+) \(total: (\d+)\)`)
 
-func fuzzOne(root, target string, d time.Duration, parallel int, cdir, judges string, failOnNew bool, known int, stdout io.Writer) error {
+func fuzzOne(root, target string, d time.Duration, parallel int, store *corpus.Store, judges string, failOnNew bool, known int, stdout io.Writer) error {
 	// -timeout 0: go test's default of 10 minutes would end a longer
 	// fuzzing run with a panic.
 	cmd := exec.Command("go", "test", "-run", "^$", "-fuzz", "^"+target+"$",
 		"-fuzztime", d.String(), "-timeout", "0", "-parallel", fmt.Sprint(parallel), ".")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "OCIDIFF_CORPUS="+cdir, "OCIDIFF_JUDGES="+judges)
+	cmd.Env = append(os.Environ(), "OCIDIFF_CORPUS="+store.Dir(), "OCIDIFF_JUDGES="+judges)
 	if failOnNew {
 		cmd.Env = append(cmd.Env, "OCIDIFF_FAIL_ON_NEW=1")
 	}
@@ -141,7 +141,7 @@ func fuzzOne(root, target string, d time.Duration, parallel int, cdir, judges st
 	for sc.Scan() {
 		line := sc.Text()
 		if m := progress.FindStringSubmatch(line); m != nil {
-			n, _ := caseDirs(cdir)
+			n, _ := store.Slugs()
 			fmt.Fprintf(stdout, "%-16s %6s  execs %9s (%5s/s)  interesting %5s  signatures %d known, %d new\n",
 				target, m[1], m[2], m[3], m[5], known, max(0, len(n)-known))
 			continue
@@ -239,21 +239,6 @@ func verdictLine(r harness.Result) string {
 		parts = append(parts, "values differ at "+strings.Join(paths, ", "))
 	}
 	return strings.Join(parts, " | ")
-}
-
-// caseDirs lists the case directories of a corpus by name.
-func caseDirs(dir string) (map[string]bool, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]bool{}
-	for _, e := range entries {
-		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
-			m[e.Name()] = true
-		}
-	}
-	return m, nil
 }
 
 // moduleRoot finds the ocidiff checkout that holds the fuzz targets:

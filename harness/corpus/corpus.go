@@ -297,6 +297,22 @@ func (s *Store) Cases() ([]Case, error) {
 	return cases, errors.Join(errs...)
 }
 
+// Slugs returns the names of the case directories, without reading the
+// cases: cheap enough to poll while a fuzzing run adds cases.
+func (s *Store) Slugs() (map[string]bool, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	slugs := map[string]bool{}
+	for _, e := range entries {
+		if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+			slugs[e.Name()] = true
+		}
+	}
+	return slugs, nil
+}
+
 // Read reads the one case in dir, checked as Cases checks each.
 func Read(dir string) (Case, error) { return readCase(dir) }
 
@@ -342,14 +358,6 @@ func (s *Store) Count(signature string) int {
 	return s.hits[signature]
 }
 
-// Hits returns the signatures counted in this run, each with its count,
-// most hits first and then by signature.
-func (s *Store) Hits() []Hit {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return sortHits(s.hits)
-}
-
 func sortHits(m map[string]int) []Hit {
 	hits := make([]Hit, 0, len(m))
 	for sig, n := range m {
@@ -364,7 +372,7 @@ func sortHits(m map[string]int) []Hit {
 	return hits
 }
 
-// Hit is a signature and how often it was seen in this run.
+// Hit is a signature and how often fuzzing workers met it again.
 type Hit struct {
 	Signature string
 	Count     int

@@ -211,8 +211,11 @@ func TestConcurrentGoroutines(t *testing.T) {
 	if got := s.Count("same signature"); got != 17 {
 		t.Errorf("Count = %d after 16 hits and this one, want 17", got)
 	}
-	if h := s.Hits(); len(h) != 1 || h[0] != (Hit{"same signature", 17}) {
-		t.Errorf("Hits() = %v", h)
+	if err := s.SaveHits("w"); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := s.LoadHits(); err != nil || len(h) != 1 || h[0] != (Hit{"same signature", 17}) {
+		t.Errorf("LoadHits() = %v, %v", h, err)
 	}
 }
 

@@ -91,9 +91,12 @@ func TestObserveCountsHits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	hits := r.store.Hits()
-	if len(hits) != 1 || hits[0].Count != 2 {
-		t.Fatalf("Hits() = %v, want one signature met twice after it was added", hits)
+	if err := r.store.SaveHits("w1"); err != nil {
+		t.Fatal(err)
+	}
+	hits, err := r.store.LoadHits()
+	if err != nil || len(hits) != 1 || hits[0].Count != 2 {
+		t.Fatalf("LoadHits() = %v, %v; want one signature met twice after it was added", hits, err)
 	}
 	if err := r.store.SaveHits("w1"); err != nil {
 		t.Fatal(err)
