@@ -67,17 +67,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-judges LIST] [-without-rules LIST] FILE...  (- reads stdin; a corpus case directory reads its input)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	e, err := ef.engine()
-	if err != nil {
-		fmt.Fprintf(stderr, "ocidiff check: %v\n", err)
-		return exitUsage
+	e, names, status := startJudging("check", fs, &ef, args, stderr)
+	if e == nil {
+		return status
 	}
 	defer e.Close()
 
@@ -88,7 +80,26 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *brief:
 		out = briefOut
 	}
-	return judgeInputs("check", e, fs.Args(), out, nil, stdin, stdout, stderr)
+	return judgeInputs("check", e, names, out, nil, stdin, stdout, stderr)
+}
+
+// startJudging parses the flags of a command that judges inputs and
+// starts its judges. It returns the engine and the inputs named, or a nil
+// engine and the exit status, having said why on stderr.
+func startJudging(cmd string, fs *flag.FlagSet, ef *engineFlags, args []string, stderr io.Writer) (*harness.Engine, []string, int) {
+	if err := fs.Parse(args); err != nil {
+		return nil, nil, exitUsage
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return nil, nil, exitUsage
+	}
+	e, err := ef.engine()
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff %s: %v\n", cmd, err)
+		return nil, nil, exitUsage
+	}
+	return e, fs.Args(), exitAgree
 }
 
 // output is how judgeInputs prints a result.

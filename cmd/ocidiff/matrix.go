@@ -23,18 +23,9 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: ocidiff matrix [-json] CASE...  (a corpus case directory or a config file; - reads stdin)")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	ef := engineFlags{judges: "all"}
-	e, err := ef.engine()
-	if err != nil {
-		fmt.Fprintf(stderr, "ocidiff matrix: %v\n", err)
-		return exitUsage
+	e, names, status := startJudging("matrix", fs, &engineFlags{judges: "all"}, args, stderr)
+	if e == nil {
+		return status
 	}
 	defer e.Close()
 
@@ -42,7 +33,7 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out = jsonOut
 	}
-	return judgeInputs("matrix", e, fs.Args(), out, func(w io.Writer, r harness.Result) {
+	return judgeInputs("matrix", e, names, out, func(w io.Writer, r harness.Result) {
 		for _, s := range mdreport.VersionChanges(r) {
 			fmt.Fprintf(w, "versions part: %s\n", s)
 		}
