@@ -50,9 +50,9 @@ func treeDiff(a, b []string, x, y any) []ValueDiff {
 					walk(p, xv, yv)
 				}
 			case xin:
-				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, AValue: jsonText(reflect.ValueOf(xv))})
+				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, AValue: presentText(xv)})
 			default:
-				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, BValue: jsonText(reflect.ValueOf(yv))})
+				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, BValue: presentText(yv)})
 			}
 		}
 	}
@@ -108,6 +108,16 @@ func pointer(p cmp.Path) string {
 
 func escapeToken(k string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+}
+
+// presentText renders a member that is present on one side. A member
+// set to null must read "null", not "" as an absent one does:
+// reflect.ValueOf(nil) is not a valid Value.
+func presentText(v any) string {
+	if v == nil {
+		return "null"
+	}
+	return jsonText(reflect.ValueOf(v))
 }
 
 // jsonText renders one side's value at a differing path, "" when the value
