@@ -42,6 +42,7 @@ import (
 
 func FuzzDifferential(f *testing.F) {
 	addSeeds(f)
+	f.Cleanup(func() { saveHitsAtEnd(f) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		session(t).check(t, gen.Structured(data))
 	})
@@ -49,6 +50,7 @@ func FuzzDifferential(f *testing.F) {
 
 func FuzzRawJSON(f *testing.F) {
 	addSeeds(f)
+	f.Cleanup(func() { saveHitsAtEnd(f) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		session(t).check(t, gen.Raw(data))
 	})
@@ -161,12 +163,37 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 	if len(added) > 0 && s.failOnNew {
 		t.Errorf("new disagreement recorded in %s", strings.Join(added, ", "))
 	}
-	// Known signatures hit by this worker, for ocidiff fuzz to add up.
+	// Known signatures hit by this worker, for ocidiff fuzz to add up:
+	// saved now and then, so that a worker killed mid-input loses little,
+	// and once more when the target ends (saveHitsAtEnd).
 	if time.Since(s.saved) > 2*time.Second {
-		if err := s.store.SaveHits(strconv.Itoa(os.Getpid())); err != nil {
+		if err := s.saveHits(); err != nil {
 			t.Fatal(err)
 		}
-		s.saved = time.Now()
+	}
+}
+
+func (s *fuzzSession) saveHits() error {
+	if err := s.store.SaveHits(strconv.Itoa(os.Getpid())); err != nil {
+		return err
+	}
+	s.saved = time.Now()
+	return nil
+}
+
+// saveHitsAtEnd saves the hits a worker counted since its last save. Go's
+// fuzzer ends a worker by closing its input pipe, and the worker returns
+// from the target normally, so cleanups run. Without this, the hits of a
+// worker's last two seconds were lost, and a run shorter than that
+// reported none.
+func saveHitsAtEnd(tb testing.TB) {
+	if theSession == nil || !theSession.record {
+		return
+	}
+	theSession.mu.Lock()
+	defer theSession.mu.Unlock()
+	if err := theSession.saveHits(); err != nil {
+		tb.Error(err)
 	}
 }
 
