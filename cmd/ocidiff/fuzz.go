@@ -134,14 +134,46 @@ func fuzzOne(root, target string, d time.Duration, parallel int, store *corpus.S
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("starting go test: %w", err)
 	}
-	var tail []string // kept for the error message
-	sawNew := false
-	sc := bufio.NewScanner(out)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	sawNew, tail, werr := watchFuzz(out, target, store, known, stdout)
+	err = cmd.Wait()
+	if werr != nil {
+		return fmt.Errorf("watching go test -fuzz: %w", werr)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case failOnNew && sawNew:
+		return errNewSignature{}
+	default:
+		return fmt.Errorf("go test -fuzz failed (%v):\n%s", err, strings.Join(tail, "\n"))
+	}
+}
+
+// watchFuzz reads go test -fuzz's output to its end, turning progress
+// lines into ours and keeping the last lines for an error message. It
+// reads everything whatever happens: a reader that stopped early would
+// leave the child blocked on a full pipe, and the run hung in Wait. So a
+// line of any length is read (only its start kept), and a failure to read
+// the corpus is returned once the output has ended.
+func watchFuzz(out io.Reader, target string, store *corpus.Store, known int, stdout io.Writer) (sawNew bool, tail []string, err error) {
+	const keep = 4 << 10 // of each line, for the error message
+	r := bufio.NewReaderSize(out, 64<<10)
+	for {
+		line, rerr := readLine(r, keep)
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = errors.Join(err, rerr)
+			}
+			return sawNew, tail, err
+		}
 		if m := progress.FindStringSubmatch(line); m != nil {
-			n, _ := store.Slugs()
+			n, serr := store.Slugs()
+			if serr != nil {
+				if err == nil {
+					err = serr
+				}
+				continue
+			}
 			fmt.Fprintf(stdout, "%-16s %6s  execs %9s (%5s/s)  interesting %5s  signatures %d known, %d new\n",
 				target, m[1], m[2], m[3], m[5], known, max(0, len(n)-known))
 			continue
@@ -154,14 +186,25 @@ func fuzzOne(root, target string, d time.Duration, parallel int, store *corpus.S
 			tail = tail[1:]
 		}
 	}
-	err = cmd.Wait()
-	switch {
-	case err == nil:
-		return nil
-	case failOnNew && sawNew:
-		return errNewSignature{}
-	default:
-		return fmt.Errorf("go test -fuzz failed (%v):\n%s", err, strings.Join(tail, "\n"))
+}
+
+// readLine reads one line, without its end of line, keeping at most keep
+// bytes of it and discarding the rest. It returns io.EOF only when there
+// is no more input at all.
+func readLine(r *bufio.Reader, keep int) (string, error) {
+	var b []byte
+	for {
+		frag, err := r.ReadSlice('\n')
+		if len(b) < keep {
+			b = append(b, frag[:min(len(frag), keep-len(b))]...)
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err == io.EOF && len(b) > 0 {
+			err = nil // the last line, without an end of line
+		}
+		return strings.TrimRight(string(b), "\r\n"), err
 	}
 }
 
