@@ -91,9 +91,10 @@ func refTo(name string, b []byte) fileRef {
 // Store is a corpus directory. It is safe for concurrent use by several
 // goroutines, and several processes may share the directory.
 type Store struct {
-	dir  string
-	mu   sync.Mutex
-	hits map[string]int
+	dir      string
+	readOnly bool
+	mu       sync.Mutex
+	hits     map[string]int
 }
 
 // Open opens the corpus in dir, creating the directory if needed, and
@@ -115,6 +116,31 @@ func Open(dir string) (*Store, error) {
 		}
 	}
 	return &Store{dir: dir, hits: map[string]int{}}, nil
+}
+
+// OpenReadOnly opens an existing corpus to read it: the source of a
+// merge, a listing. A directory that is not there is an error, not a new
+// empty corpus: `ocidiff corpus merge typo-dir` must not report "0 added"
+// and leave typo-dir behind. The store writes nothing, not even the
+// removal of stale temporary directories, which belong to whoever fuzzes
+// into that corpus.
+func OpenReadOnly(dir string) (*Store, error) {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("corpus: %s is not a directory", dir)
+	}
+	return &Store{dir: dir, readOnly: true, hits: map[string]int{}}, nil
+}
+
+// writable fails for a store opened with OpenReadOnly.
+func (s *Store) writable(op string) error {
+	if s.readOnly {
+		return fmt.Errorf("corpus: %s %s: opened read-only", op, s.dir)
+	}
+	return nil
 }
 
 // Dir returns the corpus directory.
@@ -140,6 +166,9 @@ func (s *Store) Add(c Case) (path string, added bool, err error) {
 	if c.Signature == "" {
 		return "", false, errors.New("corpus: add: empty signature")
 	}
+	if err := s.writable("add to"); err != nil {
+		return "", false, err
+	}
 	path = s.Path(c.Signature)
 	if s.Has(c.Signature) {
 		return path, false, nil
@@ -155,8 +184,19 @@ func (s *Store) Add(c Case) (path string, added bool, err error) {
 	if err := writeCase(tmp, c); err != nil {
 		return "", false, fmt.Errorf("corpus: add %s: %w", path, err)
 	}
-	if err := os.Rename(tmp, path); err != nil {
-		if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTEMPTY) {
+	err = os.Rename(tmp, path)
+	if taken(err) && !s.Has(c.Signature) {
+		// The directory is there but holds no case.json. A case is
+		// assembled aside and renamed in whole, so this is no write in
+		// progress: it is a damaged case (cut short by a crash of the
+		// machine, or edited by hand) that would otherwise block the
+		// signature for good. Put the new case in its place.
+		if err = s.removeDamaged(path); err == nil {
+			err = os.Rename(tmp, path)
+		}
+	}
+	if err != nil {
+		if taken(err) {
 			return path, false, nil
 		}
 		return "", false, fmt.Errorf("corpus: add %s: %w", path, err)
@@ -167,6 +207,34 @@ func (s *Store) Add(c Case) (path string, added bool, err error) {
 	return path, true, nil
 }
 
+// taken reports a rename that failed because the target directory is
+// there and not empty.
+func taken(err error) bool {
+	return errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTEMPTY)
+}
+
+// removeDamaged moves the case directory at path out of sight and deletes
+// it, unless what it moved turns out whole: another worker repaired the
+// case in the meantime, and its case goes back.
+func (s *Store) removeDamaged(path string) error {
+	gone, err := os.MkdirTemp(s.dir, tmpPrefix)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(gone)
+	moved := filepath.Join(gone, "case")
+	if err := os.Rename(path, moved); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(moved, caseFile)); err == nil {
+		if err := os.Rename(moved, path); err != nil && !taken(err) {
+			return err
+		}
+		return fs.ErrExist // whole after all: the signature is taken
+	}
+	return nil
+}
+
 // Replace writes c in place of the case with the same signature, or adds
 // it. The new case is assembled aside and swapped in with two renames, so
 // a reader sees the old case, then briefly none, then the new one; never a
@@ -174,6 +242,9 @@ func (s *Store) Add(c Case) (path string, added bool, err error) {
 func (s *Store) Replace(c Case) (path string, err error) {
 	if c.Signature == "" {
 		return "", errors.New("corpus: replace: empty signature")
+	}
+	if err := s.writable("replace in"); err != nil {
+		return "", err
 	}
 	path = s.Path(c.Signature)
 	if c.Found.IsZero() {
@@ -199,6 +270,9 @@ func (s *Store) Replace(c Case) (path string, err error) {
 // Remove deletes the case with signature, if there is one. The case is
 // first renamed out of sight, so that no reader sees it half deleted.
 func (s *Store) Remove(signature string) error {
+	if err := s.writable("remove from"); err != nil {
+		return err
+	}
 	path := s.Path(signature)
 	gone, err := os.MkdirTemp(s.dir, tmpPrefix)
 	if err != nil {
@@ -386,6 +460,9 @@ const hitsDir = ".hits"
 // SaveHits writes this process's hit counts as worker's file, replacing
 // the one it wrote before.
 func (s *Store) SaveHits(worker string) error {
+	if err := s.writable("save hits in"); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	b, err := json.Marshal(s.hits)
 	s.mu.Unlock()
@@ -445,5 +522,8 @@ func (s *Store) LoadHits() ([]Hit, error) {
 
 // ClearHits removes every worker's saved hit counts, before a new run.
 func (s *Store) ClearHits() error {
+	if err := s.writable("clear hits in"); err != nil {
+		return err
+	}
 	return os.RemoveAll(filepath.Join(s.dir, hitsDir))
 }
