@@ -36,7 +36,11 @@ func runCorpus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ocidiff corpus %s: %v\n", sub, err)
 		return exitUsage
 	}
-	store, err := corpus.Open(*dir)
+	open := corpus.Open // merge and update may start an empty corpus
+	if sub == "list" {
+		open = corpus.OpenReadOnly
+	}
+	store, err := open(*dir)
 	if err != nil {
 		return fail(err)
 	}
@@ -105,7 +109,7 @@ func corpusUpdate(store *corpus.Store, stdout io.Writer, fail func(error) int) i
 func corpusMerge(store *corpus.Store, srcs []string, stdout io.Writer, fail func(error) int) int {
 	var added, smaller, kept int
 	for _, src := range srcs {
-		from, err := corpus.Open(src)
+		from, err := corpus.OpenReadOnly(src)
 		if err != nil {
 			return fail(err)
 		}
