@@ -76,7 +76,9 @@ func TestVerdictsFromTheChild(t *testing.T) {
 }
 
 func TestFailuresRestartTheChild(t *testing.T) {
-	c := startFake(t, 500*time.Millisecond)
+	// The deadline also bounds each restart's hello, which a -race build
+	// of the fake on a loaded machine can take more than 500ms to send.
+	c := startFake(t, failTimeout)
 	for _, tc := range []struct {
 		input   string
 		outcome parsers.Outcome
@@ -90,7 +92,7 @@ func TestFailuresRestartTheChild(t *testing.T) {
 		{"huge", parsers.Crash, "crash: protocol: answer frame over the protocol limit", []string{"4294967295"}},
 		{"unknown", parsers.Crash, "crash: protocol: unknown outcome", []string{`"maybe"`}},
 		{"nomodel", parsers.Crash, "crash: protocol: accept verdict without a model", nil},
-		{"hang", parsers.Timeout, "timeout", []string{"no answer within 500ms"}},
+		{"hang", parsers.Timeout, "timeout", []string{"no answer within " + failTimeout.String()}},
 	} {
 		t.Run(tc.input, func(t *testing.T) {
 			before := pidOf(t, c)

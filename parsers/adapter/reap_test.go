@@ -12,12 +12,15 @@ import (
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
+// failTimeout is the per-input deadline of tests whose child fails.
+const failTimeout = 2 * time.Second
+
 // TestFailedChildIsGone: a child that timed out, crashed or answered
 // garbage is killed and reaped before its verdict is returned. One left
 // running would hold memory and a CPU for the rest of a fuzzing run, and
 // outlive it; one left unreaped stays a zombie.
 func TestFailedChildIsGone(t *testing.T) {
-	c := startFake(t, 300*time.Millisecond)
+	c := startFake(t, failTimeout)
 	for _, tc := range []struct {
 		input   string
 		outcome parsers.Outcome
