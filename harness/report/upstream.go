@@ -18,9 +18,6 @@ type Upstream struct {
 // URL is the project's home on GitHub.
 func (u Upstream) URL() string { return "https://github.com/" + u.Repo }
 
-// NewIssue is where a new issue is opened.
-func (u Upstream) NewIssue() string { return u.URL() + "/issues/new" }
-
 // Upstreams lists every project ocidiff's judges come from, and the spec.
 var Upstreams = []Upstream{
 	{"runtime-spec", "opencontainers/runtime-spec", "the OCI runtime spec: its text, schema/ and the specs-go types"},

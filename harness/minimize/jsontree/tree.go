@@ -346,10 +346,3 @@ func (n *Node) Walk(fn func(*Node) bool) {
 		e.Walk(fn)
 	}
 }
-
-// Size is the number of nodes in the tree rooted at n.
-func (n *Node) Size() int {
-	c := 0
-	n.Walk(func(*Node) bool { c++; return true })
-	return c
-}
