@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"runtime"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -116,12 +115,7 @@ func (j *judge) String() string     { return j.name }
 // known) becomes a Crash verdict.
 func (j *judge) Judge(input []byte) (v parsers.Verdict) {
 	v = parsers.Verdict{Judge: j.name, Version: j.version}
-	defer func() {
-		if r := recover(); r != nil {
-			msg := fmt.Sprintf("panic: %v", r)
-			v = parsers.Verdict{Judge: j.name, Version: j.version, Outcome: parsers.Crash, Error: msg, Class: parsers.Classify(msg)}
-		}
-	}()
+	defer parsers.Recover(&v)
 	spec, err := j.decode(input)
 	if err != nil {
 		v.Outcome, v.Error, v.Class = parsers.Reject, err.Error(), j.classify(err)
@@ -131,9 +125,7 @@ func (j *judge) Judge(input []byte) (v parsers.Verdict) {
 	if err != nil {
 		// Every decoded specs.Spec marshals; if one does not, the judge
 		// cannot say what it read, which is a finding about it.
-		msg := "re-serializing the decoded spec: " + err.Error()
-		v.Outcome, v.Error, v.Class = parsers.Crash, msg, parsers.Classify(msg)
-		return v
+		return parsers.Crashed(v, "re-serializing the decoded spec: "+err.Error())
 	}
 	v.Outcome, v.Model = parsers.Accept, model
 	return v

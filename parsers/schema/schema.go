@@ -72,12 +72,7 @@ func (j *judge) String() string     { return j.name }
 // known) becomes a Crash verdict.
 func (j *judge) Judge(input []byte) (v parsers.Verdict) {
 	v = parsers.Verdict{Judge: j.name, Version: j.version}
-	defer func() {
-		if r := recover(); r != nil {
-			msg := fmt.Sprintf("panic: %v", r)
-			v = parsers.Verdict{Judge: j.name, Version: j.version, Outcome: parsers.Crash, Error: msg, Class: parsers.Classify(msg)}
-		}
-	}()
+	defer parsers.Recover(&v)
 	msg, class, ok := j.v.validate(input)
 	if ok {
 		v.Outcome = parsers.Accept
