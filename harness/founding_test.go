@@ -56,6 +56,26 @@ func foundingConfig(lf, root string) []byte {
 }
 
 func TestFoundingMatrix(t *testing.T) {
+	var cells []cell
+	for _, lf := range layerFolders {
+		for _, root := range roots {
+			cells = append(cells, cell{"layerFolders=" + lf.name + " root=" + root.name, foundingConfig(lf.json, root.json)})
+		}
+	}
+	checkGolden(t, "testdata/founding.golden", cells)
+}
+
+// A cell is one named input of a golden matrix.
+type cell struct {
+	name  string
+	input []byte
+}
+
+// checkGolden judges every cell with every judge ocidiff carries and
+// compares each judge's outcome and class, and each value split, with the
+// golden file (rewritten with -update).
+func checkGolden(t *testing.T, golden string, cells []cell) {
+	t.Helper()
 	e, err := registry.Engine("all")
 	if err != nil {
 		t.Fatal(err)
@@ -64,28 +84,24 @@ func TestFoundingMatrix(t *testing.T) {
 
 	// One line per cell: the cell, then each judge's outcome and class.
 	var got bytes.Buffer
-	for _, lf := range layerFolders {
-		for _, root := range roots {
-			input := foundingConfig(lf.json, root.json)
-			if !json.Valid(input) {
-				t.Fatalf("cell layerFolders=%s root=%s: test input is not JSON: %s", lf.name, root.name, input)
+	for _, c := range cells {
+		if !json.Valid(c.input) {
+			t.Fatalf("cell %s: test input is not JSON: %s", c.name, c.input)
+		}
+		r := e.Check(c.input)
+		fmt.Fprintf(&got, "%s\n", c.name)
+		for _, v := range r.Verdicts {
+			fmt.Fprintf(&got, "\t%s: %s", v.Judge, v.Outcome)
+			if v.Class != "" {
+				fmt.Fprintf(&got, " [%s]", v.Class)
 			}
-			r := e.Check(input)
-			fmt.Fprintf(&got, "layerFolders=%s root=%s\n", lf.name, root.name)
-			for _, v := range r.Verdicts {
-				fmt.Fprintf(&got, "\t%s: %s", v.Judge, v.Outcome)
-				if v.Class != "" {
-					fmt.Fprintf(&got, " [%s]", v.Class)
-				}
-				got.WriteByte('\n')
-			}
-			for _, d := range r.Diffs {
-				fmt.Fprintf(&got, "\tvalue split %s: %s=%s %s=%s\n", d.Path,
-					strings.Join(d.A, ","), d.AValue, strings.Join(d.B, ","), d.BValue)
-			}
+			got.WriteByte('\n')
+		}
+		for _, d := range r.Diffs {
+			fmt.Fprintf(&got, "\tvalue split %s: %s=%s %s=%s\n", d.Path,
+				strings.Join(d.A, ","), d.AValue, strings.Join(d.B, ","), d.BValue)
 		}
 	}
-	const golden = "testdata/founding.golden"
 	if *update {
 		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
@@ -94,7 +110,7 @@ func TestFoundingMatrix(t *testing.T) {
 	}
 	want, err := os.ReadFile(golden)
 	if err != nil {
-		t.Fatalf("%v (run go test ./harness -run TestFoundingMatrix -update to record)", err)
+		t.Fatalf("%v (run go test ./harness -run %s -update to record)", err, t.Name())
 	}
 	compareCells(t, string(want), got.String())
 }
