@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -17,7 +18,9 @@ import (
 // of children that hang, die or lie is tested against real processes. With
 // OCIDIFF_FAKE_ADAPTER=1 it serves the protocol and acts on each input:
 // "hang", "exit", "signal", "midframe", "garbage", "huge", "unknown",
-// "nomodel", "panic", "reject", or else accepts with a model naming its pid.
+// "nomodel", "panic", "reject", "once:FILE" (exits the first time, while
+// FILE does not exist yet, and creates it), "slow:DURATION" (answers after
+// that long), or else accepts with a model naming its pid.
 // Its arguments choose how it says hello: "hello=none", "hello=garbage",
 // "hello=hang"; with "big=exit" it exits on seeing a frame over 1 MiB.
 const fakeEnv = "OCIDIFF_FAKE_ADAPTER"
@@ -71,6 +74,16 @@ func fakeAdapter(args []string) {
 		in := make([]byte, n)
 		if _, err := io.ReadFull(r, in); err != nil {
 			os.Exit(9)
+		}
+		if f, ok := strings.CutPrefix(string(in), "once:"); ok {
+			if _, err := os.Stat(f); err != nil {
+				os.WriteFile(f, nil, 0o644)
+				os.Exit(3)
+			}
+		}
+		if d, ok := strings.CutPrefix(string(in), "slow:"); ok {
+			t, _ := time.ParseDuration(d)
+			time.Sleep(t)
 		}
 		switch string(in) {
 		case "hang":
