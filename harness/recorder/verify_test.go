@@ -146,3 +146,37 @@ func TestObserveRecordsARealCrash(t *testing.T) {
 		t.Errorf("recorded %q, want libocispec's segmentation fault", c.Signature)
 	}
 }
+
+// Confirm tells a change the judges stand by from one a passing fault
+// made: `ocidiff corpus update` rewrites or removes a case only on the
+// first.
+func TestConfirm(t *testing.T) {
+	r := newRecorder(t, "go/unmarshal", "rust/oci-spec@0.10.0", "schema/jsonschema-v6")
+	in := []byte(`{"ociVersion":"1.0.2","root":null}`)
+	real := r.Engine().Check(in)
+	if real.Agree {
+		t.Fatal("judges agree")
+	}
+	c := NewCase(real, in, in)
+	killed := r.Engine().Compare([]parsers.Verdict{real.Verdicts[0],
+		{Judge: "rust/oci-spec@0.10.0", Outcome: parsers.Crash, Error: "died (signal: killed)", Class: "crash: signal: killed"},
+		real.Verdicts[2]})
+	p := NewReplayer()
+	defer p.Close()
+	for _, tc := range []struct {
+		name    string
+		now     harness.Result
+		confirm bool
+	}{
+		{"the judges' word", real, true},
+		{"a kill during the replay", killed, false},
+	} {
+		again, ok, err := p.Confirm(c, tc.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok != tc.confirm || len(again) == 0 {
+			t.Errorf("%s: Confirm = %v after %d replays, want %v", tc.name, ok, len(again), tc.confirm)
+		}
+	}
+}
