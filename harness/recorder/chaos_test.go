@@ -1,8 +1,14 @@
 package recorder
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -16,11 +22,12 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
 // chaosInput returns input i of a chaos run: reproducible from (seed, i)
 // alone, so that a worker started again after a kill picks up where the
-// killed one was. One in 20 comes from the raw generator, which finds
+// killed one was. One in 50 comes from the raw generator, which finds
 // far more new signatures, so that cases keep being written.
 func chaosInput(seed uint64, i int) []byte {
 	rng := rand.New(rand.NewPCG(seed, uint64(i)))
@@ -28,7 +35,7 @@ func chaosInput(seed uint64, i int) []byte {
 	for j := range data {
 		data[j] = byte(rng.Uint32())
 	}
-	if i%20 == 0 {
+	if i%50 == 0 {
 		return gen.Raw(data)
 	}
 	return gen.Structured(data)
@@ -212,5 +219,353 @@ func TestObserveUnderKills(t *testing.T) {
 	t.Logf("%d inputs, %d cases, %d adapter children killed, %d verdicts lost, %d flaky", r.Stats().Inputs, len(cases), kills, lost, r.Stats().Flaky)
 	if kills < minKills {
 		t.Errorf("only %d kills: the test did not test", kills)
+	}
+}
+
+// TestChaos is `make chaos`: the recorder at scale, the way a loaded CI
+// runner breaks it. OCIDIFF_CHAOS_CHECKS inputs (make chaos: 1,000,000)
+// are checked and recorded by OCIDIFF_CHAOS_WORKERS worker processes
+// (default 2) sharing one corpus, a copy of corpus/. Each worker SIGKILLs
+// one of its adapter children every 1,000 inputs, at a random moment
+// within the next input. The test SIGKILLs a worker in the middle of
+// writing a case (it watches the corpus directory with inotify and kills
+// the worker that holds a file of the new case open), up to three times,
+// and starts it again where it was. Then it prints: checks run, kills,
+// spurious cases (a new case that carries a kill or does not replay; must
+// be 0), lost or half-written cases (a case a worker said it added that
+// is not whole, a damaged case directory, a case being written when its
+// worker was killed that is not in the corpus afterwards; must be 0), and
+// whether the whole corpus still replays.
+func TestChaos(t *testing.T) {
+	if os.Getenv("OCIDIFF_CHAOS_WORKER") != "" {
+		chaosWorker(t)
+		return
+	}
+	total, _ := strconv.Atoi(os.Getenv("OCIDIFF_CHAOS_CHECKS"))
+	if total <= 0 {
+		t.Skip("run by make chaos (OCIDIFF_CHAOS_CHECKS=N)")
+	}
+	workers := 2
+	if n, err := strconv.Atoi(os.Getenv("OCIDIFF_CHAOS_WORKERS")); err == nil && n > 0 {
+		workers = n
+	}
+	dir := filepath.Join(t.TempDir(), "corpus")
+	if err := os.CopyFS(dir, os.DirFS("../../corpus")); err != nil {
+		t.Fatal(err)
+	}
+	store, err := corpus.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	initial, err := store.Slugs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := uint64(time.Now().UnixNano())
+	fmt.Printf("chaos: %d checks by %d workers into a copy of corpus/ (%d cases) at %s, seed %d\n", total, workers, len(initial), dir, seed)
+
+	c := &chaos{t: t, dir: dir, seed: seed, start: time.Now()}
+	if err := c.watch(3); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.run(w, total*w/workers, total*(w+1)/workers)
+		}()
+	}
+	wg.Wait()
+	c.mu.Lock()
+	c.finished = true
+	c.mu.Unlock()
+	c.report(store, initial)
+}
+
+// chaos is the supervisor of a TestChaos run.
+type chaos struct {
+	t     *testing.T
+	dir   string
+	seed  uint64
+	start time.Time
+
+	mu       sync.Mutex
+	pids     map[int]*workerState // running workers
+	checks   int                  // inputs checked, by finished or killed workers
+	kills    int                  // adapter children killed
+	flaky    int
+	added    []string // cases workers said they added
+	midWrite []string // temporary case directories whose writer was killed
+	finished bool
+}
+
+type workerState struct {
+	next   int  // the first input not yet reported checked
+	killed bool // by the supervisor, mid-write
+}
+
+// run keeps a worker going over inputs [from, to), starting it again
+// when the supervisor killed it.
+func (c *chaos) run(w, from, to int) {
+	for from < to {
+		st := &workerState{next: from}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestChaos$", "-test.timeout=0")
+		cmd.Env = append(os.Environ(),
+			"OCIDIFF_CHAOS_WORKER="+strconv.Itoa(w), "OCIDIFF_CHAOS_DIR="+c.dir,
+			fmt.Sprintf("OCIDIFF_CHAOS_RANGE=%d-%d", from, to), fmt.Sprintf("OCIDIFF_CHAOS_SEED=%d", c.seed))
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			c.t.Error(err)
+			return
+		}
+		if err := cmd.Start(); err != nil {
+			c.t.Error(err)
+			return
+		}
+		c.mu.Lock()
+		if c.pids == nil {
+			c.pids = map[int]*workerState{}
+		}
+		c.pids[cmd.Process.Pid] = st
+		c.mu.Unlock()
+		var tail []string
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			line, ok := strings.CutPrefix(sc.Text(), "chaos: ")
+			if !ok {
+				tail = append(tail[max(0, len(tail)-20):], sc.Text())
+				continue
+			}
+			f := strings.Fields(line)
+			c.mu.Lock()
+			switch f[0] {
+			case "at":
+				st.next, _ = strconv.Atoi(f[1])
+				if w == 0 && st.next > from && st.next%50000 == 0 {
+					fmt.Printf("chaos: worker 0 at %d after %v; %d adapter kills, %d workers killed mid-write so far\n",
+						st.next-from, time.Since(c.start).Round(time.Second), c.kills, len(c.midWrite))
+				}
+			case "kill":
+				c.kills++
+			case "added":
+				c.added = append(c.added, f[1])
+			case "flaky":
+				n, _ := strconv.Atoi(f[1])
+				c.flaky += n
+			}
+			c.mu.Unlock()
+		}
+		err = cmd.Wait()
+		c.mu.Lock()
+		delete(c.pids, cmd.Process.Pid)
+		killed := st.killed
+		c.checks += st.next - from
+		c.mu.Unlock()
+		if err != nil && !killed {
+			c.t.Errorf("worker %d failed: %v\n%s\n%s", w, err, strings.Join(tail, "\n"), stderr.String())
+			return
+		}
+		from = st.next
+	}
+}
+
+// chaosWorker is one worker process of TestChaos.
+func chaosWorker(t *testing.T) {
+	var from, to int
+	fmt.Sscanf(os.Getenv("OCIDIFF_CHAOS_RANGE"), "%d-%d", &from, &to)
+	seed, _ := strconv.ParseUint(os.Getenv("OCIDIFF_CHAOS_SEED"), 10, 64)
+	e, err := registry.Engine("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	s, err := corpus.Open(os.Getenv("OCIDIFF_CHAOS_DIR"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(e, s)
+	rng := rand.New(rand.NewPCG(seed, uint64(from)))
+	for i := from; i < to; i++ {
+		if i%100 == 0 {
+			fmt.Printf("chaos: at %d\n", i)
+		}
+		if i%1000 == 999 {
+			// Within the next input, as an outside kill would land.
+			pids := adapterChildren()
+			delay := time.Duration(rng.Int64N(int64(time.Millisecond)))
+			if len(pids) > 0 {
+				pid := pids[rng.IntN(len(pids))]
+				time.AfterFunc(delay, func() {
+					if syscall.Kill(pid, syscall.SIGKILL) == nil {
+						fmt.Printf("chaos: kill %d\n", pid)
+					}
+				})
+			}
+		}
+		flaky := r.Stats().Flaky
+		_, added, err := r.Observe(chaosInput(seed, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range added {
+			fmt.Printf("chaos: added %s\n", a)
+		}
+		if n := r.Stats().Flaky - flaky; n > 0 {
+			fmt.Printf("chaos: flaky %d\n", n)
+		}
+	}
+	fmt.Printf("chaos: at %d\n", to)
+}
+
+// watch kills a worker in the middle of writing a case, up to n times: a
+// new temporary directory in the corpus is a case being assembled, and
+// the worker holding a file inside it open is its writer.
+func (c *chaos) watch(n int) error {
+	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC)
+	if err != nil {
+		return err
+	}
+	if _, err := syscall.InotifyAddWatch(fd, c.dir, syscall.IN_CREATE); err != nil {
+		return err
+	}
+	go func() {
+		buf := make([]byte, 64<<10)
+		for {
+			k, err := syscall.Read(fd, buf)
+			if err != nil || k <= 0 {
+				return
+			}
+			for off := 0; off+syscall.SizeofInotifyEvent <= k; {
+				mask := binary.NativeEndian.Uint32(buf[off+4:])
+				l := int(binary.NativeEndian.Uint32(buf[off+12:]))
+				name := string(bytes.TrimRight(buf[off+syscall.SizeofInotifyEvent:off+syscall.SizeofInotifyEvent+l], "\x00"))
+				off += syscall.SizeofInotifyEvent + l
+				c.mu.Lock()
+				more := len(c.midWrite) < n && !c.finished
+				c.mu.Unlock()
+				if more && mask&syscall.IN_ISDIR != 0 && strings.HasPrefix(name, ".tmp-") {
+					c.killWriter(filepath.Join(c.dir, name))
+				}
+			}
+		}
+	}()
+	return nil
+}
+
+// killWriter SIGKILLs the worker that has a file in tmp open, if one
+// does within 200ms.
+func (c *chaos) killWriter(tmp string) {
+	for deadline := time.Now().Add(200 * time.Millisecond); time.Now().Before(deadline); {
+		c.mu.Lock()
+		pids := slices.Collect(maps.Keys(c.pids))
+		c.mu.Unlock()
+		for _, pid := range pids {
+			fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+			for _, fd := range fds {
+				l, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name()))
+				if l != tmp && !strings.HasPrefix(l, tmp+"/") {
+					continue
+				}
+				c.mu.Lock()
+				if st := c.pids[pid]; st != nil && syscall.Kill(pid, syscall.SIGKILL) == nil {
+					st.killed = true
+					c.midWrite = append(c.midWrite, tmp)
+					fmt.Printf("chaos: killed worker %d while it wrote %s\n", pid, strings.TrimPrefix(l, c.dir+"/"))
+				}
+				c.mu.Unlock()
+				return
+			}
+		}
+		time.Sleep(50 * time.Microsecond)
+	}
+}
+
+// report checks the corpus the run left and prints the figures.
+func (c *chaos) report(store *corpus.Store, initial map[string]bool) {
+	t := c.t
+	slugs, err := store.Slugs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lost, halfWritten, spurious, changed, fresh int
+	var cases []corpus.Case
+	for slug := range slugs {
+		cs, err := corpus.Read(filepath.Join(c.dir, slug))
+		if err != nil {
+			halfWritten++
+			t.Errorf("half-written case: %v", err)
+			continue
+		}
+		cases = append(cases, cs)
+	}
+	for _, a := range c.added {
+		if _, err := corpus.Read(a); err != nil {
+			lost++
+			t.Errorf("lost case: a worker added %s: %v", a, err)
+		}
+	}
+	e, err := registry.Engine("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	// A case being written when its worker was killed must be in the
+	// corpus after all: written whole by the worker started again.
+	midWrite := 0
+	for _, tmp := range c.midWrite {
+		if _, err := os.Stat(tmp); err != nil {
+			continue // the kill landed after the rename: a whole case
+		}
+		midWrite++
+		in, err := os.ReadFile(filepath.Join(tmp, "input.json"))
+		if err != nil || len(in) == 0 {
+			continue // killed before the input was written
+		}
+		if sig := e.Check(in).Signature; !store.Has(sig) {
+			lost++
+			t.Errorf("lost case: %s was being written when its worker was killed, and %s is not in the corpus", tmp, sig)
+		}
+	}
+	p := NewReplayer()
+	defer p.Close()
+	for _, cs := range cases {
+		now, err := p.Replay(cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		isNew := !initial[harness.Slug(cs.Signature)]
+		if isNew {
+			fresh++
+		}
+		bad := Changed(cs.Result, now)
+		if bad {
+			changed++
+		}
+		if isNew && (bad || carriesKill(cs.Result)) {
+			spurious++
+			t.Errorf("spurious case %s (replays: %v)", cs.Signature, !bad)
+		}
+	}
+	replays := "yes"
+	if changed > 0 {
+		replays = fmt.Sprintf("NO: %d of %d cases changed", changed, len(cases))
+	}
+	fmt.Printf(`
+chaos run: %v
+  checks run:                     %d (each by every default judge, through the recorder)
+  adapter children SIGKILLed:     %d (one every 1,000 inputs per worker)
+  workers SIGKILLed mid-write:    %d (temporary case directories left, ignored by readers)
+  new cases:                      %d, in a corpus of %d
+  flaky (did not reproduce):      %d (kept in .flaky, not in the corpus)
+  spurious cases:                 %d
+  lost or half-written cases:     %d
+  corpus still replays:           %s
+`, time.Since(c.start).Round(time.Second), c.checks, c.kills, midWrite, fresh, len(cases), c.flaky,
+		spurious, lost+halfWritten, replays)
+	if c.kills < c.checks/1000-10 || midWrite == 0 {
+		t.Errorf("the run did not test what it should: %d adapter kills in %d checks, %d workers killed mid-write", c.kills, c.checks, midWrite)
 	}
 }
