@@ -162,8 +162,12 @@ func (c *Client) Send(input []byte) func() parsers.Verdict {
 		return done(crash(v, fmt.Sprintf("%s: input of %d bytes exceeds the %d-byte protocol limit", c.command(), len(input), maxFrame),
 			"crash: input exceeds protocol limit"))
 	case c.proc == nil:
+		// Restarting is tried twice too: a start can fail for a passing
+		// reason (the new child killed before its hello).
 		if _, err := c.spawn(); err != nil {
-			return done(crash(v, fmt.Sprintf("%s: restarting after a failure: %v", c.command(), err), "crash: restart failed"))
+			if _, err := c.spawn(); err != nil {
+				return done(crash(v, fmt.Sprintf("%s: restarting after a failure, twice: %v", c.command(), err), "crash: restart failed"))
+			}
 		}
 	}
 	p := c.proc

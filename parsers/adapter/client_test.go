@@ -157,6 +157,24 @@ func TestTransientFailuresCostNoVerdict(t *testing.T) {
 	}
 }
 
+// TestRestartTriedTwice: after a failure the next input starts a child;
+// a start that fails once (the new child killed before its hello) costs
+// no verdict either.
+func TestRestartTriedTwice(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "fail")
+	c := startFake(t, 0, "failstart="+f)
+	if v := c.Judge([]byte("exit")); v.Outcome != parsers.Crash {
+		t.Fatalf("Judge(exit) = %s, want crash", v.Outcome)
+	}
+	if err := os.WriteFile(f, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pidOf(t, c) // fails the test unless it accepts
+	if _, err := os.Stat(f); err == nil {
+		t.Error("the failing start never happened")
+	}
+}
+
 // TestDiesWhileReading: a child that exits before reading a large input
 // makes the client's write fail (broken pipe), not hang.
 func TestDiesWhileReading(t *testing.T) {

@@ -22,7 +22,8 @@ import (
 // FILE does not exist yet, and creates it), "slow:DURATION" (answers after
 // that long), or else accepts with a model naming its pid.
 // Its arguments choose how it says hello: "hello=none", "hello=garbage",
-// "hello=hang"; with "big=exit" it exits on seeing a frame over 1 MiB.
+// "hello=hang"; with "big=exit" it exits on seeing a frame over 1 MiB; with
+// "failstart=FILE" it removes FILE, if there is one, and exits at once.
 const fakeEnv = "OCIDIFF_FAKE_ADAPTER"
 
 func TestMain(m *testing.M) {
@@ -47,6 +48,9 @@ func fakeAdapter(args []string) {
 	}
 	hello := `{"judge":"fake/echo@1","version":"fake 1","protocol":1}`
 	for _, a := range args {
+		if f, ok := strings.CutPrefix(a, "failstart="); ok && os.Remove(f) == nil {
+			os.Exit(8) // once per creation of the file f
+		}
 		switch a {
 		case "hello=none":
 			fmt.Fprintln(os.Stderr, "fake: no hello today")
