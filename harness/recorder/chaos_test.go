@@ -236,7 +236,8 @@ func TestObserveUnderKills(t *testing.T) {
 // be 0), lost or half-written cases (a case a worker said it added that
 // is not whole, a damaged case directory, a case being written when its
 // worker was killed that is not in the corpus afterwards; must be 0), and
-// whether the whole corpus still replays.
+// whether the whole corpus still replays. OCIDIFF_CHAOS_TIME (make chaos
+// CHAOS_TIME=50m) stops it early, failing, with the figures so far.
 func TestChaos(t *testing.T) {
 	if os.Getenv("OCIDIFF_CHAOS_WORKER") != "" {
 		chaosWorker(t)
@@ -262,10 +263,16 @@ func TestChaos(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// OCIDIFF_CHAOS_TIME bounds the run on a machine too loaded to finish:
+	// the figures are then those of the checks run, and the test fails.
+	var until time.Time
+	if d, err := time.ParseDuration(os.Getenv("OCIDIFF_CHAOS_TIME")); err == nil && d > 0 {
+		until = time.Now().Add(d)
+	}
 	seed := uint64(time.Now().UnixNano())
 	fmt.Printf("chaos: %d checks by %d workers into a copy of corpus/ (%d cases) at %s, seed %d\n", total, workers, len(initial), dir, seed)
 
-	c := &chaos{t: t, dir: dir, seed: seed, start: time.Now()}
+	c := &chaos{t: t, dir: dir, seed: seed, start: time.Now(), until: until, want: total}
 	if err := c.watch(3); err != nil {
 		t.Fatal(err)
 	}
@@ -290,6 +297,8 @@ type chaos struct {
 	dir   string
 	seed  uint64
 	start time.Time
+	until time.Time // zero: no time limit
+	want  int       // checks asked for
 
 	mu       sync.Mutex
 	pids     map[int]*workerState // running workers
@@ -314,7 +323,8 @@ func (c *chaos) run(w, from, to int) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestChaos$", "-test.timeout=0")
 		cmd.Env = append(os.Environ(),
 			"OCIDIFF_CHAOS_WORKER="+strconv.Itoa(w), "OCIDIFF_CHAOS_DIR="+c.dir,
-			fmt.Sprintf("OCIDIFF_CHAOS_RANGE=%d-%d", from, to), fmt.Sprintf("OCIDIFF_CHAOS_SEED=%d", c.seed))
+			fmt.Sprintf("OCIDIFF_CHAOS_RANGE=%d-%d", from, to), fmt.Sprintf("OCIDIFF_CHAOS_SEED=%d", c.seed),
+			fmt.Sprintf("OCIDIFF_CHAOS_UNTIL=%d", c.until.UnixNano()))
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
@@ -370,6 +380,9 @@ func (c *chaos) run(w, from, to int) {
 			return
 		}
 		from = st.next
+		if !c.until.IsZero() && time.Now().After(c.until) {
+			return
+		}
 	}
 }
 
@@ -389,7 +402,12 @@ func chaosWorker(t *testing.T) {
 	}
 	r := New(e, s)
 	rng := rand.New(rand.NewPCG(seed, uint64(from)))
+	until, _ := strconv.ParseInt(os.Getenv("OCIDIFF_CHAOS_UNTIL"), 10, 64)
 	for i := from; i < to; i++ {
+		if until > 0 && time.Now().UnixNano() > until {
+			fmt.Printf("chaos: at %d\n", i)
+			return
+		}
 		if i%100 == 0 {
 			fmt.Printf("chaos: at %d\n", i)
 		}
@@ -556,7 +574,7 @@ func (c *chaos) report(store *corpus.Store, initial map[string]bool) {
 	}
 	fmt.Printf(`
 chaos run: %v
-  checks run:                     %d (each by every default judge, through the recorder)
+  checks run:                     %d of %d asked for (each by every default judge, through the recorder)
   adapter children SIGKILLed:     %d (one every 1,000 inputs per worker)
   workers SIGKILLed mid-write:    %d (temporary case directories left, ignored by readers)
   new cases:                      %d, in a corpus of %d
@@ -564,8 +582,11 @@ chaos run: %v
   spurious cases:                 %d
   lost or half-written cases:     %d
   corpus still replays:           %s
-`, time.Since(c.start).Round(time.Second), c.checks, c.kills, midWrite, fresh, len(cases), c.flaky,
+`, time.Since(c.start).Round(time.Second), c.checks, c.want, c.kills, midWrite, fresh, len(cases), c.flaky,
 		spurious, lost+halfWritten, replays)
+	if c.checks < c.want {
+		t.Errorf("stopped at the time limit after %d of %d checks", c.checks, c.want)
+	}
 	if c.kills < c.checks/1000-10 || midWrite == 0 {
 		t.Errorf("the run did not test what it should: %d adapter kills in %d checks, %d workers killed mid-write", c.kills, c.checks, midWrite)
 	}
