@@ -90,11 +90,12 @@ bench: build
 	$(GO) test -run '^$$' -bench FuzzLoop -benchtime 20s ./harness/recorder
 
 # The recorder under faults, at scale (harness/recorder.TestChaos): CHAOS_CHECKS
-# inputs by two worker processes sharing a copy of corpus/, an adapter child
-# SIGKILLed every 1,000 inputs, a worker SIGKILLed while it writes a case.
+# differential checks by two worker processes sharing a copy of corpus/, an
+# adapter child SIGKILLed every 1,000 checks, a worker SIGKILLed while it
+# writes a case.
 # Prints checks, kills, spurious and lost cases (both must be 0) and whether
 # the corpus still replays. Takes tens of minutes on two cores.
-# CHAOS_TIME=50m stops it early (and fails) on a machine too loaded to finish.
+# CHAOS_TIME=40m stops it early (and fails) on a machine too loaded to finish.
 CHAOS_CHECKS ?= 1000000
 CHAOS_TIME   ?=
 chaos: build

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -224,11 +226,14 @@ func TestObserveUnderKills(t *testing.T) {
 }
 
 // TestChaos is `make chaos`: the recorder at scale, the way a loaded CI
-// runner breaks it. OCIDIFF_CHAOS_CHECKS inputs (make chaos: 1,000,000)
-// are checked and recorded by OCIDIFF_CHAOS_WORKERS worker processes
-// (default 2) sharing one corpus, a copy of corpus/. Each worker SIGKILLs
-// one of its adapter children every 1,000 inputs, at a random moment
-// within the next input. The test SIGKILLs a worker in the middle of
+// runner breaks it. OCIDIFF_CHAOS_WORKERS worker processes (default 2)
+// sharing one corpus, a copy of corpus/, check and record generated
+// inputs until they have made OCIDIFF_CHAOS_CHECKS differential checks
+// (make chaos: 1,000,000), those the recorder makes to minimize and verify
+// included: each is one input sent to every default judge. Every 1,000
+// checks a worker SIGKILLs one of its adapter children, at a random moment
+// within the next check, so that each adapter child is killed about every
+// 2,000 inputs it is sent. The test SIGKILLs a worker in the middle of
 // writing a case (it watches the corpus directory with inotify and kills
 // the worker that holds a file of the new case open), up to three times,
 // and starts it again where it was. Then it prints: checks run, kills,
@@ -281,7 +286,7 @@ func TestChaos(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c.run(w, total*w/workers, total*(w+1)/workers)
+			c.run(w, workers, total/workers)
 		}()
 	}
 	wg.Wait()
@@ -298,16 +303,17 @@ type chaos struct {
 	seed  uint64
 	start time.Time
 	until time.Time // zero: no time limit
-	want  int       // checks asked for
+	want  int       // differential checks asked for
 
-	mu       sync.Mutex
-	pids     map[int]*workerState // running workers
-	checks   int                  // inputs checked, by finished or killed workers
-	kills    int                  // adapter children killed
-	flaky    int
-	added    []string // cases workers said they added
-	midWrite []string // temporary case directories whose writer was killed
-	finished bool
+	mu        sync.Mutex
+	pids      map[int]*workerState // running workers
+	inputs    int                  // inputs checked, by finished or killed workers
+	allChecks int                  // differential checks, minimizing and verifying included
+	kills     int                  // adapter children killed
+	flaky     int
+	added     []string // cases workers said they added
+	midWrite  []string // temporary case directories whose writer was killed
+	finished  bool
 }
 
 type workerState struct {
@@ -315,16 +321,18 @@ type workerState struct {
 	killed bool // by the supervisor, mid-write
 }
 
-// run keeps a worker going over inputs [from, to), starting it again
-// when the supervisor killed it.
-func (c *chaos) run(w, from, to int) {
-	for from < to {
-		st := &workerState{next: from}
+// run keeps worker w of n going over inputs w, w+n, w+2n, … until it has
+// made checks differential checks, starting it again where it was when
+// the supervisor killed it.
+func (c *chaos) run(w, n, checks int) {
+	next, done := w, 0
+	for done < checks {
+		st := &workerState{next: next}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestChaos$", "-test.timeout=0")
 		cmd.Env = append(os.Environ(),
 			"OCIDIFF_CHAOS_WORKER="+strconv.Itoa(w), "OCIDIFF_CHAOS_DIR="+c.dir,
-			fmt.Sprintf("OCIDIFF_CHAOS_RANGE=%d-%d", from, to), fmt.Sprintf("OCIDIFF_CHAOS_SEED=%d", c.seed),
-			fmt.Sprintf("OCIDIFF_CHAOS_UNTIL=%d", c.until.UnixNano()))
+			fmt.Sprintf("OCIDIFF_CHAOS_INPUTS=%d+%d", next, n), fmt.Sprintf("OCIDIFF_CHAOS_CHECKS=%d", checks-done),
+			fmt.Sprintf("OCIDIFF_CHAOS_SEED=%d", c.seed), fmt.Sprintf("OCIDIFF_CHAOS_UNTIL=%d", c.until.UnixNano()))
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		out, err := cmd.StdoutPipe()
@@ -353,19 +361,24 @@ func (c *chaos) run(w, from, to int) {
 			f := strings.Fields(line)
 			c.mu.Lock()
 			switch f[0] {
-			case "at":
-				st.next, _ = strconv.Atoi(f[1])
-				if w == 0 && st.next > from && st.next%20000 == 0 {
-					fmt.Printf("chaos: worker 0 at %d after %v; %d adapter kills, %d cases added, %d workers killed mid-write so far\n",
-						st.next-from, time.Since(c.start).Round(time.Second), c.kills, len(c.added), len(c.midWrite))
+			case "at": // at INPUT CHECKS: inputs before INPUT done, CHECKS more checks made
+				i, _ := strconv.Atoi(f[1])
+				k, _ := strconv.Atoi(f[2])
+				c.inputs += (i - st.next) / n
+				st.next = i
+				done += k
+				c.allChecks += k
+				if w == 0 && c.allChecks/50000 != (c.allChecks-k)/50000 {
+					fmt.Printf("chaos: %d checks, %d inputs after %v; %d adapter kills, %d cases added, %d workers killed mid-write so far\n",
+						c.allChecks, c.inputs, time.Since(c.start).Round(time.Second), c.kills, len(c.added), len(c.midWrite))
 				}
 			case "kill":
 				c.kills++
 			case "added":
 				c.added = append(c.added, f[1])
 			case "flaky":
-				n, _ := strconv.Atoi(f[1])
-				c.flaky += n
+				k, _ := strconv.Atoi(f[1])
+				c.flaky += k
 			}
 			c.mu.Unlock()
 		}
@@ -373,13 +386,12 @@ func (c *chaos) run(w, from, to int) {
 		c.mu.Lock()
 		delete(c.pids, cmd.Process.Pid)
 		killed := st.killed
-		c.checks += st.next - from
 		c.mu.Unlock()
 		if err != nil && !killed {
 			c.t.Errorf("worker %d failed: %v\n%s\n%s", w, err, strings.Join(tail, "\n"), stderr.String())
 			return
 		}
-		from = st.next
+		next = st.next
 		if !c.until.IsZero() && time.Now().After(c.until) {
 			return
 		}
@@ -388,10 +400,39 @@ func (c *chaos) run(w, from, to int) {
 
 // chaosWorker is one worker process of TestChaos.
 func chaosWorker(t *testing.T) {
-	var from, to int
-	fmt.Sscanf(os.Getenv("OCIDIFF_CHAOS_RANGE"), "%d-%d", &from, &to)
+	var from, stride int
+	fmt.Sscanf(os.Getenv("OCIDIFF_CHAOS_INPUTS"), "%d+%d", &from, &stride)
+	checks, _ := strconv.ParseInt(os.Getenv("OCIDIFF_CHAOS_CHECKS"), 10, 64)
 	seed, _ := strconv.ParseUint(os.Getenv("OCIDIFF_CHAOS_SEED"), 10, 64)
-	e, err := registry.Engine("default")
+	until, _ := strconv.ParseInt(os.Getenv("OCIDIFF_CHAOS_UNTIL"), 10, 64)
+	names, err := registry.Names("default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := registry.Open(names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every differential check runs every judge once: one in-process judge
+	// counts the checks, those of minimizing and verifying included
+	// (verification shares the in-process judges), and kills an adapter
+	// child every 1,000, while the children work on the same input.
+	rng := rand.New(rand.NewPCG(seed, uint64(from)))
+	i := slices.IndexFunc(js, func(j parsers.Judge) bool { _, ok := j.(io.Closer); return !ok })
+	counter := &countingJudge{j: js[i], every: 1000, hook: func() {
+		pids := adapterChildren()
+		if len(pids) == 0 {
+			return
+		}
+		pid := pids[rng.IntN(len(pids))]
+		time.AfterFunc(time.Duration(rng.Int64N(int64(time.Millisecond))), func() {
+			if syscall.Kill(pid, syscall.SIGKILL) == nil {
+				fmt.Printf("chaos: kill %d\n", pid)
+			}
+		})
+	}}
+	js[i] = counter
+	e, err := harness.New(js)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,28 +442,19 @@ func chaosWorker(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := New(e, s)
-	rng := rand.New(rand.NewPCG(seed, uint64(from)))
-	until, _ := strconv.ParseInt(os.Getenv("OCIDIFF_CHAOS_UNTIL"), 10, 64)
-	for i := from; i < to; i++ {
-		if until > 0 && time.Now().UnixNano() > until {
-			fmt.Printf("chaos: at %d\n", i)
+	reported := int64(0)
+	report := func(i int) {
+		n := counter.n.Load()
+		fmt.Printf("chaos: at %d %d\n", i, n-reported)
+		reported = n
+	}
+	for i := from; ; i += stride {
+		if counter.n.Load() >= checks || until > 0 && time.Now().UnixNano() > until {
+			report(i)
 			return
 		}
-		if i%100 == 0 {
-			fmt.Printf("chaos: at %d\n", i)
-		}
-		if i%1000 == 999 {
-			// Within the next input, as an outside kill would land.
-			pids := adapterChildren()
-			delay := time.Duration(rng.Int64N(int64(time.Millisecond)))
-			if len(pids) > 0 {
-				pid := pids[rng.IntN(len(pids))]
-				time.AfterFunc(delay, func() {
-					if syscall.Kill(pid, syscall.SIGKILL) == nil {
-						fmt.Printf("chaos: kill %d\n", pid)
-					}
-				})
-			}
+		if (i/stride)%100 == 0 {
+			report(i)
 		}
 		flaky := r.Stats().Flaky
 		_, added, err := r.Observe(chaosInput(seed, i))
@@ -436,7 +468,24 @@ func chaosWorker(t *testing.T) {
 			fmt.Printf("chaos: flaky %d\n", n)
 		}
 	}
-	fmt.Printf("chaos: at %d\n", to)
+}
+
+// countingJudge counts the inputs it judges and calls hook every so many.
+type countingJudge struct {
+	j     parsers.Judge
+	n     atomic.Int64
+	every int64
+	hook  func()
+}
+
+func (c *countingJudge) Name() string       { return c.j.Name() }
+func (c *countingJudge) Version() string    { return c.j.Version() }
+func (c *countingJudge) Kind() parsers.Kind { return c.j.Kind() }
+func (c *countingJudge) Judge(in []byte) parsers.Verdict {
+	if c.n.Add(1)%c.every == 0 {
+		c.hook()
+	}
+	return c.j.Judge(in)
 }
 
 // watch kills a worker in the middle of writing a case, up to n times: a
@@ -574,20 +623,21 @@ func (c *chaos) report(store *corpus.Store, initial map[string]bool) {
 	}
 	fmt.Printf(`
 chaos run: %v
-  checks run:                     %d of %d asked for (each by every default judge, through the recorder)
-  adapter children SIGKILLed:     %d (one every 1,000 inputs per worker)
+  differential checks:            %d of %d asked for (each an input sent to every default judge)
+  inputs the recorder observed:   %d (the other checks are its minimizing and verifying)
+  adapter children SIGKILLed:     %d (one every 1,000 checks per worker)
   workers SIGKILLed mid-write:    %d (temporary case directories left, ignored by readers)
   new cases:                      %d, in a corpus of %d
   flaky (did not reproduce):      %d (kept in .flaky, not in the corpus)
   spurious cases:                 %d
   lost or half-written cases:     %d
   corpus still replays:           %s
-`, time.Since(c.start).Round(time.Second), c.checks, c.want, c.kills, midWrite, fresh, len(cases), c.flaky,
+`, time.Since(c.start).Round(time.Second), c.allChecks, c.want, c.inputs, c.kills, midWrite, fresh, len(cases), c.flaky,
 		spurious, lost+halfWritten, replays)
-	if c.checks < c.want {
-		t.Errorf("stopped at the time limit after %d of %d checks", c.checks, c.want)
+	if c.allChecks < c.want {
+		t.Errorf("stopped at the time limit after %d of %d checks", c.allChecks, c.want)
 	}
-	if c.kills < c.checks/1000-10 || midWrite == 0 {
-		t.Errorf("the run did not test what it should: %d adapter kills in %d checks, %d workers killed mid-write", c.kills, c.checks, midWrite)
+	if c.kills < c.allChecks/1000-10 || midWrite == 0 {
+		t.Errorf("the run did not test what it should: %d adapter kills in %d checks, %d workers killed mid-write", c.kills, c.allChecks, midWrite)
 	}
 }
