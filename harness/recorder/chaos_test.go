@@ -368,7 +368,7 @@ func (c *chaos) run(w, n, checks int) {
 				st.next = i
 				done += k
 				c.allChecks += k
-				if w == 0 && c.allChecks/50000 != (c.allChecks-k)/50000 {
+				if c.allChecks/50000 != (c.allChecks-k)/50000 {
 					fmt.Printf("chaos: %d checks, %d inputs after %v; %d adapter kills, %d cases added, %d workers killed mid-write so far\n",
 						c.allChecks, c.inputs, time.Since(c.start).Round(time.Second), c.kills, len(c.added), len(c.midWrite))
 				}

@@ -38,7 +38,7 @@ type Stats struct {
 	Flaky int
 	// Check is the time in the engine's Check for the inputs themselves;
 	// Minimize the time minimizing (judge calls included); Record the
-	// time writing cases.
+	// time verifying (verify.go) and writing cases.
 	Check, Minimize, Record time.Duration
 }
 
