@@ -15,7 +15,7 @@ DURATION ?= 60s
 RUST_ADAPTER := bin/ocidiff-rust-adapter
 C_ADAPTER    := bin/ocidiff-c-adapter
 
-.PHONY: all build deps test gotest rusttest fuzz conformance bench memcheck corpus-update findings clean FORCE
+.PHONY: all build deps test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos clean FORCE
 
 all: build
 
@@ -99,6 +99,18 @@ memcheck: $(C_ADAPTER)
 bench: build
 	$(GO) test -run '^$$' -bench . -cpu 1 -benchtime 2s ./harness
 	$(GO) test -run '^$$' -bench FuzzLoop -benchtime 20s ./harness/recorder
+
+# The recorder under faults, at scale (harness/recorder.TestChaos): CHAOS_CHECKS
+# differential checks by two worker processes sharing a copy of corpus/, an
+# adapter child SIGKILLed every 1,000 checks, a worker SIGKILLed while it
+# writes a case.
+# Prints checks, kills, spurious and lost cases (both must be 0) and whether
+# the corpus still replays. Takes tens of minutes on two cores.
+# CHAOS_TIME=40m stops it early (and fails) on a machine too loaded to finish.
+CHAOS_CHECKS ?= 1000000
+CHAOS_TIME   ?=
+chaos: build
+	OCIDIFF_CHAOS_CHECKS=$(CHAOS_CHECKS) OCIDIFF_CHAOS_TIME=$(CHAOS_TIME) $(GO) test -run '^TestChaos$$' -v -count 1 -timeout 0 ./harness/recorder
 
 clean:
 	rm -rf bin rust-adapter/target

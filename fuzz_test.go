@@ -86,6 +86,7 @@ type fuzzSession struct {
 	record    bool
 	failOnNew bool
 	saved     time.Time // when this worker last saved its hit counts
+	flaky     int       // Stats.Flaky when this worker last saved them
 }
 
 var (
@@ -162,6 +163,18 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 	s.wellFormed(t, r, input)
 	if len(added) > 0 && s.failOnNew {
 		t.Errorf("new disagreement recorded in %s", strings.Join(added, ", "))
+	}
+	// Disagreements that did not reproduce are rare and the summary
+	// lists each, so their counts are saved at once.
+	if n := s.rec.Stats().Flaky; n != s.flaky {
+		f, err := s.store.Flaky()
+		if err == nil {
+			err = f.SaveHits(strconv.Itoa(os.Getpid()))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.flaky = n
 	}
 	// Known signatures hit by this worker, for ocidiff fuzz to add up:
 	// saved now and then, so that a worker killed mid-input loses little,

@@ -35,6 +35,10 @@ func New(judges []parsers.Judge, opts ...Option) (*Engine, error) {
 // Judges returns the engine's judges in the order they run.
 func (e *Engine) Judges() []parsers.Judge { return e.judges }
 
+// Rules returns the equivalence rules in force, so that an engine over
+// fresh judges (recorder.verify) compares as this one does.
+func (e *Engine) Rules() []Rule { return e.rules }
+
 // Close closes every judge that holds a resource (a child process).
 func (e *Engine) Close() error {
 	return parsers.Close(e.judges)

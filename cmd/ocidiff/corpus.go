@@ -14,7 +14,8 @@ const corpusUsage = `usage: ocidiff corpus <list|update|merge> [-corpus DIR] [ar
 
   list              one line per case: its directory and who split how
   update            judge every case again and re-record what changed: a case whose
-                    judges now agree is removed, one whose signature changed moves
+                    judges now agree is removed, one whose signature changed moves;
+                    a change counts only if it comes again twice on fresh judges
   merge SRC...      add the cases of other corpora (from other machines), one per
                     signature, keeping the smaller input where both hold one
 `
@@ -70,15 +71,32 @@ func corpusUpdate(store *corpus.Store, stdout io.Writer, fail func(error) int) i
 	}
 	p := recorder.NewReplayer()
 	defer p.Close()
-	var same, gone, moved, updated int
+	var same, gone, moved, updated, flaky int
 	for _, c := range cases {
 		now, err := p.Replay(c)
 		if err != nil {
 			return fail(fmt.Errorf("case %s: %w", store.Path(c.Signature), err))
 		}
 		fresh := recorder.NewCase(now, c.Input, c.Original)
+		changed := recorder.Changed(c.Result, now)
+		if changed {
+			// A judge that flakes while re-recording must not take a
+			// good case away: the change must come again.
+			again, ok, err := p.Confirm(c, now)
+			if err != nil {
+				return fail(fmt.Errorf("case %s: %w", store.Path(c.Signature), err))
+			}
+			if !ok {
+				flaky++
+				fmt.Fprintf(stdout, "did not reproduce on fresh judges, kept as recorded: %s\n    once: %s\n", store.Path(c.Signature), verdictLine(now))
+				for _, r := range again {
+					fmt.Fprintf(stdout, "    then: %s\n", verdictLine(r))
+				}
+				continue
+			}
+		}
 		switch {
-		case !recorder.Changed(c.Result, now) && maps.Equal(c.Versions, fresh.Versions):
+		case !changed && maps.Equal(c.Versions, fresh.Versions):
 			same++
 			continue
 		case now.Agree:
@@ -101,8 +119,8 @@ func corpusUpdate(store *corpus.Store, stdout io.Writer, fail func(error) int) i
 			return fail(err)
 		}
 	}
-	fmt.Fprintf(stdout, "%d cases: %d unchanged, %d re-recorded, %d moved, %d removed\n",
-		len(cases), same, updated, moved, gone)
+	fmt.Fprintf(stdout, "%d cases: %d unchanged, %d re-recorded, %d moved, %d removed, %d kept (a change that did not reproduce)\n",
+		len(cases), same, updated, moved, gone, flaky)
 	return exitAgree
 }
 

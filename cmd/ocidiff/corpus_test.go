@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/parsers/adapter"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
@@ -129,5 +131,56 @@ func TestCorpusUpdate(t *testing.T) {
 	}
 	if out := runOK(t, "corpus", "update", "-corpus", dir); !strings.Contains(out, "2 cases: 2 unchanged") {
 		t.Errorf("second update said:\n%s", out)
+	}
+}
+
+// A judge that flakes while re-recording must not take a good case away:
+// here the Rust adapter's first two children say hello and die on their
+// first input (so the client's retry fails too, and the replay gives a
+// crash); the children after them are the real adapter. The change does
+// not come back on fresh judges, so the case stays as recorded.
+func TestCorpusUpdateKeepsCaseWhenAJudgeFlakes(t *testing.T) {
+	e, err := registry.Engine("go/unmarshal,rust/oci-spec@0.10.0,schema/jsonschema-v6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	dir := filepath.Join(t.TempDir(), "c")
+	s := recordCases(t, e, dir, `{"ociVersion":"1.0.2","root":null}`)
+	before, err := s.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	real, err := adapter.Locate("ocidiff-rust-adapter", "OCIDIFF_RUST_ADAPTER")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := t.TempDir()
+	script := filepath.Join(tmp, "flaky-adapter")
+	if err := os.WriteFile(script, []byte(`#!/bin/sh
+n=$(cat "$0.starts" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$0.starts"
+if [ $n -le 2 ]; then "`+real+`" "$@" </dev/null; exit 1; fi
+exec "`+real+`" "$@"
+`), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("OCIDIFF_RUST_ADAPTER", script)
+
+	out := runOK(t, "corpus", "update", "-corpus", dir)
+	for _, want := range []string{"did not reproduce on fresh judges, kept as recorded: ", "crash: rust/oci-spec@0.10.0",
+		"1 cases: 0 unchanged, 0 re-recorded, 0 moved, 0 removed, 1 kept (a change that did not reproduce)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("update output lacks %q:\n%s", want, out)
+		}
+	}
+	after, err := s.Cases()
+	if err != nil || len(after) != 1 || recorder.Changed(before[0].Result, after[0].Result) {
+		t.Fatalf("the case changed: %v, %d cases", err, len(after))
+	}
+	// Two flaky children (the replay and its retry), then one fresh start
+	// whose verdict differs from the crash and ends the confirmation.
+	if b, _ := os.ReadFile(script + ".starts"); strings.TrimSpace(string(b)) != "3" {
+		t.Errorf("the adapter started %q times, want 3", b)
 	}
 }

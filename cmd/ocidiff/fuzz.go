@@ -84,8 +84,14 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	if err := store.ClearHits(); err != nil {
+	flaky, err := store.Flaky()
+	if err != nil {
 		return fail("%v", err)
+	}
+	for _, s := range []*corpus.Store{store, flaky} {
+		if err := s.ClearHits(); err != nil {
+			return fail("%v", err)
+		}
 	}
 	fmt.Fprintf(stdout, "fuzzing %s for %v with %d workers; corpus %s holds %d signatures\n",
 		strings.Join(ts, " and "), *duration, *parallel, cdir, len(before))
@@ -244,7 +250,39 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 	for _, c := range fresh {
 		fmt.Fprintf(stdout, "%s\n    %s\n", relPath(store.Path(c.Signature)), verdictLine(c.Result))
 	}
+	if err := summarizeFlaky(store, stdout); err != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
+		return exitUsage
+	}
 	return status
+}
+
+// summarizeFlaky lists the disagreements of this run that did not
+// reproduce on freshly started judges and so were not written to the
+// corpus, each with how often it flaked and where one is kept.
+func summarizeFlaky(store *corpus.Store, stdout io.Writer) error {
+	flaky, err := store.Flaky()
+	if err != nil {
+		return err
+	}
+	hits, err := flaky.LoadHits()
+	if err != nil || len(hits) == 0 {
+		return err
+	}
+	total := 0
+	for _, h := range hits {
+		total += h.Count
+	}
+	fmt.Fprintf(stdout, "%d disagreements did not reproduce on freshly started judges (flaky, not in the corpus; kept in %s):\n",
+		total, relPath(flaky.Dir()))
+	for _, h := range hits {
+		line := ""
+		if c, err := corpus.Read(flaky.Path(h.Signature)); err == nil {
+			line = verdictLine(c.Result)
+		}
+		fmt.Fprintf(stdout, "%8d  %s\n          %s\n", h.Count, relPath(flaky.Path(h.Signature)), line)
+	}
+	return nil
 }
 
 // relPath is path relative to the working directory when it lies below.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/parsers"
 )
 
 // TestFuzzCommand runs the real fuzzing job briefly, from an empty corpus:
@@ -68,6 +70,46 @@ func TestFuzzUsage(t *testing.T) {
 		var out, errb bytes.Buffer
 		if code := run(args, nil, &out, &errb); code != exitUsage || errb.Len() == 0 {
 			t.Errorf("ocidiff %s: exit %d, stderr %q; want 2 and a message", strings.Join(args, " "), code, errb.String())
+		}
+	}
+}
+
+// The summary lists the disagreements of the run that did not reproduce,
+// with how often each flaked and where it is kept, apart from the new
+// signatures: they are not in the corpus.
+func TestFuzzSummaryListsFlaky(t *testing.T) {
+	e := testEngine(t)
+	dir := filepath.Join(t.TempDir(), "corpus")
+	s := recordCases(t, e, dir, `{"ociVersion":"1.0.2","root":null}`)
+	flaky, err := s.Flaky()
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := []byte(`{"ociVersion":"1.0.2"}`)
+	r := e.Check(in)
+	r.Verdicts[1].Outcome, r.Verdicts[1].Class = parsers.Crash, "crash: signal: killed"
+	r = e.Compare(r.Verdicts)
+	if _, _, err := flaky.Add(recorder.NewCase(r, in, in)); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		flaky.Count(r.Signature)
+	}
+	if err := flaky.SaveHits("w1"); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := summarize(s, map[string]bool{}, &out, &errb, exitAgree); code != exitAgree {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{
+		"1 new signatures, 1 in the corpus",
+		"3 disagreements did not reproduce on freshly started judges (flaky, not in the corpus; kept in " + filepath.Join(dir, ".flaky"),
+		"       3  " + flaky.Path(r.Signature),
+		"crash: schema/jsonschema-v6",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
 	}
 }

@@ -51,6 +51,9 @@ type Case struct {
 	Result harness.Result
 	// Versions maps each judge's name to its exact version.
 	Versions map[string]string
+	// Replays is, for a case kept as flaky (Store.Flaky), what freshly
+	// started judges said instead when the input was judged again.
+	Replays []harness.Result
 }
 
 // File names inside a case directory.
@@ -73,6 +76,7 @@ type record struct {
 	Original  fileRef           `json:"original"`
 	Versions  map[string]string `json:"versions"`
 	Result    harness.Result    `json:"result"`
+	Replays   []harness.Result  `json:"replays,omitempty"`
 }
 
 // fileRef names an input file and what it must hold, so that a reader
@@ -95,6 +99,7 @@ type Store struct {
 	readOnly bool
 	mu       sync.Mutex
 	hits     map[string]int
+	flaky    *Store // opened by Flaky
 }
 
 // Open opens the corpus in dir, creating the directory if needed, and
@@ -296,6 +301,7 @@ func writeCase(dir string, c Case) error {
 		Original:  refTo(originalFile, c.Original),
 		Versions:  c.Versions,
 		Result:    c.Result,
+		Replays:   c.Replays,
 	}
 	meta, err := json.MarshalIndent(rec, "", "  ")
 	if err != nil {
@@ -402,7 +408,7 @@ func readCase(dir string) (Case, error) {
 	if want := harness.Slug(rec.Signature); want != filepath.Base(dir) {
 		return Case{}, fmt.Errorf("corpus: case %s: signature %q belongs in %s", dir, rec.Signature, want)
 	}
-	c := Case{Signature: rec.Signature, Found: rec.Found, Result: rec.Result, Versions: rec.Versions}
+	c := Case{Signature: rec.Signature, Found: rec.Found, Result: rec.Result, Versions: rec.Versions, Replays: rec.Replays}
 	for _, f := range []struct {
 		ref fileRef
 		dst *[]byte

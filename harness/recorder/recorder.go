@@ -26,28 +26,34 @@ type Recorder struct {
 	// are counted as hit whenever it is met again.
 	seen  map[string][]string
 	stats Stats
+	// restart starts the judges anew to verify a case (verify.go).
+	restart func(*harness.Engine) (*harness.Engine, func(), error)
 }
 
 // Stats says where a recorder's time went.
 type Stats struct {
 	Inputs, Disagreements, Minimized, Added int
+	// Flaky counts disagreements that did not reproduce on freshly
+	// started judges and so were not written (verify.go).
+	Flaky int
 	// Check is the time in the engine's Check for the inputs themselves;
 	// Minimize the time minimizing (judge calls included); Record the
-	// time writing cases.
+	// time verifying (verify.go) and writing cases.
 	Check, Minimize, Record time.Duration
 }
 
 // New returns a recorder that checks with e and records into s.
 func New(e *harness.Engine, s *corpus.Store) *Recorder {
-	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string][]string{}}
+	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string][]string{}, restart: restartJudges}
 }
 
 // Observe checks input. When the judges disagree and the signature is new
 // to this process, it minimizes the input once for each judge that stands
 // apart (see deviation), keeping that judge's verdict while the rest may
 // change, and records each minimized input under its own signature unless
-// the corpus holds it already. The other judges may gain reasons to refuse
-// on the way (a required member the minimizer dropped): that lets inputs
+// the corpus holds it already, once it has reproduced on freshly started
+// judges (verify.go). The other judges may gain reasons to refuse on the
+// way (a required member the minimizer dropped): that lets inputs
 // with one cause converge on the same smallest input, and so on one
 // signature, whatever else the generator had put around the cause.
 //
@@ -109,6 +115,12 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 			continue
 		}
 		t2 := time.Now()
+		if ok, err := r.verified(res.Signature, rm, min, input); err != nil {
+			return res, added, fmt.Errorf("keeping flaky %s: %w", rm.Signature, err)
+		} else if !ok {
+			r.stats.Record += time.Since(t2)
+			continue
+		}
 		path, ok, err := r.store.Add(NewCase(rm, min, input))
 		r.stats.Record += time.Since(t2)
 		if err != nil {

@@ -20,6 +20,15 @@ func NewReplayer() *Replayer { return &Replayer{engines: map[string]*harness.Eng
 // Replay judges c's input again. The error says which judge could not be
 // started (a judge the case names that ocidiff no longer carries).
 func (p *Replayer) Replay(c corpus.Case) (harness.Result, error) {
+	e, err := p.engine(c)
+	if err != nil {
+		return harness.Result{}, err
+	}
+	return e.Check(c.Input), nil
+}
+
+// engine returns the started judges c was recorded with.
+func (p *Replayer) engine(c corpus.Case) (*harness.Engine, error) {
 	names := make([]string, len(c.Result.Verdicts))
 	for i, v := range c.Result.Verdicts {
 		names[i] = v.Judge
@@ -29,11 +38,26 @@ func (p *Replayer) Replay(c corpus.Case) (harness.Result, error) {
 	if !ok {
 		var err error
 		if e, err = registry.Engine(key); err != nil {
-			return harness.Result{}, err
+			return nil, err
 		}
 		p.engines[key] = e
 	}
-	return e.Check(c.Input), nil
+	return e, nil
+}
+
+// Confirm judges c's input again twice, each time on freshly started
+// judges, and reports whether both give what now asserts: whether a
+// replay that changed the case (now) is the judges' word or a passing
+// fault. `ocidiff corpus update` removes or rewrites a case only on a
+// confirmed change, so that a judge that flakes while re-recording cannot
+// take a good case away. It returns what the replays gave.
+func (p *Replayer) Confirm(c corpus.Case, now harness.Result) ([]harness.Result, bool, error) {
+	e, err := p.engine(c)
+	if err != nil {
+		return nil, false, err
+	}
+	again, ok := reproduce(restartJudges, e, now, c.Input)
+	return again, ok, nil
 }
 
 // Close stops every judge started.

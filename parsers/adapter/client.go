@@ -6,8 +6,9 @@
 // that a verdict costs a pipe round trip rather than a process start. What
 // the child does wrong is turned into a verdict, never into a panic or a
 // hang of the harness: a child that dies, answers garbage or answers too
-// late gives that input a Crash or Timeout verdict, is killed, and is
-// started again for the next input.
+// late is killed, and the input is judged once more on a child started
+// afresh (see Client.Send); only when that fails too does the input get a
+// Crash or Timeout verdict.
 package adapter
 
 import (
@@ -32,6 +33,12 @@ type Config struct {
 }
 
 const defaultTimeout = 10 * time.Second
+
+// retryFactor lengthens the deadline of the second try after a timeout: a
+// machine loaded enough to miss the deadline once is given room, while an
+// input that makes the judge loop still ends in a bounded time
+// (Timeout × (1 + retryFactor) in all).
+const retryFactor = 3
 
 // Client is a judge served by an adapter child process. It implements
 // parsers.Judge. A Client is safe for concurrent use, but it serializes
@@ -121,6 +128,26 @@ func (c *Client) Judge(input []byte) parsers.Verdict { return c.Send(input)() }
 // waits for the verdict, so that the engine can run in-process judges while
 // the child works (parsers.Sender). The client stays busy until that
 // function has been called, which must happen exactly once.
+//
+// A Crash or Timeout verdict counts only if it happens again on a fresh
+// child. When the child dies, answers garbage or misses the deadline, it
+// is killed and the same input goes to a newly started child, after a
+// timeout with a deadline retryFactor times longer; the verdict is that
+// child's. A child killed from outside (the OOM killer, a signal meant for
+// another process) or starved by a loaded machine therefore costs no
+// verdict, while a judge that really crashes or hangs on the input does so
+// twice and is reported, with both failures in the error text.
+//
+// The retry lives here rather than in the recorder because only the
+// client can tell a child that failed from a verdict the adapter gave (a
+// Rust panic the adapter caught is an answer, deterministic by
+// construction, and is not retried), and only the client can restart one
+// child without restarting every judge. Every caller — ocidiff check,
+// matrix, fuzzing, replay, corpus update — wants a verdict about the
+// input, not about the state of the machine, so every caller gets the
+// retry. What a retry cannot absorb (the fresh child is killed too) is
+// caught downstream: the recorder writes a case only when it replays on
+// freshly started judges (harness/recorder's verification).
 func (c *Client) Send(input []byte) func() parsers.Verdict {
 	c.mu.Lock()
 	v := parsers.Verdict{Judge: c.name, Version: c.version}
@@ -135,8 +162,12 @@ func (c *Client) Send(input []byte) func() parsers.Verdict {
 		return done(crash(v, fmt.Sprintf("%s: input of %d bytes exceeds the %d-byte protocol limit", c.command(), len(input), maxFrame),
 			"crash: input exceeds protocol limit"))
 	case c.proc == nil:
+		// Restarting is tried twice too: a start can fail for a passing
+		// reason (the new child killed before its hello).
 		if _, err := c.spawn(); err != nil {
-			return done(crash(v, fmt.Sprintf("%s: restarting after a failure: %v", c.command(), err), "crash: restart failed"))
+			if _, err := c.spawn(); err != nil {
+				return done(crash(v, fmt.Sprintf("%s: restarting after a failure, twice: %v", c.command(), err), "crash: restart failed"))
+			}
 		}
 	}
 	p := c.proc
@@ -146,13 +177,38 @@ func (c *Client) Send(input []byte) func() parsers.Verdict {
 	err := writeFrame(p.w, input)
 	return func() parsers.Verdict {
 		defer c.mu.Unlock()
-		return c.receive(v, len(input), err)
+		got, failed := c.receive(v, len(input), err, c.cfg.Timeout)
+		if !failed {
+			return got
+		}
+		return c.retry(v, input, got)
 	}
 }
 
+// retry judges input once more on a fresh child, after the child failed
+// on it with the verdict first (see Send).
+func (c *Client) retry(v parsers.Verdict, input []byte, first parsers.Verdict) parsers.Verdict {
+	if _, err := c.spawn(); err != nil {
+		first.Error += fmt.Sprintf("; not tried again: restarting failed: %v", err)
+		return first
+	}
+	timeout := c.cfg.Timeout
+	if first.Outcome == parsers.Timeout {
+		timeout *= retryFactor
+	}
+	c.proc.setDeadline(timeout)
+	err := writeFrame(c.proc.w, input)
+	got, failed := c.receive(v, len(input), err, timeout)
+	if failed {
+		got.Error = fmt.Sprintf("%s; and before, on the first child: %s", got.Error, first.Error)
+	}
+	return got
+}
+
 // receive reads the answer to an input already written (or takes the
-// error of writing it).
-func (c *Client) receive(v parsers.Verdict, n int, err error) parsers.Verdict {
+// error of writing it) within timeout. failed says that the child failed
+// and has been stopped.
+func (c *Client) receive(v parsers.Verdict, n int, err error, timeout time.Duration) (_ parsers.Verdict, failed bool) {
 	p := c.proc
 	var body []byte
 	if err == nil {
@@ -175,10 +231,10 @@ func (c *Client) receive(v parsers.Verdict, n int, err error) parsers.Verdict {
 			case parsers.Crash:
 				v.Class = "crash: " + parsers.Classify(a.Error)
 			}
-			return v
+			return v, false
 		}
 	}
-	return c.fail(v, n, err)
+	return c.fail(v, n, err, timeout), true
 }
 
 func (a *answer) check() error {
@@ -195,8 +251,8 @@ func (a *answer) check() error {
 }
 
 // fail turns a failed round trip into a verdict; it stops the child, which
-// Judge restarts on the next input.
-func (c *Client) fail(v parsers.Verdict, n int, err error) parsers.Verdict {
+// the retry or the next input restarts.
+func (c *Client) fail(v parsers.Verdict, n int, err error, timeout time.Duration) parsers.Verdict {
 	p := c.proc
 	c.proc = nil
 	status := p.stop()
@@ -204,7 +260,7 @@ func (c *Client) fail(v parsers.Verdict, n int, err error) parsers.Verdict {
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		v.Outcome = parsers.Timeout
-		v.Error = fmt.Sprintf("%s: no answer within %v to an input of %d bytes; killed%s", c.command(), c.cfg.Timeout, n, stderrNote(p))
+		v.Error = fmt.Sprintf("%s: no answer within %v to an input of %d bytes; killed%s", c.command(), timeout, n, stderrNote(p))
 		v.Class = "timeout"
 		return v
 	case errors.As(err, &pe):

@@ -3,8 +3,10 @@ package adapter
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -85,14 +87,16 @@ func TestFailuresRestartTheChild(t *testing.T) {
 		class   string
 		errHas  []string
 	}{
-		{"exit", parsers.Crash, "crash: exit status 3", []string{"died (exit status 3)", "input of 4 bytes", "fake: line two\nfatal: giving up"}},
+		{"exit", parsers.Crash, "crash: exit status 3", []string{"died (exit status 3)", "input of 4 bytes", "fake: line two\nfatal: giving up", "on the first child: "}},
 		{"signal", parsers.Crash, "crash: signal: terminated", []string{"died (signal: terminated)"}},
 		{"midframe", parsers.Crash, "crash: exit status 4", []string{"unexpected EOF"}},
 		{"garbage", parsers.Crash, "crash: protocol: answer is not a verdict object", []string{`"not json at all"`, "killed (signal: killed)"}},
 		{"huge", parsers.Crash, "crash: protocol: answer frame over the protocol limit", []string{"4294967295"}},
 		{"unknown", parsers.Crash, "crash: protocol: unknown outcome", []string{`"maybe"`}},
 		{"nomodel", parsers.Crash, "crash: protocol: accept verdict without a model", nil},
-		{"hang", parsers.Timeout, "timeout", []string{"no answer within " + failTimeout.String()}},
+		// Tried again on a fresh child with a longer deadline; both
+		// failures are told.
+		{"hang", parsers.Timeout, "timeout", []string{"no answer within " + (3 * failTimeout).String(), "on the first child", "no answer within " + failTimeout.String()}},
 	} {
 		t.Run(tc.input, func(t *testing.T) {
 			before := pidOf(t, c)
@@ -115,6 +119,61 @@ func TestFailuresRestartTheChild(t *testing.T) {
 				t.Errorf("child not restarted after %q (pid %d)", tc.input, after)
 			}
 		})
+	}
+}
+
+// TestTransientFailuresCostNoVerdict: a child that fails once on an input
+// (killed from outside, dying, too slow on a loaded machine) is replaced
+// and the input judged again, so the verdict is the fresh child's.
+func TestTransientFailuresCostNoVerdict(t *testing.T) {
+	c := startFake(t, 300*time.Millisecond)
+	for _, tc := range []struct {
+		name  string
+		fault func(t *testing.T) []byte // causes the fault, returns the input
+	}{
+		{"killed from outside", func(t *testing.T) []byte {
+			if err := syscall.Kill(pidOf(t, c), syscall.SIGKILL); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(20 * time.Millisecond) // let it die before the write
+			return []byte("ok")
+		}},
+		{"dies the first time only", func(t *testing.T) []byte {
+			return []byte("once:" + filepath.Join(t.TempDir(), "seen"))
+		}},
+		// Slower than the deadline, faster than retryFactor times it.
+		{"misses the deadline once", func(t *testing.T) []byte { return []byte("slow:500ms") }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := pidOf(t, c)
+			in := tc.fault(t)
+			v := c.Judge(in)
+			if v.Outcome != parsers.Accept {
+				t.Fatalf("Judge(%q) = %s (%s), want accept from a fresh child", in, v.Outcome, v.Error)
+			}
+			var m struct{ Pid, Len int }
+			if err := json.Unmarshal(v.Model, &m); err != nil || m.Pid == before || m.Len != len(in) {
+				t.Errorf("model %s: not the answer of a new child (old pid %d) to the input", v.Model, before)
+			}
+		})
+	}
+}
+
+// TestRestartTriedTwice: after a failure the next input starts a child;
+// a start that fails once (the new child killed before its hello) costs
+// no verdict either.
+func TestRestartTriedTwice(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "fail")
+	c := startFake(t, 0, "failstart="+f)
+	if v := c.Judge([]byte("exit")); v.Outcome != parsers.Crash {
+		t.Fatalf("Judge(exit) = %s, want crash", v.Outcome)
+	}
+	if err := os.WriteFile(f, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pidOf(t, c) // fails the test unless it accepts
+	if _, err := os.Stat(f); err == nil {
+		t.Error("the failing start never happened")
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -17,9 +18,12 @@ import (
 // of children that hang, die or lie is tested against real processes. With
 // OCIDIFF_FAKE_ADAPTER=1 it serves the protocol and acts on each input:
 // "hang", "exit", "signal", "midframe", "garbage", "huge", "unknown",
-// "nomodel", "panic", "reject", or else accepts with a model naming its pid.
+// "nomodel", "panic", "reject", "once:FILE" (exits the first time, while
+// FILE does not exist yet, and creates it), "slow:DURATION" (answers after
+// that long), or else accepts with a model naming its pid.
 // Its arguments choose how it says hello: "hello=none", "hello=garbage",
-// "hello=hang"; with "big=exit" it exits on seeing a frame over 1 MiB.
+// "hello=hang"; with "big=exit" it exits on seeing a frame over 1 MiB; with
+// "failstart=FILE" it removes FILE, if there is one, and exits at once.
 const fakeEnv = "OCIDIFF_FAKE_ADAPTER"
 
 func TestMain(m *testing.M) {
@@ -44,6 +48,9 @@ func fakeAdapter(args []string) {
 	}
 	hello := `{"judge":"fake/echo@1","version":"fake 1","protocol":1}`
 	for _, a := range args {
+		if f, ok := strings.CutPrefix(a, "failstart="); ok && os.Remove(f) == nil {
+			os.Exit(8) // once per creation of the file f
+		}
 		switch a {
 		case "hello=none":
 			fmt.Fprintln(os.Stderr, "fake: no hello today")
@@ -71,6 +78,16 @@ func fakeAdapter(args []string) {
 		in := make([]byte, n)
 		if _, err := io.ReadFull(r, in); err != nil {
 			os.Exit(9)
+		}
+		if f, ok := strings.CutPrefix(string(in), "once:"); ok {
+			if _, err := os.Stat(f); err != nil {
+				os.WriteFile(f, nil, 0o644)
+				os.Exit(3)
+			}
+		}
+		if d, ok := strings.CutPrefix(string(in), "slow:"); ok {
+			t, _ := time.ParseDuration(d)
+			time.Sleep(t)
 		}
 		switch string(in) {
 		case "hang":

@@ -1,0 +1,115 @@
+package recorder
+
+import (
+	"io"
+	"slices"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
+)
+
+// replays is how many times a disagreement must come back, each time on
+// freshly started judges, before it is written: one replay could meet the
+// same passing fault (a second kill, a machine still loaded), two in a row
+// from new processes will not.
+const replays = 2
+
+// verified reports whether rm, the result for min (minimized from
+// original), reproduces: judged again `replays` times, each time on
+// freshly started judges, it must give what a corpus case asserts
+// (Changed is false), so that the replay test and `ocidiff corpus update`
+// will find it as recorded.
+//
+// The adapter client already judges an input again on a fresh child when
+// its child fails, so a lone kill never reaches here. What does reach here
+// is a fault the retry could not absorb (the fresh child killed too, a
+// load that outlasts the longer deadline) or a judge that is not
+// deterministic; neither is a finding. Such a disagreement is counted in
+// Stats.Flaky, kept in the corpus's flaky store for a person to look at
+// (corpus.Store.Flaky), and forgotten by this recorder, so that the same
+// signature met again, maybe for real, is looked at again.
+func (r *Recorder) verified(found string, rm harness.Result, min, original []byte) (bool, error) {
+	again, ok := reproduce(r.restart, r.engine, rm, min)
+	if ok {
+		return true, nil
+	}
+	r.stats.Flaky++
+	r.seen[found] = slices.DeleteFunc(r.seen[found], func(s string) bool { return s == rm.Signature })
+	if len(r.seen[found]) == 0 {
+		delete(r.seen, found)
+	}
+	if rm.Signature != found {
+		delete(r.seen, rm.Signature)
+	}
+	f, err := r.store.Flaky()
+	if err != nil {
+		return false, err
+	}
+	c := NewCase(rm, min, original)
+	c.Replays = again
+	if _, _, err := f.Add(c); err != nil {
+		return false, err
+	}
+	f.Count(rm.Signature)
+	return false, nil
+}
+
+// reproduce judges input `replays` times, each time on the judges of e
+// started afresh by restart, and reports whether every replay gives what
+// want asserts. It stops at the first replay that does not. A replay whose
+// judges cannot be started counts as one that did not reproduce: a
+// machine that cannot start a process is a passing fault too.
+func reproduce(restart func(*harness.Engine) (*harness.Engine, func(), error), e *harness.Engine, want harness.Result, input []byte) ([]harness.Result, bool) {
+	var got []harness.Result
+	for range replays {
+		fresh, stop, err := restart(e)
+		if err != nil {
+			return got, false
+		}
+		now := fresh.Check(input)
+		stop()
+		got = append(got, now)
+		if Changed(want, now) {
+			return got, false
+		}
+	}
+	return got, true
+}
+
+// restartJudges returns an engine over e's judges, with its rules, in
+// which every judge that holds a child process is started anew from the
+// registry; stop ends those children. The in-process judges are shared:
+// they are functions of their input and keep nothing from one input to
+// the next, so starting them again would only cost time (compiling the
+// schema). What can carry a fault from before (a child killed, starved or
+// left in a bad state by an earlier input) is exactly what a child
+// process is.
+func restartJudges(e *harness.Engine) (*harness.Engine, func(), error) {
+	var js, started []parsers.Judge
+	stop := func() { parsers.Close(started) }
+	for _, j := range e.Judges() {
+		if _, ok := j.(io.Closer); ok {
+			n, err := registry.Open([]string{j.Name()})
+			if err != nil {
+				stop()
+				return nil, nil, err
+			}
+			j = n[0]
+			started = append(started, j)
+		}
+		js = append(js, j)
+	}
+	var off []string
+	for _, rule := range harness.Rules() {
+		if !slices.ContainsFunc(e.Rules(), func(in harness.Rule) bool { return in.Name == rule.Name }) {
+			off = append(off, rule.Name)
+		}
+	}
+	fresh, err := harness.New(js, harness.Without(off...))
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return fresh, stop, nil
+}
