@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	mdreport "github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
@@ -27,7 +28,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "CASE is a corpus case directory (its recorded verdicts are reported) or a config file (judged now, - reads stdin).")
 		fs.PrintDefaults()
 		var names []string
-		for _, u := range mdreport.Upstreams {
+		for _, u := range triage.Upstreams {
 			names = append(names, u.Name)
 		}
 		fmt.Fprintf(stderr, "upstreams: %v\n", names)
@@ -40,7 +41,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if *upstream != "" {
-		if _, err := mdreport.FindUpstream(*upstream); err != nil {
+		if _, err := triage.FindUpstream(*upstream); err != nil {
 			fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
 			return exitUsage
 		}

@@ -16,7 +16,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -27,6 +26,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/repro"
+	"github.com/ocidiff/ocidiff/harness/triage"
+	"github.com/ocidiff/ocidiff/internal/mdtext"
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
@@ -61,14 +63,14 @@ const maxInline = 64 << 10
 
 // Target returns the deviations Assess finds and the upstream the issue is
 // for: opts.Upstream if set, else that of the first deviation.
-func Target(r harness.Result, upstream string) ([]Deviation, Upstream, error) {
-	devs := Assess(r)
+func Target(r harness.Result, upstream string) ([]triage.Deviation, triage.Upstream, error) {
+	devs := triage.Assess(r)
 	if upstream != "" {
-		u, err := FindUpstream(upstream)
+		u, err := triage.FindUpstream(upstream)
 		return devs, u, err
 	}
 	if len(devs) == 0 {
-		return nil, Upstream{}, fmt.Errorf("report: the judges agree; there is nothing to report")
+		return nil, triage.Upstream{}, fmt.Errorf("report: the judges agree; there is nothing to report")
 	}
 	return devs, devs[0].Upstream, nil
 }
@@ -77,13 +79,13 @@ func Target(r harness.Result, upstream string) ([]Deviation, Upstream, error) {
 // those of u's library among the verdicts. For runtime-spec they are the
 // spec's own validator (gojsonschema, as schema/validate.go uses it) and
 // the specs-go types decoded by encoding/json.
-func ReproJudges(r harness.Result, u Upstream) []parsers.Verdict {
+func ReproJudges(r harness.Result, u triage.Upstream) []parsers.Verdict {
 	var out []parsers.Verdict
 	for _, v := range r.Verdicts {
 		if v.Outcome == parsers.Timeout {
 			continue
 		}
-		if u.Name == "runtime-spec" && (v.Judge == "schema/gojsonschema" || v.Judge == "go/unmarshal") || UpstreamOf(v.Judge) == u {
+		if u.Name == "runtime-spec" && (v.Judge == "schema/gojsonschema" || v.Judge == "go/unmarshal") || triage.UpstreamOf(v.Judge) == u {
 			out = append(out, v)
 		}
 	}
@@ -104,7 +106,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 			break
 		}
 	}
-	fmt.Fprintf(&b, "# %s\n\n", cut(title, 160))
+	fmt.Fprintf(&b, "# %s\n\n", mdtext.Cut(title, 160))
 	fmt.Fprintf(&b, "For: **%s** (%s) — %s.\n\n", target.Name, target.URL(), target.What)
 	fmt.Fprintf(&b, "ocidiff, a differential tester, gave one OCI runtime-spec `config.json` (%s) to several implementations and they disagree.\n\n", c.Source)
 
@@ -112,7 +114,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	for _, d := range devs {
 		fmt.Fprintf(&b, "- **%s** (%s; report to %s): %s.\n", d.Rule, strings.Join(d.Judges, ", "), d.Upstream.Name, d.Why)
 	}
-	b.WriteString("\n" + RuleText + "\n\n")
+	b.WriteString("\n" + triage.RuleText + "\n\n")
 
 	writeInput(&b, c.Input)
 	writeVerdicts(&b, c.Result)
@@ -126,7 +128,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	}
 	if c.Matrix != nil {
 		b.WriteString("## Every version ocidiff carries\n\n")
-		if ch := VersionChanges(*c.Matrix); len(ch) > 0 {
+		if ch := triage.VersionChanges(*c.Matrix); len(ch) > 0 {
 			for _, s := range ch {
 				fmt.Fprintf(&b, "- %s\n", s)
 			}
@@ -153,7 +155,7 @@ func writeInput(b *bytes.Buffer, in []byte) {
 		return
 	}
 	if printable(in) {
-		fence := fenceFor(string(in))
+		fence := mdtext.Fence(string(in))
 		fmt.Fprintf(b, "%sjson\n%s\n%s\n\n", fence, strings.TrimSuffix(string(in), "\n"), fence)
 	} else {
 		b.WriteString("It is not printable UTF-8 text; as a Go string, and as bytes:\n\n")
@@ -177,38 +179,19 @@ func printable(in []byte) bool {
 	return true
 }
 
-func fenceFor(s string) string {
-	fence := "```"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	return fence
-}
-
 func writeVerdicts(b *bytes.Buffer, r harness.Result) {
 	b.WriteString("## What each implementation did\n\n| Judge | Version | Verdict | Error |\n|---|---|---|---|\n")
 	for _, v := range r.Verdicts {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", v.Judge, cell(v.Version), v.Outcome, cell(cut(oneLine(v.Error), 200)))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", v.Judge, mdtext.Cell(v.Version), v.Outcome, mdtext.Cell(mdtext.Cut(mdtext.OneLine(v.Error), 200)))
 	}
 	b.WriteString("\n")
 	for _, d := range r.Diffs {
 		fmt.Fprintf(b, "- value split at `%s`: %s read `%s`; %s read `%s`\n", d.Path,
-			strings.Join(d.A, ", "), cut(orAbsent(d.AValue), 80), strings.Join(d.B, ", "), cut(orAbsent(d.BValue), 80))
+			strings.Join(d.A, ", "), mdtext.Cut(triage.OrAbsent(d.AValue), 80), strings.Join(d.B, ", "), mdtext.Cut(triage.OrAbsent(d.BValue), 80))
 	}
 	if len(r.Diffs) > 0 {
 		b.WriteString("\n")
 	}
-}
-
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
-}
-
-func cut(s string, n int) string {
-	if rs := []rune(s); len(rs) > n {
-		return string(rs[:n-1]) + "…"
-	}
-	return s
 }
 
 var (
@@ -244,7 +227,7 @@ func Pointers(r harness.Result) []string {
 		if v.Accepted() {
 			continue
 		}
-		if isValidator(v.Judge) && !strings.HasPrefix(v.Class, "invalid JSON") {
+		if triage.IsValidator(v.Judge) && !strings.HasPrefix(v.Class, "invalid JSON") {
 			for _, item := range strings.Fields(v.Class) {
 				if i := strings.LastIndex(item, ":"); i >= 0 && item[i+1:] != "required" {
 					add(item[:i])
@@ -288,7 +271,7 @@ func Pointers(r harness.Result) []string {
 // maxFields bounds how many members the spec section quotes.
 const maxFields = 6
 
-func writeSpec(b *bytes.Buffer, r harness.Result, devs []Deviation, dir, version string) error {
+func writeSpec(b *bytes.Buffer, r harness.Result, devs []triage.Deviation, dir, version string) error {
 	ptrs := Pointers(r)
 	if len(ptrs) == 0 {
 		return nil
@@ -335,14 +318,14 @@ func writeSpec(b *bytes.Buffer, r harness.Result, devs []Deviation, dir, version
 	return nil
 }
 
-func writeRepros(b *bytes.Buffer, r harness.Result, target Upstream) error {
+func writeRepros(b *bytes.Buffer, r harness.Result, target triage.Upstream) error {
 	vs := ReproJudges(r, target)
 	if len(vs) == 0 {
 		return nil
 	}
 	fmt.Fprintf(b, "## Reproduce it with %s alone\n\n", target.Name)
 	for _, v := range vs {
-		rp, err := ReproFor(v)
+		rp, err := repro.For(v)
 		if err != nil {
 			return err
 		}
@@ -355,102 +338,7 @@ func writeRepros(b *bytes.Buffer, r harness.Result, target Upstream) error {
 			fmt.Fprintf(b, "`%s`:\n\n```%s\n%s```\n\n", f.Name, lang, f.Body)
 		}
 		fmt.Fprintf(b, "With `config.json` (above) in the same directory:\n\n```sh\n%s\n%s\n```\n\n", strings.Join(rp.Setup, "\n"), rp.Run)
-		fmt.Fprintf(b, "It prints what ocidiff recorded:\n\n```\n%s\n```\n\n", cut(ExpectedOutput(v), 400))
+		fmt.Fprintf(b, "It prints what ocidiff recorded:\n\n```\n%s\n```\n\n", mdtext.Cut(repro.ExpectedOutput(v), 400))
 	}
 	return nil
-}
-
-// ExpectedOutput is what a Repro prints for a verdict: "accept: MODEL"
-// for a parser, "accept" for a validator, "reject: ERROR". A crash prints
-// no verdict line.
-func ExpectedOutput(v parsers.Verdict) string {
-	switch v.Outcome {
-	case parsers.Accept:
-		if len(v.Model) == 0 {
-			return "accept"
-		}
-		var c bytes.Buffer
-		if json.Compact(&c, v.Model) != nil {
-			return "accept: " + string(v.Model)
-		}
-		return "accept: " + c.String()
-	case parsers.Reject:
-		return "reject: " + v.Error
-	}
-	return "(" + string(v.Outcome) + ") " + v.Error
-}
-
-// VersionChanges says, for each library judged at several versions, where
-// the versions part: "rust/oci-spec: 0.6.0 reject (class); 0.10.0 accept".
-func VersionChanges(r harness.Result) []string {
-	type ver struct {
-		version string
-		v       parsers.Verdict
-	}
-	byLib := map[string][]ver{}
-	var libs []string
-	for _, v := range r.Verdicts {
-		lib, version, ok := strings.Cut(v.Judge, "@")
-		if !ok {
-			continue
-		}
-		if _, seen := byLib[lib]; !seen {
-			libs = append(libs, lib)
-		}
-		byLib[lib] = append(byLib[lib], ver{version, v})
-	}
-	side := func(judge string) string { // which model the judge read
-		for _, d := range r.Diffs {
-			if slices.Contains(d.B, judge) {
-				return strings.Join(d.B, ",")
-			}
-		}
-		return ""
-	}
-	var out []string
-	for _, lib := range libs {
-		vs := byLib[lib]
-		if len(vs) < 2 {
-			continue
-		}
-		slices.SortFunc(vs, func(a, b ver) int { return compareVersions(a.version, b.version) })
-		differ := false
-		for _, x := range vs[1:] {
-			if x.v.Outcome != vs[0].v.Outcome || x.v.Class != vs[0].v.Class || side(x.v.Judge) != side(vs[0].v.Judge) {
-				differ = true
-			}
-		}
-		if !differ {
-			continue
-		}
-		var parts []string
-		for _, x := range vs {
-			s := x.version + " " + verbClass([]parsers.Verdict{x.v})
-			if x.v.Accepted() && side(x.v.Judge) != "" {
-				s += " (reads other values)"
-			}
-			parts = append(parts, s)
-		}
-		out = append(out, lib+": "+strings.Join(parts, "; "))
-	}
-	return out
-}
-
-// compareVersions orders dotted version numbers numerically.
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		x, errx := strconv.Atoi(as[i])
-		y, erry := strconv.Atoi(bs[i])
-		if errx != nil || erry != nil {
-			if c := strings.Compare(as[i], bs[i]); c != 0 {
-				return c
-			}
-			continue
-		}
-		if x != y {
-			return x - y
-		}
-	}
-	return len(as) - len(bs)
 }

@@ -21,69 +21,11 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/harness/repro"
+	"github.com/ocidiff/ocidiff/internal/seedcases"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
 )
-
-// seeds are inputs on which the judges are known to split; the test
-// records them in a corpus of its own, so that it checks reports and
-// reproductions even while the repository's corpus/ is empty.
-var seeds = map[string]string{
-	"founding":         "../../examples/containerd-windows-hostprocess.json",
-	"case-insensitive": `{"OCIVersion":"1.0.0"}`,
-	"trailing-data":    `{"ociVersion":"1.0.2"} x`,
-	"duplicate-keys":   `{"ociVersion":"1.0.2","root":{"path":"a"},"root":{"path":"b"}}`,
-	"nul-byte":         "{\"ociVersion\":\"1.0.2\"}\x00garbage",
-	"invalid-utf8":     "{\"ociVersion\":\"1.0.\xff\"}",
-	"wrong-type":       `{"ociVersion":"1.0.2","hostname":1}`,
-}
-
-// allEngine starts every judge ocidiff carries.
-func allEngine(t *testing.T) *harness.Engine {
-	t.Helper()
-	e, err := registry.Engine("all")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	return e
-}
-
-func seedInput(t *testing.T, s string) []byte {
-	if strings.HasSuffix(s, ".json") && !strings.HasPrefix(s, "{") {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	return []byte(s)
-}
-
-// tempCorpus records every seed, judged by every judge, in a new corpus.
-func tempCorpus(t *testing.T, e *harness.Engine) *corpus.Store {
-	t.Helper()
-	s, err := corpus.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, seed := range seeds {
-		in := seedInput(t, seed)
-		r := e.Check(in)
-		if r.Agree {
-			t.Fatalf("seed %s: every judge agrees; it no longer makes a case", name)
-		}
-		versions := map[string]string{}
-		for _, v := range r.Verdicts {
-			versions[v.Judge] = v.Version
-		}
-		if _, _, err := s.Add(corpus.Case{Signature: r.Signature, Input: in, Original: in, Result: r, Versions: versions}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return s
-}
 
 // caseRef is one case to report on.
 type caseRef struct {
@@ -96,7 +38,7 @@ type caseRef struct {
 // of the seeds.
 func allCases(t *testing.T, e *harness.Engine) []caseRef {
 	var refs []caseRef
-	for _, dir := range []string{"../../corpus", tempCorpus(t, e).Dir()} {
+	for _, dir := range []string{"../../corpus", seedcases.Corpus(t, e).Dir()} {
 		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -121,13 +63,13 @@ func allCases(t *testing.T, e *harness.Engine) []caseRef {
 // the case recorded: each program must print the verdict its judge
 // recorded, so that what a report promises upstream is true.
 func TestReports(t *testing.T) {
-	e := allEngine(t)
+	e := seedcases.Engine(t)
 	specDir, err := specmod.Dir()
 	if err != nil {
 		t.Fatal(err)
 	}
 	refs := allCases(t, e)
-	programs := map[string]report.Repro{}
+	programs := map[string]repro.Program{}
 	for _, ref := range refs {
 		m := e.Check(ref.c.Input)
 		var md bytes.Buffer
@@ -139,7 +81,7 @@ func TestReports(t *testing.T) {
 		}
 		checkReport(t, ref, md.String())
 		for _, v := range ref.c.Result.Verdicts {
-			rp, err := report.ReproFor(v)
+			rp, err := repro.For(v)
 			if err != nil {
 				t.Errorf("%s: %v", ref.name, err)
 				continue
@@ -162,7 +104,7 @@ func TestReports(t *testing.T) {
 				if v.Outcome == parsers.Timeout {
 					continue
 				}
-				rp, _ := report.ReproFor(v)
+				rp, _ := repro.For(v)
 				args := []string{ref.input}
 				if strings.HasPrefix(v.Judge, "schema/") {
 					args = append(args, schemaPath)
@@ -203,7 +145,7 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 		must = append(must, "## What the spec says")
 	}
 	for _, v := range report.ReproJudges(ref.c.Result, target) {
-		rp, err := report.ReproFor(v)
+		rp, err := repro.For(v)
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue
@@ -333,7 +275,7 @@ func runProgram(bin string, args []string) (string, int, error) {
 // with one go build, the Rust ones as members of one cargo workspace with
 // one cargo build, the C ones with one cc each. It returns each program's
 // executable by Key.
-func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]string {
+func buildPrograms(t *testing.T, programs map[string]repro.Program) map[string]string {
 	t.Helper()
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -381,7 +323,7 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFiles(t, filepath.Join(work, "go"), []report.File{{Name: "go.mod", Body: string(mod)}, {Name: "go.sum", Body: string(sum)}})
+		writeFiles(t, filepath.Join(work, "go"), []repro.File{{Name: "go.mod", Body: string(mod)}, {Name: "go.sum", Body: string(sum)}})
 		command(t, filepath.Join(work, "go"), []string{"GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off"}, "go", "build", "-o", bin+"/", "./...")
 	}
 	if len(rustKeys) > 0 {
@@ -391,7 +333,7 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFiles(t, ws, []report.File{
+		writeFiles(t, ws, []repro.File{
 			{Name: "Cargo.toml", Body: "[workspace]\nresolver = \"2\"\nmembers = [" + members + "]\n"},
 			{Name: "Cargo.lock", Body: string(lock)},
 		})
@@ -406,7 +348,7 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 	return bins
 }
 
-func writeFiles(t *testing.T, dir string, files []report.File) {
+func writeFiles(t *testing.T, dir string, files []repro.File) {
 	t.Helper()
 	for _, f := range files {
 		p := filepath.Join(dir, f.Name)

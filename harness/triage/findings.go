@@ -1,4 +1,4 @@
-package report
+package triage
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/internal/mdtext"
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
@@ -183,7 +184,7 @@ func Words(r harness.Result) string {
 			}
 			item := "`" + v.Judge + "`"
 			if o != parsers.Accept && v.Class != "" {
-				item += " (" + strings.ReplaceAll(cut(v.Class, 100), "`", "'") + ")"
+				item += " (" + strings.ReplaceAll(mdtext.Cut(v.Class, 100), "`", "'") + ")"
 			}
 			items = append(items, item)
 		}

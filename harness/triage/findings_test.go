@@ -1,4 +1,4 @@
-package report_test
+package triage_test
 
 import (
 	"bytes"
@@ -10,14 +10,15 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	"github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/harness/triage"
+	"github.com/ocidiff/ocidiff/internal/seedcases"
 )
 
 // TestAnnotationsClaimSeeds checks the triage notes of the repository's
 // findings.json against the real judges: each seed's signature must be
 // claimed by the note written for its cause, and by no earlier one.
 func TestAnnotationsClaimSeeds(t *testing.T) {
-	anns, err := report.ReadAnnotations("../../findings.json")
+	anns, err := triage.ReadAnnotations("../../findings.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,15 +31,15 @@ func TestAnnotationsClaimSeeds(t *testing.T) {
 		"invalid-utf8":     "invalid-utf8",
 		"wrong-type":       "libocispec-wrong-type",
 	}
-	e := allEngine(t)
-	for name, seed := range seeds {
-		r := e.Check(seedInput(t, seed))
+	e := seedcases.Engine(t)
+	for name, seed := range seedcases.Seeds {
+		r := e.Check(seedcases.Input(t, seed))
 		var buf bytes.Buffer
 		c := corpus.Case{Signature: r.Signature, Result: r}
-		if err := report.WriteFindings(&buf, "corpus", "findings.json", []corpus.Case{c}, anns); err != nil {
+		if err := triage.WriteFindings(&buf, "corpus", "findings.json", []corpus.Case{c}, anns); err != nil {
 			t.Fatal(err)
 		}
-		i := slices.IndexFunc(anns, func(a report.Annotation) bool { return strings.Contains(buf.String(), "## 1. "+a.Title+"\n") })
+		i := slices.IndexFunc(anns, func(a triage.Annotation) bool { return strings.Contains(buf.String(), "## 1. "+a.Title+"\n") })
 		got := "(none)"
 		if i >= 0 {
 			got = anns[i].ID
@@ -60,23 +61,23 @@ func writeJSON(file string, v any) error {
 }
 
 func TestWriteFindings(t *testing.T) {
-	e := allEngine(t)
-	s := tempCorpus(t, e)
+	e := seedcases.Engine(t)
+	s := seedcases.Corpus(t, e)
 	cases, err := s.Cases()
 	if err != nil {
 		t.Fatal(err)
 	}
-	anns := []report.Annotation{{ID: "trailing", Title: "Trailing data", Match: "after top-level value", Why: "because"}}
+	anns := []triage.Annotation{{ID: "trailing", Title: "Trailing data", Match: "after top-level value", Why: "because"}}
 	// Round-trip through a file, as the command reads them.
 	f := t.TempDir() + "/notes.json"
 	if err := writeJSON(f, anns); err != nil {
 		t.Fatal(err)
 	}
-	if anns, err = report.ReadAnnotations(f); err != nil {
+	if anns, err = triage.ReadAnnotations(f); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := report.WriteFindings(&buf, "corpus", "notes.json", cases, anns); err != nil {
+	if err := triage.WriteFindings(&buf, "corpus", "notes.json", cases, anns); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
