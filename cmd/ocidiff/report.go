@@ -21,6 +21,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	upstream := fs.String("upstream", "", "file the issue with this project instead of the one the rule picks")
+	notes := registerNotes(fs)
 	var ef engineFlags
 	ef.register(fs)
 	fs.Usage = func() {
@@ -75,6 +76,12 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c.Matrix = &m
 	opts := mdreport.Options{Upstream: *upstream, SpecVersion: specmod.Version()}
+	anns, err := readNotes(*notes)
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
+		return exitUsage
+	}
+	opts.Family = triage.Family(anns, c.Result.Signature, input)
 	if opts.SpecDir, err = specmod.Dir(); err != nil {
 		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
 		return exitUsage

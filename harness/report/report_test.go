@@ -3,25 +3,27 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/report"
 	"github.com/ocidiff/ocidiff/harness/repro"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/seedcases"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
@@ -69,12 +71,16 @@ func TestReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	refs := allCases(t, e)
+	anns, err := triage.ReadAnnotations("../../findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	programs := map[string]repro.Program{}
 	for _, ref := range refs {
 		m := e.Check(ref.c.Input)
 		var md bytes.Buffer
 		err := report.Write(&md, report.Case{Source: ref.name, Input: ref.c.Input, Result: ref.c.Result, Matrix: &m},
-			report.Options{SpecDir: specDir, SpecVersion: specmod.Version()})
+			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Family: triage.Family(anns, ref.c.Signature, ref.c.Input)})
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue
@@ -127,16 +133,21 @@ func TestReports(t *testing.T) {
 // checkReport checks that a report holds what it must.
 func checkReport(t *testing.T, ref caseRef, md string) {
 	t.Helper()
-	devs, target, err := report.Target(ref.c.Result, "")
+	_, target, err := report.Target(ref.c.Result, "")
 	if err != nil {
 		t.Errorf("%s: %v", ref.name, err)
 		return
 	}
+	checkFitsTracker(t, ref.name, md)
 	must := []string{
-		"# " + firstLine(devs[0].Why)[:20],
 		"For: **" + target.Name + "**",
-		"echo '" + base64.StdEncoding.EncodeToString(ref.c.Input) + "' | base64 -d > config.json",
-		"## Every version ocidiff carries",
+		"## Input",
+	}
+	if len(md) < report.MaxLen-20000 {
+		must = append(must, "## Every version ocidiff carries")
+	}
+	if len(ref.c.Input) <= 8<<10 {
+		must = append(must, "> config.json")
 	}
 	for _, v := range ref.c.Result.Verdicts {
 		must = append(must, "| "+v.Judge+" | ")
@@ -158,6 +169,51 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 		}
 	}
 }
+
+// checkFitsTracker checks that a report is one a tracker takes as it is:
+// at most report.MaxLen characters of valid UTF-8 with no control
+// characters, paths outside code written so that Markdown does not read
+// their "*" as emphasis, and a printable input shown once.
+func checkFitsTracker(t *testing.T, name, md string) {
+	t.Helper()
+	if len(md) > report.MaxLen {
+		t.Errorf("%s: the report is %d characters, more than %d", name, len(md), report.MaxLen)
+	}
+	if !utf8.ValidString(md) {
+		t.Errorf("%s: the report is not valid UTF-8", name)
+	}
+	for i, r := range md {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			t.Errorf("%s: a raw control or format character %U at byte %d", name, r, i)
+			break
+		}
+	}
+	var prose strings.Builder
+	fence := ""
+	for _, l := range strings.Split(md, "\n") {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "```") {
+			f := t[:len(t)-len(strings.TrimLeft(t, "`"))]
+			switch {
+			case fence == "":
+				fence = f
+			case f == fence:
+				fence = ""
+			}
+			continue
+		}
+		if fence == "" {
+			prose.WriteString(codeSpan.ReplaceAllString(l, "") + "\n")
+		}
+	}
+	if m := unescapedStar.FindString(prose.String()); m != "" {
+		t.Errorf("%s: an unescaped path wildcard %q outside code", name, m)
+	}
+}
+
+var (
+	codeSpan      = regexp.MustCompile("``.*?``|`[^`]*`|<sub>.*</sub>")
+	unescapedStar = regexp.MustCompile(`[^\\]/\*`)
+)
 
 // sameModel compares models with the engine's equivalence rules.
 var sameModel, _ = harness.New(nil)

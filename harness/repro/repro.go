@@ -31,8 +31,9 @@ type Program struct {
 	// Files are the program's files, in the order a reader needs them.
 	Files []File
 	// Setup is the shell commands that fetch the library and build the
-	// program, run in a directory holding Files; Run is the command that
-	// judges config.json.
+	// program, run in a directory of its own holding Files (named Key,
+	// so that two programs' go.mod or Cargo.toml never meet); Run is the
+	// command that judges the config.json beside that directory.
 	Setup []string
 	Run   string
 	// Modules, for Go programs, maps each module the program needs to its
@@ -79,7 +80,7 @@ func For(v parsers.Verdict) (Program, error) {
 			r.Setup = append(r.Setup, "go get "+p+"@"+mods[p])
 		}
 		r.Setup = append(r.Setup, "go build -o repro .")
-		r.Run = "./repro config.json"
+		r.Run = "./repro ../config.json"
 		if strings.HasPrefix(v.Judge, "schema/") {
 			r.Run += " " + SchemaArg
 		}
@@ -95,13 +96,13 @@ func For(v parsers.Verdict) (Program, error) {
 			{"src/main.rs", fmt.Sprintf(rustMain, v.Judge, r.Crate)},
 		}
 		r.Setup = []string{"cargo build --quiet"}
-		r.Run = "./target/debug/" + r.Key + " config.json"
+		r.Run = "./target/debug/" + r.Key + " ../config.json"
 	case strings.HasPrefix(v.Judge, "c/libocispec@"):
 		r.Lang = "c"
 		r.Key = "libocispec-" + strings.TrimPrefix(v.Judge, "c/libocispec@")
 		r.Files = []File{{"repro.c", fmt.Sprintf(cMain, v.Judge, v.Version)}}
 		r.Setup = []string{"# Debian: apt-get install crun libyajl-dev (crun ships libcrun.a)", "cc -o repro repro.c /usr/lib/$(cc -dumpmachine)/libcrun.a -lyajl"}
-		r.Run = "./repro config.json"
+		r.Run = "./repro ../config.json"
 	default:
 		return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
 	}
