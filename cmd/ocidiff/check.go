@@ -163,7 +163,7 @@ func judgeInputs(cmd string, e *harness.Engine, names []string, out output, anns
 			if r.Agree {
 				_, err = fmt.Fprintf(stdout, "%s: agree\n", name)
 			} else {
-				_, err = fmt.Fprintf(stdout, "%s: disagree: %s [%s]\n", name, verdictLine(r), familyBrief(fam, anns))
+				_, err = fmt.Fprintf(stdout, "%s: disagree: %s%s\n", name, verdictLine(r), familyBrief(fam, anns))
 			}
 		default:
 			if i > 0 {
@@ -265,15 +265,16 @@ func writeFamily(w io.Writer, f *triage.Annotation) error {
 	return err
 }
 
-// familyBrief is the family in a few words, for -brief.
+// familyBrief is the family in a few words, for -brief; nothing when
+// there are no triage notes.
 func familyBrief(f *triage.Annotation, anns []triage.Annotation) string {
 	switch {
-	case f == nil && anns == nil:
-		return "family: no triage notes"
+	case anns == nil:
+		return ""
 	case f == nil:
-		return "family: none yet"
+		return " [family: none yet]"
 	case len(f.Known) > 0:
-		return fmt.Sprintf("family %s, %s: %s", f.ID, f.Status, f.Known[0].URL)
+		return fmt.Sprintf(" [family %s, %s: %s]", f.ID, f.Status, f.Known[0].URL)
 	}
-	return fmt.Sprintf("family %s, %s", f.ID, f.Status)
+	return fmt.Sprintf(" [family %s, %s]", f.ID, f.Status)
 }

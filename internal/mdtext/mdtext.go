@@ -75,7 +75,7 @@ func Fence(s string) string {
 }
 
 // Visible is s with every byte that is not UTF-8 written as \xNN and
-// every control or invisible format character (NUL, U+2028, a BOM) as
+// every control character but tab and newline, and every invisible format character (NUL, U+2028, a BOM), as
 // \uNNNN, so that what a tracker shows is what the judges read, and no raw
 // invalid UTF-8 reaches a page that would replace it silently.
 func Visible(s string) string {
@@ -85,7 +85,7 @@ func Visible(s string) string {
 		switch {
 		case r == utf8.RuneError && n == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r != ' ' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'):
+		case r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == '\u2028' || r == '\u2029'):
 			fmt.Fprintf(&b, `\u%04x`, r)
 		default:
 			b.WriteString(s[i : i+n])
