@@ -132,6 +132,9 @@ func Write(w io.Writer, c Case, opts Options) error {
 	fmt.Fprintf(&head, "\nHow ocidiff decides who deviates: [its README](%s).\n\n", ReadmeURL)
 	if f := opts.Family; f != nil {
 		fmt.Fprintf(&head, "**The cause**, as triaged: %s\n\n", mdtext.Visible(f.Why))
+		if f.Ask != "" {
+			fmt.Fprintf(&head, "**What we ask:** %s\n\n", mdtext.Visible(f.Ask))
+		}
 	}
 	writeInput(&head, c.Input)
 	writeVerdicts(&head, c.Result)
@@ -205,7 +208,7 @@ func writeFamily(b *bytes.Buffer, f *triage.Annotation) {
 	}
 	switch f.Status {
 	case triage.ByDesign:
-		fmt.Fprintf(b, "> [!NOTE]\n> **By design, not a bug:** %s. Documented in %s. This report is for reference; do not file it as a bug.\n\n", f.Title, links())
+		fmt.Fprintf(b, "> [!NOTE]\n> **By design, not a bug.** Documented in %s. This report is for reference; do not file it as a bug.\n\n", links())
 	case triage.Known:
 		fmt.Fprintf(b, "> [!NOTE]\n> **Already reported upstream:** %s. Add to those rather than opening a new issue.\n\n", links())
 	case triage.SpecGap:

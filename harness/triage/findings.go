@@ -39,6 +39,8 @@ type Annotation struct {
 	Cases []string `json:"cases,omitempty"`
 	// Why is the cause, in a sentence or two.
 	Why string `json:"why"`
+	// Ask is, for a bug, what we ask the maintainers to change.
+	Ask string `json:"ask,omitempty"`
 	// Note is what a reader must keep in mind before filing, e.g. that a
 	// family was seen with one release of a judge only.
 	Note string `json:"note,omitempty"`
@@ -110,6 +112,8 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 			return nil, fmt.Errorf("%s: annotation %q: neither match nor cases", file, a.ID)
 		case !slices.Contains(Statuses, a.Status):
 			return nil, fmt.Errorf("%s: annotation %q: status %q is not one of %v", file, a.ID, a.Status, Statuses)
+		case a.Status == Bug && a.Ask == "":
+			return nil, fmt.Errorf("%s: annotation %q: status bug needs an ask: what the maintainers should change", file, a.ID)
 		case (a.Status == Known || a.Status == ByDesign) && len(a.Known) == 0:
 			return nil, fmt.Errorf("%s: annotation %q: status %s needs a link (known)", file, a.ID, a.Status)
 		}
@@ -238,6 +242,9 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 			}
 			b.WriteString("\n\n")
 			fmt.Fprintf(&b, "Why: %s\n\n", f.ann.Why)
+			if f.ann.Ask != "" {
+				fmt.Fprintf(&b, "What we ask: %s\n\n", f.ann.Ask)
+			}
 			if f.ann.Note != "" {
 				fmt.Fprintf(&b, "Note: %s\n\n", f.ann.Note)
 			}

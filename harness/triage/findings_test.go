@@ -67,7 +67,7 @@ func TestWriteFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	anns := []triage.Annotation{{ID: "trailing", Title: "Trailing data", Status: triage.Bug, Match: "after top-level value", Why: "because"}}
+	anns := []triage.Annotation{{ID: "trailing", Title: "Trailing data", Status: triage.Bug, Match: "after top-level value", Why: "because", Ask: "stop"}}
 	// Round-trip through a file, as the command reads them.
 	f := t.TempDir() + "/notes.json"
 	if err := writeJSON(f, anns); err != nil {
@@ -116,8 +116,9 @@ func TestReadAnnotationsErrors(t *testing.T) {
 		{"no status", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x"}}, `annotation "a": status "" is not one of`},
 		{"bad status", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "wontfix"}}, `status "wontfix"`},
 		{"known without link", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "known"}}, "needs a link"},
-		{"bad input regexp", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug", "input": "("}}, `annotation "a": input:`},
-		{"unknown field", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug", "cases2": 1}}, "unknown field"},
+		{"bad input regexp", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug", "ask": "a", "input": "("}}, `annotation "a": input:`},
+		{"unknown field", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug", "ask": "a", "cases2": 1}}, "unknown field"},
+		{"bug without ask", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug"}}, "needs an ask"},
 	} {
 		f := t.TempDir() + "/notes.json"
 		if err := writeJSON(f, tc.anns); err != nil {
@@ -135,8 +136,8 @@ func TestReadAnnotationsErrors(t *testing.T) {
 func TestFamilyByInput(t *testing.T) {
 	f := t.TempDir() + "/notes.json"
 	if err := writeJSON(f, []map[string]any{
-		{"id": "comments", "title": "C", "why": "w", "status": "bug", "match": "beginning of value", "input": "/\\*"},
-		{"id": "syntax", "title": "S", "why": "w", "status": "bug", "match": "beginning of value"},
+		{"id": "comments", "title": "C", "why": "w", "status": "bug", "ask": "a", "match": "beginning of value", "input": "/\\*"},
+		{"id": "syntax", "title": "S", "why": "w", "status": "bug", "ask": "a", "match": "beginning of value"},
 	}); err != nil {
 		t.Fatal(err)
 	}
