@@ -152,7 +152,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 			return err
 		}
 	}
-	if err := writeRepros(&repros.body, c.Result, target); err != nil {
+	if err := writeRepros(&repros.body, c.Result, c.Input, target); err != nil {
 		return err
 	}
 	if c.Matrix != nil {
@@ -479,14 +479,26 @@ func compactSchema(s string) string {
 	return string(out)
 }
 
-func writeRepros(b *bytes.Buffer, r harness.Result, target triage.Upstream) error {
+// ReproFor returns the program a report for target shows for verdict v on
+// input: for golang/go, one that needs the standard library alone.
+func ReproFor(v parsers.Verdict, input []byte, target triage.Upstream) (repro.Program, error) {
+	if target.Name == "golang/go" {
+		return repro.Stdlib(v, input)
+	}
+	return repro.For(v)
+}
+
+func writeRepros(b *bytes.Buffer, r harness.Result, input []byte, target triage.Upstream) error {
 	vs := ReproJudges(r, target)
 	if len(vs) == 0 {
 		return nil
 	}
 	fmt.Fprintf(b, "## Reproduce it with %s alone\n\n", target.Name)
+	if target.Name == "golang/go" {
+		b.WriteString("The programs need the standard library alone: `specs/specs.go` writes out the part of runtime-spec's specs-go types that this config reaches.\n\n")
+	}
 	for _, v := range vs {
-		rp, err := repro.For(v)
+		rp, err := ReproFor(v, input, target)
 		if err != nil {
 			return err
 		}

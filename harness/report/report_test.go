@@ -76,6 +76,12 @@ func TestReports(t *testing.T) {
 		t.Fatal(err)
 	}
 	programs := map[string]repro.Program{}
+	type stdRun struct {
+		ref caseRef
+		v   parsers.Verdict
+		key string
+	}
+	var stdRuns []stdRun
 	for _, ref := range refs {
 		m := e.Check(ref.c.Input)
 		var md bytes.Buffer
@@ -86,6 +92,19 @@ func TestReports(t *testing.T) {
 			continue
 		}
 		checkReport(t, ref, md.String())
+		// A report to golang/go shows standard-library programs, made for
+		// its input: they are built and run too.
+		if _, target, err := report.Target(ref.c.Result, ""); err == nil && target.Name == "golang/go" {
+			for _, v := range report.ReproJudges(ref.c.Result, target) {
+				rp, err := report.ReproFor(v, ref.c.Input, target)
+				if err != nil {
+					t.Errorf("%s: %v", ref.name, err)
+					continue
+				}
+				programs[rp.Key] = rp
+				stdRuns = append(stdRuns, stdRun{ref, v, rp.Key})
+			}
+		}
 		for _, v := range ref.c.Result.Verdicts {
 			rp, err := repro.For(v)
 			if err != nil {
@@ -128,6 +147,17 @@ func TestReports(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	for _, r := range stdRuns {
+		out, code, err := runProgram(bins[r.key], []string{r.ref.input})
+		if err != nil {
+			t.Errorf("%s: %v", r.ref.name, err)
+			continue
+		}
+		if msg := compare(r.v, out, code); msg != "" {
+			t.Errorf("%s: the standard-library %s reproduction %s\nprogram printed (exit %d): %q\nrecorded: %s %q",
+				r.ref.name, r.v.Judge, msg, code, out, r.v.Outcome, r.v.Error)
+		}
+	}
 }
 
 // checkReport checks that a report holds what it must.
@@ -156,7 +186,7 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 		must = append(must, "## What the spec says")
 	}
 	for _, v := range report.ReproJudges(ref.c.Result, target) {
-		rp, err := repro.For(v)
+		rp, err := report.ReproFor(v, ref.c.Input, target)
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue
@@ -343,10 +373,16 @@ func buildPrograms(t *testing.T, programs map[string]repro.Program) map[string]s
 		t.Fatal(err)
 	}
 	bins := map[string]string{}
-	var goKeys, rustKeys []string
+	var goKeys, rustKeys, stdKeys []string
 	for key, rp := range programs {
-		switch rp.Lang {
-		case "go":
+		switch {
+		case rp.Lang == "go" && rp.Modules == nil:
+			// A standard-library program is a module of its own, named
+			// by its key, as its report has the reader create it.
+			stdKeys = append(stdKeys, key)
+			writeFiles(t, filepath.Join(work, "std", key), append(rp.Files, repro.File{Name: "go.mod", Body: "module " + key + "\n\ngo 1.26\n"}))
+			bins[key] = filepath.Join(bin, key)
+		case rp.Lang == "go":
 			goKeys = append(goKeys, key)
 			for mod, ver := range rp.Modules {
 				if got := specmod.ModuleVersion(mod); got != ver {
@@ -355,16 +391,25 @@ func buildPrograms(t *testing.T, programs map[string]repro.Program) map[string]s
 			}
 			writeFiles(t, filepath.Join(work, "go", key), rp.Files)
 			bins[key] = filepath.Join(bin, key)
-		case "rust":
+		case rp.Lang == "rust":
 			rustKeys = append(rustKeys, key)
 			writeFiles(t, filepath.Join(work, "rust", key), rp.Files)
-		case "c":
+		case rp.Lang == "c":
 			writeFiles(t, filepath.Join(work, "c", key), rp.Files)
 			bins[key] = filepath.Join(bin, key)
 			machine := strings.TrimSpace(command(t, work, nil, "cc", "-dumpmachine"))
 			command(t, work, nil, "cc", "-Wall", "-Wextra", "-Werror", "-o", bins[key], filepath.Join(work, "c", key, "repro.c"),
 				filepath.Join("/usr/lib", machine, "libcrun.a"), "-lyajl")
 		}
+	}
+	if len(stdKeys) > 0 {
+		// One workspace holds every standard-library module, so that one
+		// go build compiles them all; no module proxy is reached.
+		slices.Sort(stdKeys)
+		std := filepath.Join(work, "std")
+		writeFiles(t, std, []repro.File{{Name: "go.work", Body: "go 1.26\n\nuse (\n\t./" + strings.Join(stdKeys, "\n\t./") + "\n)\n"}})
+		command(t, std, []string{"GOWORK=" + filepath.Join(std, "go.work"), "GOFLAGS=", "GOPROXY=off"},
+			"go", append([]string{"build", "-o", bin + "/"}, stdKeys...)...)
 	}
 	if len(goKeys) > 0 {
 		// The module requires what this repository's go.mod requires, so
