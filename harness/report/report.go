@@ -18,6 +18,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -136,7 +139,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 			fmt.Fprintf(&head, "**What we ask:** %s\n\n", mdtext.Visible(f.Ask))
 		}
 	}
-	writeInput(&head, c.Input)
+	writeInput(&head, c.Input, c.Source)
 	writeVerdicts(&head, c.Result)
 
 	// The optional sections, in the order they are left out when the
@@ -244,11 +247,11 @@ func writeMatrix(b *bytes.Buffer, m harness.Result) {
 // writeInput shows the input once, as a command that writes it byte for
 // byte as config.json: a here-document when it is printable text, else a
 // printf with octal escapes, which shows what each byte is.
-func writeInput(b *bytes.Buffer, in []byte) {
+func writeInput(b *bytes.Buffer, in []byte, source string) {
 	sum := sha256.Sum256(in)
 	fmt.Fprintf(b, "## Input\n\n%d bytes, SHA-256 %s.", len(in), hex.EncodeToString(sum[:]))
 	if len(in) > maxInline {
-		b.WriteString(" Too large to show here: it is attached as config.json.\n\n")
+		fmt.Fprintf(b, " Too large to show here: attach it as config.json (it is %s, byte for byte).\n\n", mdtext.Code(inputFile(source)))
 		return
 	}
 	b.WriteString(" To write it byte for byte as `config.json`:\n\n")
@@ -267,6 +270,15 @@ func writeInput(b *bytes.Buffer, in []byte) {
 		return
 	}
 	fmt.Fprintf(b, "\n\n```sh\nprintf '%s' > config.json\n```\n\n", printfEscape(in))
+}
+
+// inputFile is the file that holds the input of source: input.json in a
+// corpus case directory, else source itself.
+func inputFile(source string) string {
+	if st, err := os.Stat(filepath.Join(source, "input.json")); err == nil && !st.IsDir() {
+		return path.Join(source, "input.json")
+	}
+	return source
 }
 
 // printfEscape writes in for a single-quoted printf(1) format: printable
