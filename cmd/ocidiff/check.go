@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
@@ -45,6 +47,15 @@ type checkReport struct {
 	Signature string              `json:"signature"`
 	Verdicts  []verdictReport     `json:"verdicts"`
 	Diffs     []harness.ValueDiff `json:"diffs,omitempty"`
+	// Family is the triaged family the disagreement belongs to, if any.
+	Family *familyReport `json:"family,omitempty"`
+}
+
+type familyReport struct {
+	ID     string        `json:"id"`
+	Title  string        `json:"title"`
+	Status triage.Status `json:"status"`
+	Links  []triage.Link `json:"links,omitempty"`
 }
 
 type verdictReport struct {
@@ -63,8 +74,9 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	brief := fs.Bool("brief", false, "print one line per file: agree, or who split how")
 	var ef engineFlags
 	ef.register(fs)
+	notes := registerNotes(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-judges LIST] [-without-rules LIST] FILE...  (- reads stdin; a corpus case directory reads its input)")
+		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-judges LIST] [-without-rules LIST] [-annotations FILE] FILE...  (- reads stdin; a corpus case directory reads its input)")
 		fs.PrintDefaults()
 	}
 	e, names, status := startJudging("check", fs, &ef, args, stderr)
@@ -72,6 +84,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return status
 	}
 	defer e.Close()
+	anns, err := readNotes(*notes)
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff check: %v\n", err)
+		return exitUsage
+	}
 
 	out := matrixOut
 	switch {
@@ -80,7 +97,7 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *brief:
 		out = briefOut
 	}
-	return judgeInputs("check", e, names, out, nil, stdin, stdout, stderr)
+	return judgeInputs("check", e, names, out, anns, nil, stdin, stdout, stderr)
 }
 
 // startJudging parses the flags of a command that judges inputs and
@@ -112,11 +129,11 @@ const (
 )
 
 // judgeInputs checks each named input (a file, "-" for stdin, or a corpus
-// case directory) with e and prints each result; after, if set, adds
-// lines below a matrix. It returns the exit status: 2 if an input could
+// case directory) with e and prints each result, with the family that
+// anns gives each disagreement; after, if set, adds lines below a matrix. It returns the exit status: 2 if an input could
 // not be read (the others are still judged), else 1 if any judges
 // disagreed, else 0.
-func judgeInputs(cmd string, e *harness.Engine, names []string, out output,
+func judgeInputs(cmd string, e *harness.Engine, names []string, out output, anns []triage.Annotation,
 	after func(io.Writer, harness.Result), stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitAgree
 	enc := json.NewEncoder(stdout)
@@ -131,14 +148,22 @@ func judgeInputs(cmd string, e *harness.Engine, names []string, out output,
 		if !r.Agree && status == exitAgree {
 			status = exitDisagree
 		}
+		var fam *triage.Annotation
+		if !r.Agree {
+			fam = triage.Family(anns, r.Signature, input)
+		}
 		switch out {
 		case jsonOut:
-			err = enc.Encode(report(name, r))
+			cr := report(name, r)
+			if fam != nil {
+				cr.Family = &familyReport{ID: fam.ID, Title: fam.Title, Status: fam.Status, Links: fam.Known}
+			}
+			err = enc.Encode(cr)
 		case briefOut:
 			if r.Agree {
 				_, err = fmt.Fprintf(stdout, "%s: agree\n", name)
 			} else {
-				_, err = fmt.Fprintf(stdout, "%s: disagree: %s\n", name, verdictLine(r))
+				_, err = fmt.Fprintf(stdout, "%s: disagree: %s%s\n", name, verdictLine(r), familyBrief(fam, anns))
 			}
 		default:
 			if i > 0 {
@@ -146,6 +171,9 @@ func judgeInputs(cmd string, e *harness.Engine, names []string, out output,
 			}
 			fmt.Fprintf(stdout, "%s\n", name)
 			err = harness.WriteMatrix(stdout, r)
+			if err == nil && !r.Agree && anns != nil {
+				err = writeFamily(stdout, fam)
+			}
 			if err == nil && after != nil {
 				after(stdout, r)
 			}
@@ -195,4 +223,58 @@ func readInput(file string, stdin io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d MiB", file, maxInput>>20)
 	}
 	return b, nil
+}
+
+// registerNotes adds the flag naming the triage notes.
+func registerNotes(fs *flag.FlagSet) *string {
+	return fs.String("annotations", "", "the triage notes that name each disagreement's family (default: findings.json here or in the checkout of this ocidiff)")
+}
+
+// readNotes reads the triage notes named by -annotations; with none named
+// it reads findings.json in the working directory, or else the one in the
+// checkout the ocidiff executable was built in (bin/../findings.json), and
+// reads none if neither exists. A named file must exist and be valid.
+func readNotes(file string) ([]triage.Annotation, error) {
+	if file != "" {
+		return triage.ReadAnnotations(file)
+	}
+	candidates := []string{"findings.json"}
+	if exe, err := os.Executable(); err == nil {
+		candidates = append(candidates, filepath.Join(filepath.Dir(exe), "..", "findings.json"))
+	}
+	for _, c := range candidates {
+		if _, err := os.Stat(c); err == nil {
+			return triage.ReadAnnotations(c)
+		}
+	}
+	return nil, nil
+}
+
+// writeFamily says below a matrix which family the disagreement belongs to.
+func writeFamily(w io.Writer, f *triage.Annotation) error {
+	if f == nil {
+		_, err := fmt.Fprintln(w, "family: none yet; `ocidiff corpus add FILE` records it as a new case")
+		return err
+	}
+	_, err := fmt.Fprintf(w, "family: %s (%s: %s) %s\n", f.ID, f.Status, f.Status.Describe(), f.Title)
+	for _, l := range f.Known {
+		if err == nil {
+			_, err = fmt.Fprintf(w, "  %s: %s\n", l.Title, l.URL)
+		}
+	}
+	return err
+}
+
+// familyBrief is the family in a few words, for -brief; nothing when
+// there are no triage notes.
+func familyBrief(f *triage.Annotation, anns []triage.Annotation) string {
+	switch {
+	case anns == nil:
+		return ""
+	case f == nil:
+		return " [family: none yet]"
+	case len(f.Known) > 0:
+		return fmt.Sprintf(" [family %s, %s: %s]", f.ID, f.Status, f.Known[0].URL)
+	}
+	return fmt.Sprintf(" [family %s, %s]", f.ID, f.Status)
 }

@@ -5,12 +5,13 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"slices"
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 )
 
-const corpusUsage = `usage: ocidiff corpus <list|update|merge> [-corpus DIR] [args]
+const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR] [args]
 
   list              one line per case: its directory and who split how
   update            judge every case again and re-record what changed: a case whose
@@ -18,9 +19,12 @@ const corpusUsage = `usage: ocidiff corpus <list|update|merge> [-corpus DIR] [ar
                     a change counts only if it comes again twice on fresh judges
   merge SRC...      add the cases of other corpora (from other machines), one per
                     signature, keeping the smaller input where both hold one
+  add FILE...       check each config (- reads stdin) and record its disagreements as
+                    the fuzzer does, minimized: prints each case directory added, and
+                    "known: DIR" for each the corpus already held
 `
 
-func runCorpus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
+func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, corpusUsage)
 		return exitUsage
@@ -29,6 +33,10 @@ func runCorpus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("corpus "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("corpus", "corpus", "corpus directory")
+	var ef engineFlags
+	if sub == "add" {
+		ef.register(fs)
+	}
 	fs.Usage = func() { fmt.Fprint(stderr, corpusUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
@@ -59,6 +67,13 @@ func runCorpus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		return corpusUpdate(store, stdout, fail)
 	case sub == "merge" && fs.NArg() > 0:
 		return corpusMerge(store, fs.Args(), stdout, fail)
+	case sub == "add" && fs.NArg() > 0:
+		e, err := ef.engine()
+		if err != nil {
+			return fail(err)
+		}
+		defer e.Close()
+		return corpusAdd(recorder.New(e, store), store, fs.Args(), stdin, stdout, stderr)
 	}
 	fs.Usage()
 	return exitUsage
@@ -162,4 +177,41 @@ func corpusMerge(store *corpus.Store, srcs []string, stdout io.Writer, fail func
 	}
 	fmt.Fprintf(stdout, "merged: %d added, %d replaced by a smaller input, %d already held\n", added, smaller, kept)
 	return exitAgree
+}
+
+// corpusAdd records the disagreements of users' own configs as the fuzzer
+// records its inputs (recorder.Observe: minimized once per judge that
+// stands apart). It prints each case directory it added and "known: DIR"
+// for each case the corpus already held. A file that cannot be read is
+// named on stderr and the others are still added; the exit status is then
+// 2, else 0.
+func corpusAdd(rec *recorder.Recorder, store *corpus.Store, files []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	status := exitAgree
+	for _, f := range files {
+		input, err := readInput(f, stdin)
+		if err != nil {
+			fmt.Fprintf(stderr, "ocidiff corpus add: %v\n", err)
+			status = exitUsage
+			continue
+		}
+		res, added, err := rec.Observe(input)
+		for _, dir := range added {
+			fmt.Fprintln(stdout, dir)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ocidiff corpus add: %s: %v\n", f, err)
+			status = exitUsage
+			continue
+		}
+		if res.Agree {
+			fmt.Fprintf(stderr, "ocidiff corpus add: %s: the judges agree; nothing to record\n", f)
+			continue
+		}
+		for _, sig := range rec.Minimized(res.Signature) {
+			if dir := store.Path(sig); !slices.Contains(added, dir) {
+				fmt.Fprintf(stdout, "known: %s\n", dir)
+			}
+		}
+	}
+	return status
 }

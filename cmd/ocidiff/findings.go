@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	mdreport "github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/harness/triage"
 )
 
 // runFindings writes FINDINGS.md from the corpus and the triage notes. It
@@ -17,7 +17,7 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("findings", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("corpus", "corpus", "the corpus directory, relative to where FINDINGS.md lives")
-	notes := fs.String("annotations", "findings.json", "the triage notes (see harness/report.Annotation)")
+	notes := fs.String("annotations", "findings.json", "the triage notes (see harness/triage.Annotation)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ocidiff findings [-corpus DIR] [-annotations FILE] > FINDINGS.md")
 		fs.PrintDefaults()
@@ -29,7 +29,7 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	anns, err := mdreport.ReadAnnotations(*notes)
+	anns, err := triage.ReadAnnotations(*notes)
 	if err != nil {
 		fmt.Fprintf(stderr, "ocidiff findings: %v\n", err)
 		return exitUsage
@@ -46,7 +46,7 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	w := bufio.NewWriter(stdout)
-	if err := mdreport.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns); err != nil {
+	if err := triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns); err != nil {
 		fmt.Fprintf(stderr, "ocidiff findings: %v\n", err)
 		return exitUsage
 	}

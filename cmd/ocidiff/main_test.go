@@ -40,6 +40,11 @@ func TestScripts(t *testing.T) {
 	}
 	env["OCIDIFF_RUNTIME_SPEC_DIR"] = dir
 	env["SPEC_FIXTURES"] = filepath.Join(dir, "schema", "test", "config")
+	findings, err := filepath.Abs("../../findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env["FINDINGS"] = findings
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {

@@ -9,7 +9,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	mdreport "github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/harness/triage"
 )
 
 // runMatrix runs every judge ocidiff carries, every version of every
@@ -33,8 +33,8 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out = jsonOut
 	}
-	return judgeInputs("matrix", e, names, out, func(w io.Writer, r harness.Result) {
-		for _, s := range mdreport.VersionChanges(r) {
+	return judgeInputs("matrix", e, names, out, nil, func(w io.Writer, r harness.Result) {
+		for _, s := range triage.VersionChanges(r) {
 			fmt.Fprintf(w, "versions part: %s\n", s)
 		}
 	}, stdin, stdout, stderr)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	mdreport "github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers/registry"
 )
@@ -20,6 +21,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	upstream := fs.String("upstream", "", "file the issue with this project instead of the one the rule picks")
+	notes := registerNotes(fs)
 	var ef engineFlags
 	ef.register(fs)
 	fs.Usage = func() {
@@ -27,7 +29,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "CASE is a corpus case directory (its recorded verdicts are reported) or a config file (judged now, - reads stdin).")
 		fs.PrintDefaults()
 		var names []string
-		for _, u := range mdreport.Upstreams {
+		for _, u := range triage.Upstreams {
 			names = append(names, u.Name)
 		}
 		fmt.Fprintf(stderr, "upstreams: %v\n", names)
@@ -40,7 +42,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if *upstream != "" {
-		if _, err := mdreport.FindUpstream(*upstream); err != nil {
+		if _, err := triage.FindUpstream(*upstream); err != nil {
 			fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
 			return exitUsage
 		}
@@ -74,6 +76,12 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c.Matrix = &m
 	opts := mdreport.Options{Upstream: *upstream, SpecVersion: specmod.Version()}
+	anns, err := readNotes(*notes)
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
+		return exitUsage
+	}
+	opts.Family = triage.Family(anns, c.Result.Signature, input)
 	if opts.SpecDir, err = specmod.Dir(); err != nil {
 		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
 		return exitUsage

@@ -149,3 +149,11 @@ func (r *Recorder) Engine() *harness.Engine { return r.engine }
 
 // Stats returns where the time went so far.
 func (r *Recorder) Stats() Stats { return r.stats }
+
+// Minimized returns the signatures of the cases that the disagreement
+// with this signature was minimized to, in this process: the cases Observe
+// added for it, and those the corpus already held. `ocidiff corpus add`
+// names the latter as known.
+func (r *Recorder) Minimized(signature string) []string {
+	return slices.Clone(r.seen[signature])
+}

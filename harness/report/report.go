@@ -14,19 +14,23 @@ package report
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/repro"
+	"github.com/ocidiff/ocidiff/harness/triage"
+	"github.com/ocidiff/ocidiff/internal/mdtext"
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
@@ -54,21 +58,33 @@ type Options struct {
 	// the spec text and schema and linking to them. Empty leaves that
 	// section out.
 	SpecDir, SpecVersion string
+	// Family is the triage note that claims the disagreement, if any: a
+	// by-design family says so at the top, a known one opens with its
+	// upstream links.
+	Family *triage.Annotation
 }
 
-// maxInline is the largest input shown in the issue.
-const maxInline = 64 << 10
+// MaxLen is the most a report may hold: GitHub refuses an issue body
+// longer than 65,536 characters. Write leaves out the bulkiest sections,
+// saying so, until the report fits.
+const MaxLen = 65536
+
+// maxInline is the largest input the issue shows; a larger one is attached.
+const maxInline = 8 << 10
+
+// ReadmeURL is where ocidiff's rule for who deviates is stated in full.
+const ReadmeURL = "https://github.com/ocidiff/ocidiff#reports-to-file-upstream"
 
 // Target returns the deviations Assess finds and the upstream the issue is
 // for: opts.Upstream if set, else that of the first deviation.
-func Target(r harness.Result, upstream string) ([]Deviation, Upstream, error) {
-	devs := Assess(r)
+func Target(r harness.Result, upstream string) ([]triage.Deviation, triage.Upstream, error) {
+	devs := triage.Assess(r)
 	if upstream != "" {
-		u, err := FindUpstream(upstream)
+		u, err := triage.FindUpstream(upstream)
 		return devs, u, err
 	}
 	if len(devs) == 0 {
-		return nil, Upstream{}, fmt.Errorf("report: the judges agree; there is nothing to report")
+		return nil, triage.Upstream{}, fmt.Errorf("report: the judges agree; there is nothing to report")
 	}
 	return devs, devs[0].Upstream, nil
 }
@@ -77,26 +93,26 @@ func Target(r harness.Result, upstream string) ([]Deviation, Upstream, error) {
 // those of u's library among the verdicts. For runtime-spec they are the
 // spec's own validator (gojsonschema, as schema/validate.go uses it) and
 // the specs-go types decoded by encoding/json.
-func ReproJudges(r harness.Result, u Upstream) []parsers.Verdict {
+func ReproJudges(r harness.Result, u triage.Upstream) []parsers.Verdict {
 	var out []parsers.Verdict
 	for _, v := range r.Verdicts {
 		if v.Outcome == parsers.Timeout {
 			continue
 		}
-		if u.Name == "runtime-spec" && (v.Judge == "schema/gojsonschema" || v.Judge == "go/unmarshal") || UpstreamOf(v.Judge) == u {
+		if u.Name == "runtime-spec" && (v.Judge == "schema/gojsonschema" || v.Judge == "go/unmarshal") || triage.UpstreamOf(v.Judge) == u {
 			out = append(out, v)
 		}
 	}
 	return out
 }
 
-// Write writes the Markdown issue for c.
+// Write writes the Markdown issue for c, at most MaxLen characters of
+// valid UTF-8.
 func Write(w io.Writer, c Case, opts Options) error {
 	devs, target, err := Target(c.Result, opts.Upstream)
 	if err != nil {
 		return err
 	}
-	var b bytes.Buffer
 	title := "ocidiff: the judges disagree"
 	for _, d := range devs {
 		if d.Upstream == target {
@@ -104,111 +120,216 @@ func Write(w io.Writer, c Case, opts Options) error {
 			break
 		}
 	}
-	fmt.Fprintf(&b, "# %s\n\n", cut(title, 160))
-	fmt.Fprintf(&b, "For: **%s** (%s) — %s.\n\n", target.Name, target.URL(), target.What)
-	fmt.Fprintf(&b, "ocidiff, a differential tester, gave one OCI runtime-spec `config.json` (%s) to several implementations and they disagree.\n\n", c.Source)
-
-	b.WriteString("## Who deviates\n\n")
-	for _, d := range devs {
-		fmt.Fprintf(&b, "- **%s** (%s; report to %s): %s.\n", d.Rule, strings.Join(d.Judges, ", "), d.Upstream.Name, d.Why)
+	if opts.Family != nil {
+		title = opts.Family.Title
 	}
-	b.WriteString("\n" + RuleText + "\n\n")
+	var head bytes.Buffer
+	fmt.Fprintf(&head, "# %s\n\n", mdtext.Escape(mdtext.Visible(mdtext.Cut(title, 140))))
+	writeFamily(&head, opts.Family)
+	fmt.Fprintf(&head, "For: **%s** (%s) — %s.\n\n", target.Name, target.URL(), target.What)
+	fmt.Fprintf(&head, "ocidiff, a differential tester, gave one OCI runtime-spec `config.json` (%s) to several implementations and they disagree.\n\n", mdtext.Escape(c.Source))
+	head.WriteString("## Who deviates\n\n")
+	for _, d := range devs {
+		fmt.Fprintf(&head, "- **%s** (%s; report to %s): %s.\n", d.Rule, strings.Join(d.Judges, ", "), d.Upstream.Name, mdtext.Escape(mdtext.Visible(d.Why)))
+	}
+	fmt.Fprintf(&head, "\nHow ocidiff decides who deviates: [its README](%s).\n\n", ReadmeURL)
+	if f := opts.Family; f != nil {
+		fmt.Fprintf(&head, "**The cause**, as triaged: %s\n\n", mdtext.Visible(f.Why))
+		if f.Ask != "" {
+			fmt.Fprintf(&head, "**What we ask:** %s\n\n", mdtext.Visible(f.Ask))
+		}
+	}
+	writeInput(&head, c.Input, c.Source)
+	writeVerdicts(&head, c.Result)
 
-	writeInput(&b, c.Input)
-	writeVerdicts(&b, c.Result)
+	// The optional sections, in the order they are left out when the
+	// report is too long: the version matrix first, the spec quotes last.
+	type section struct {
+		name string
+		body bytes.Buffer
+	}
+	var spec, repros, matrix section
+	spec.name, repros.name, matrix.name = "what the spec says", "the reproductions", "the version matrix"
 	if opts.SpecDir != "" {
-		if err := writeSpec(&b, c.Result, devs, opts.SpecDir, opts.SpecVersion); err != nil {
+		if err := writeSpec(&spec.body, c.Result, devs, opts.SpecDir, opts.SpecVersion); err != nil {
 			return err
 		}
 	}
-	if err := writeRepros(&b, c.Result, target); err != nil {
+	if err := writeRepros(&repros.body, c.Result, c.Input, target); err != nil {
 		return err
 	}
 	if c.Matrix != nil {
-		b.WriteString("## Every version ocidiff carries\n\n")
-		if ch := VersionChanges(*c.Matrix); len(ch) > 0 {
-			for _, s := range ch {
-				fmt.Fprintf(&b, "- %s\n", s)
-			}
-			b.WriteString("\n")
-		}
-		b.WriteString("```\n")
-		if err := harness.WriteMatrix(&b, *c.Matrix); err != nil {
-			return err
-		}
-		b.WriteString("```\n\n")
+		writeMatrix(&matrix.body, *c.Matrix)
 	}
+	var tail bytes.Buffer
 	if c.Result.Signature != "" {
-		fmt.Fprintf(&b, "<sub>ocidiff signature: `%s`</sub>\n", strings.ReplaceAll(c.Result.Signature, "`", "'"))
+		fmt.Fprintf(&tail, "<sub>ocidiff signature: %s</sub>\n", mdtext.Code(mdtext.Cut(c.Result.Signature, 2000)))
+	}
+	sections := []*section{&spec, &repros, &matrix}
+	var left []string
+	for {
+		n := head.Len() + tail.Len() + 200
+		for _, s := range sections {
+			n += s.body.Len()
+		}
+		if n <= MaxLen || len(sections) == 0 {
+			break
+		}
+		last := sections[len(sections)-1]
+		sections = sections[:len(sections)-1]
+		if last.body.Len() > 0 {
+			left = append(left, last.name)
+		}
+	}
+	var b bytes.Buffer
+	b.Write(head.Bytes())
+	for _, s := range sections {
+		b.Write(s.body.Bytes())
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(&b, "(Left out to stay within the tracker's %d characters: %s; `ocidiff report %s` shows them.)\n\n", MaxLen, strings.Join(left, ", "), mdtext.Escape(c.Source))
+	}
+	b.Write(tail.Bytes())
+	if b.Len() > MaxLen {
+		return fmt.Errorf("report: %s: the report is %d characters even without %s, more than %d", c.Source, b.Len(), strings.Join(left, ", "), MaxLen)
 	}
 	_, err = w.Write(b.Bytes())
 	return err
 }
 
-func writeInput(b *bytes.Buffer, in []byte) {
-	sum := sha256.Sum256(in)
-	fmt.Fprintf(b, "## Input\n\n%d bytes, SHA-256 %s.\n\n", len(in), hex.EncodeToString(sum[:]))
-	if len(in) > maxInline {
-		b.WriteString("Too large to show here; it is attached as config.json.\n\n")
+// writeFamily opens the report with what triage knows of the family.
+func writeFamily(b *bytes.Buffer, f *triage.Annotation) {
+	if f == nil {
 		return
 	}
-	if printable(in) {
-		fence := fenceFor(string(in))
-		fmt.Fprintf(b, "%sjson\n%s\n%s\n\n", fence, strings.TrimSuffix(string(in), "\n"), fence)
-	} else {
-		b.WriteString("It is not printable UTF-8 text; as a Go string, and as bytes:\n\n")
-		fmt.Fprintf(b, "```go\n%s\n```\n\n```\n%s```\n\n", strconv.Quote(string(in)), hex.Dump(in))
+	links := func() string {
+		var ls []string
+		for _, l := range f.Known {
+			ls = append(ls, fmt.Sprintf("[%s](%s)", l.Title, l.URL))
+		}
+		return strings.Join(ls, ", ")
 	}
-	b.WriteString("To write it byte for byte as `config.json`:\n\n")
-	fmt.Fprintf(b, "```sh\necho '%s' | base64 -d > config.json\n```\n\n", base64.StdEncoding.EncodeToString(in))
+	switch f.Status {
+	case triage.ByDesign:
+		fmt.Fprintf(b, "> [!NOTE]\n> **By design, not a bug.** Documented in %s. This report is for reference; do not file it as a bug.\n\n", links())
+	case triage.Known:
+		fmt.Fprintf(b, "> [!NOTE]\n> **Already reported upstream:** %s. Add to those rather than opening a new issue.\n\n", links())
+	case triage.SpecGap:
+		fmt.Fprintf(b, "> [!NOTE]\n> **Spec gap:** the spec text and its schema (or every runtime) disagree here; runtime-spec has to decide which is meant.")
+		if len(f.Known) > 0 {
+			fmt.Fprintf(b, " See %s.", links())
+		}
+		b.WriteString("\n\n")
+	case triage.Bug:
+		if len(f.Known) > 0 {
+			fmt.Fprintf(b, "Background: %s.\n\n", links())
+		}
+	}
+	if f.Note != "" {
+		fmt.Fprintf(b, "Note: %s\n\n", f.Note)
+	}
+}
+
+func writeMatrix(b *bytes.Buffer, m harness.Result) {
+	b.WriteString("## Every version ocidiff carries\n\n")
+	if ch := triage.VersionChanges(m); len(ch) > 0 {
+		for _, s := range ch {
+			fmt.Fprintf(b, "- %s\n", mdtext.Escape(mdtext.Visible(s)))
+		}
+		b.WriteString("\n")
+	}
+	var t bytes.Buffer
+	harness.WriteMatrix(&t, m) // a bytes.Buffer does not fail
+	text := mdtext.Visible(t.String())
+	fmt.Fprintf(b, "%s\n%s%s\n\n", mdtext.Fence(text), text, mdtext.Fence(text))
+}
+
+// writeInput shows the input once, as a command that writes it byte for
+// byte as config.json: a here-document when it is printable text, else a
+// printf with octal escapes, which shows what each byte is.
+func writeInput(b *bytes.Buffer, in []byte, source string) {
+	sum := sha256.Sum256(in)
+	fmt.Fprintf(b, "## Input\n\n%d bytes, SHA-256 %s.", len(in), hex.EncodeToString(sum[:]))
+	if len(in) > maxInline {
+		fmt.Fprintf(b, " Too large to show here: attach it as config.json (it is %s, byte for byte).\n\n", mdtext.Code(inputFile(source)))
+		return
+	}
+	b.WriteString(" To write it byte for byte as `config.json`:\n\n")
+	if printable(in) {
+		text := string(in)
+		eof := "EOF"
+		for strings.Contains(text, eof) {
+			eof += "_"
+		}
+		fence := mdtext.Fence(text)
+		fmt.Fprintf(b, "%ssh\ncat > config.json <<'%s'\n%s\n%s\n", fence, eof, strings.TrimSuffix(text, "\n"), eof)
+		if !strings.HasSuffix(text, "\n") {
+			b.WriteString("truncate -s -1 config.json   # the input has no final newline\n")
+		}
+		fmt.Fprintf(b, "%s\n\n", fence)
+		return
+	}
+	fmt.Fprintf(b, "\n\n```sh\nprintf '%s' > config.json\n```\n\n", printfEscape(in))
+}
+
+// inputFile is the file that holds the input of source: input.json in a
+// corpus case directory, else source itself.
+func inputFile(source string) string {
+	if st, err := os.Stat(filepath.Join(source, "input.json")); err == nil && !st.IsDir() {
+		return path.Join(source, "input.json")
+	}
+	return source
+}
+
+// printfEscape writes in for a single-quoted printf(1) format: printable
+// ASCII as it is, every other byte as an octal escape.
+func printfEscape(in []byte) string {
+	var s strings.Builder
+	for _, c := range in {
+		switch {
+		case c == '%':
+			s.WriteString("%%")
+		case c == '\\':
+			s.WriteString(`\\`)
+		case c == '\'':
+			s.WriteString(`\047`)
+		case c >= 0x20 && c < 0x7f:
+			s.WriteByte(c)
+		default:
+			fmt.Fprintf(&s, `\%03o`, c)
+		}
+	}
+	return s.String()
 }
 
 // printable reports whether in is valid UTF-8 with no control characters
-// but tab, CR and LF, so that a code block shows it as it is.
+// but tab and LF, so that a code block shows it as it is and a tracker
+// keeps it so.
 func printable(in []byte) bool {
 	if !utf8.Valid(in) {
 		return false
 	}
 	for _, r := range string(in) {
-		if r != '\t' && r != '\n' && r != '\r' && (unicode.IsControl(r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029' || r == '\ufeff') {
+		if r != '\t' && r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError || r == '\u2028' || r == '\u2029') {
 			return false
 		}
 	}
 	return true
 }
 
-func fenceFor(s string) string {
-	fence := "```"
-	for strings.Contains(s, fence) {
-		fence += "`"
-	}
-	return fence
-}
-
 func writeVerdicts(b *bytes.Buffer, r harness.Result) {
 	b.WriteString("## What each implementation did\n\n| Judge | Version | Verdict | Error |\n|---|---|---|---|\n")
 	for _, v := range r.Verdicts {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", v.Judge, cell(v.Version), v.Outcome, cell(cut(oneLine(v.Error), 200)))
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", v.Judge, mdtext.Cell(v.Version), v.Outcome, mdtext.Cell(mdtext.Cut(mdtext.OneLine(v.Error), 200)))
 	}
 	b.WriteString("\n")
 	for _, d := range r.Diffs {
-		fmt.Fprintf(b, "- value split at `%s`: %s read `%s`; %s read `%s`\n", d.Path,
-			strings.Join(d.A, ", "), cut(orAbsent(d.AValue), 80), strings.Join(d.B, ", "), cut(orAbsent(d.BValue), 80))
+		fmt.Fprintf(b, "- value split at %s: %s read %s; %s read %s\n", mdtext.Code(d.Path),
+			strings.Join(d.A, ", "), mdtext.Code(mdtext.Cut(triage.OrAbsent(d.AValue), 80)), strings.Join(d.B, ", "), mdtext.Code(mdtext.Cut(triage.OrAbsent(d.BValue), 80)))
 	}
 	if len(r.Diffs) > 0 {
 		b.WriteString("\n")
 	}
-}
-
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
-}
-
-func cut(s string, n int) string {
-	if rs := []rune(s); len(rs) > n {
-		return string(rs[:n-1]) + "…"
-	}
-	return s
 }
 
 var (
@@ -244,7 +365,7 @@ func Pointers(r harness.Result) []string {
 		if v.Accepted() {
 			continue
 		}
-		if isValidator(v.Judge) && !strings.HasPrefix(v.Class, "invalid JSON") {
+		if triage.IsValidator(v.Judge) && !strings.HasPrefix(v.Class, "invalid JSON") {
 			for _, item := range strings.Fields(v.Class) {
 				if i := strings.LastIndex(item, ":"); i >= 0 && item[i+1:] != "required" {
 					add(item[:i])
@@ -288,7 +409,7 @@ func Pointers(r harness.Result) []string {
 // maxFields bounds how many members the spec section quotes.
 const maxFields = 6
 
-func writeSpec(b *bytes.Buffer, r harness.Result, devs []Deviation, dir, version string) error {
+func writeSpec(b *bytes.Buffer, r harness.Result, devs []triage.Deviation, dir, version string) error {
 	ptrs := Pointers(r)
 	if len(ptrs) == 0 {
 		return nil
@@ -301,11 +422,12 @@ func writeSpec(b *bytes.Buffer, r harness.Result, devs []Deviation, dir, version
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(b, "### `%s`\n\n", p)
-		if d.Text == "" && d.Schema == "" {
-			b.WriteString("Neither the spec text nor the schema describes this member.\n\n")
+		if d.Schema == "" {
+			// Not a member of the spec (an unknown name such as /s/a):
+			// a bullet of the same name elsewhere would mislead.
 			continue
 		}
+		fmt.Fprintf(b, "### %s\n\n", mdtext.Code(p))
 		if d.Text != "" {
 			fmt.Fprintf(b, "The spec text, [%s](%s%s#%s) ([line %d](%s%s?plain=1#L%d)):\n\n", d.TextFile, base, d.TextFile, d.TextAnchor, d.TextLine, base, d.TextFile, d.TextLine)
 			for _, l := range strings.Split(d.Text, "\n") {
@@ -320,13 +442,11 @@ func writeSpec(b *bytes.Buffer, r harness.Result, devs []Deviation, dir, version
 			if d.Required {
 				req = "; its parent lists it in `required`"
 			}
-			fmt.Fprintf(b, "The schema, [%s](%s%s) at `#%s`%s:\n\n```json\n%s\n```\n\n", d.SchemaFile, base, d.SchemaFile, d.SchemaPointer, req, d.Schema)
+			fmt.Fprintf(b, "The schema, [%s](%s%s) at %s%s:\n\n```json\n%s\n```\n\n", d.SchemaFile, base, d.SchemaFile, mdtext.Code("#"+d.SchemaPointer), req, compactSchema(d.Schema))
 			if d.Resolved != "" {
 				file, rest, _ := strings.Cut(d.Resolved, ": ")
-				fmt.Fprintf(b, "where `%s` is:\n\n```json\n%s\n```\n\n", file, rest)
+				fmt.Fprintf(b, "where %s is:\n\n```json\n%s\n```\n\n", mdtext.Code(file), compactSchema(rest))
 			}
-		} else {
-			b.WriteString("The schema does not describe this member.\n\n")
 		}
 	}
 	if len(ptrs) > maxFields {
@@ -335,18 +455,67 @@ func writeSpec(b *bytes.Buffer, r harness.Result, devs []Deviation, dir, version
 	return nil
 }
 
-func writeRepros(b *bytes.Buffer, r harness.Result, target Upstream) error {
+// maxSchemaLines is the longest schema fragment quoted whole. A longer one
+// is an object's whole schema (e.g. all of "linux"), whose members say
+// nothing about the one at issue.
+const maxSchemaLines = 30
+
+// compactSchema returns a schema fragment as written when it is short, and
+// otherwise with the members of its properties, patternProperties and
+// definitions named but not shown.
+func compactSchema(s string) string {
+	if strings.Count(s, "\n") < maxSchemaLines {
+		return s
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal([]byte(s), &obj) != nil {
+		return s
+	}
+	for _, kw := range []string{"properties", "patternProperties", "definitions"} {
+		var members map[string]json.RawMessage
+		if json.Unmarshal(obj[kw], &members) != nil || len(members) == 0 {
+			continue
+		}
+		names := make([]string, 0, len(members))
+		for n := range members {
+			names = append(names, n)
+		}
+		slices.Sort(names)
+		summary, _ := json.Marshal(map[string]string{"…": fmt.Sprintf("%d members, not shown: %s", len(names), strings.Join(names, ", "))})
+		obj[kw] = summary
+	}
+	out, err := json.MarshalIndent(obj, "", "  ")
+	if err != nil {
+		return s
+	}
+	return string(out)
+}
+
+// ReproFor returns the program a report for target shows for verdict v on
+// input: for golang/go, one that needs the standard library alone.
+func ReproFor(v parsers.Verdict, input []byte, target triage.Upstream) (repro.Program, error) {
+	if target.Name == "golang/go" {
+		return repro.Stdlib(v, input)
+	}
+	return repro.For(v)
+}
+
+func writeRepros(b *bytes.Buffer, r harness.Result, input []byte, target triage.Upstream) error {
 	vs := ReproJudges(r, target)
 	if len(vs) == 0 {
 		return nil
 	}
 	fmt.Fprintf(b, "## Reproduce it with %s alone\n\n", target.Name)
+	if target.Name == "golang/go" {
+		b.WriteString("The programs need the standard library alone: `specs/specs.go` writes out the part of runtime-spec's specs-go types that this config reaches.\n\n")
+	}
 	for _, v := range vs {
-		rp, err := ReproFor(v)
+		rp, err := ReproFor(v, input, target)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(b, "### %s\n\n", v.Judge)
+		fmt.Fprintf(b, "In a directory of its own, `%s/`, beside `config.json`:\n\n", rp.Key)
 		for _, f := range rp.Files {
 			lang := map[string]string{"go": "go", "rust": "rust", "c": "c"}[rp.Lang]
 			if strings.HasSuffix(f.Name, ".toml") {
@@ -354,103 +523,9 @@ func writeRepros(b *bytes.Buffer, r harness.Result, target Upstream) error {
 			}
 			fmt.Fprintf(b, "`%s`:\n\n```%s\n%s```\n\n", f.Name, lang, f.Body)
 		}
-		fmt.Fprintf(b, "With `config.json` (above) in the same directory:\n\n```sh\n%s\n%s\n```\n\n", strings.Join(rp.Setup, "\n"), rp.Run)
-		fmt.Fprintf(b, "It prints what ocidiff recorded:\n\n```\n%s\n```\n\n", cut(ExpectedOutput(v), 400))
+		fmt.Fprintf(b, "```sh\ncd %s\n%s\n%s\n```\n\n", rp.Key, strings.Join(rp.Setup, "\n"), rp.Run)
+		out := mdtext.Visible(mdtext.Cut(repro.ExpectedOutput(v), 400))
+		fmt.Fprintf(b, "It prints what ocidiff recorded:\n\n%s\n%s\n%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
 	}
 	return nil
-}
-
-// ExpectedOutput is what a Repro prints for a verdict: "accept: MODEL"
-// for a parser, "accept" for a validator, "reject: ERROR". A crash prints
-// no verdict line.
-func ExpectedOutput(v parsers.Verdict) string {
-	switch v.Outcome {
-	case parsers.Accept:
-		if len(v.Model) == 0 {
-			return "accept"
-		}
-		var c bytes.Buffer
-		if json.Compact(&c, v.Model) != nil {
-			return "accept: " + string(v.Model)
-		}
-		return "accept: " + c.String()
-	case parsers.Reject:
-		return "reject: " + v.Error
-	}
-	return "(" + string(v.Outcome) + ") " + v.Error
-}
-
-// VersionChanges says, for each library judged at several versions, where
-// the versions part: "rust/oci-spec: 0.6.0 reject (class); 0.10.0 accept".
-func VersionChanges(r harness.Result) []string {
-	type ver struct {
-		version string
-		v       parsers.Verdict
-	}
-	byLib := map[string][]ver{}
-	var libs []string
-	for _, v := range r.Verdicts {
-		lib, version, ok := strings.Cut(v.Judge, "@")
-		if !ok {
-			continue
-		}
-		if _, seen := byLib[lib]; !seen {
-			libs = append(libs, lib)
-		}
-		byLib[lib] = append(byLib[lib], ver{version, v})
-	}
-	side := func(judge string) string { // which model the judge read
-		for _, d := range r.Diffs {
-			if slices.Contains(d.B, judge) {
-				return strings.Join(d.B, ",")
-			}
-		}
-		return ""
-	}
-	var out []string
-	for _, lib := range libs {
-		vs := byLib[lib]
-		if len(vs) < 2 {
-			continue
-		}
-		slices.SortFunc(vs, func(a, b ver) int { return compareVersions(a.version, b.version) })
-		differ := false
-		for _, x := range vs[1:] {
-			if x.v.Outcome != vs[0].v.Outcome || x.v.Class != vs[0].v.Class || side(x.v.Judge) != side(vs[0].v.Judge) {
-				differ = true
-			}
-		}
-		if !differ {
-			continue
-		}
-		var parts []string
-		for _, x := range vs {
-			s := x.version + " " + verbClass([]parsers.Verdict{x.v})
-			if x.v.Accepted() && side(x.v.Judge) != "" {
-				s += " (reads other values)"
-			}
-			parts = append(parts, s)
-		}
-		out = append(out, lib+": "+strings.Join(parts, "; "))
-	}
-	return out
-}
-
-// compareVersions orders dotted version numbers numerically.
-func compareVersions(a, b string) int {
-	as, bs := strings.Split(a, "."), strings.Split(b, ".")
-	for i := 0; i < len(as) && i < len(bs); i++ {
-		x, errx := strconv.Atoi(as[i])
-		y, erry := strconv.Atoi(bs[i])
-		if errx != nil || erry != nil {
-			if c := strings.Compare(as[i], bs[i]); c != 0 {
-				return c
-			}
-			continue
-		}
-		if x != y {
-			return x - y
-		}
-	}
-	return len(as) - len(bs)
 }

@@ -3,87 +3,31 @@ package report_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/report"
+	"github.com/ocidiff/ocidiff/harness/repro"
+	"github.com/ocidiff/ocidiff/harness/triage"
+	"github.com/ocidiff/ocidiff/internal/seedcases"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
 )
-
-// seeds are inputs on which the judges are known to split; the test
-// records them in a corpus of its own, so that it checks reports and
-// reproductions even while the repository's corpus/ is empty.
-var seeds = map[string]string{
-	"founding":         "../../examples/containerd-windows-hostprocess.json",
-	"case-insensitive": `{"OCIVersion":"1.0.0"}`,
-	"trailing-data":    `{"ociVersion":"1.0.2"} x`,
-	"duplicate-keys":   `{"ociVersion":"1.0.2","root":{"path":"a"},"root":{"path":"b"}}`,
-	"nul-byte":         "{\"ociVersion\":\"1.0.2\"}\x00garbage",
-	"invalid-utf8":     "{\"ociVersion\":\"1.0.\xff\"}",
-	"wrong-type":       `{"ociVersion":"1.0.2","hostname":1}`,
-}
-
-// allEngine starts every judge ocidiff carries.
-func allEngine(t *testing.T) *harness.Engine {
-	t.Helper()
-	e, err := registry.Engine("all")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	return e
-}
-
-func seedInput(t *testing.T, s string) []byte {
-	if strings.HasSuffix(s, ".json") && !strings.HasPrefix(s, "{") {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	return []byte(s)
-}
-
-// tempCorpus records every seed, judged by every judge, in a new corpus.
-func tempCorpus(t *testing.T, e *harness.Engine) *corpus.Store {
-	t.Helper()
-	s, err := corpus.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, seed := range seeds {
-		in := seedInput(t, seed)
-		r := e.Check(in)
-		if r.Agree {
-			t.Fatalf("seed %s: every judge agrees; it no longer makes a case", name)
-		}
-		versions := map[string]string{}
-		for _, v := range r.Verdicts {
-			versions[v.Judge] = v.Version
-		}
-		if _, _, err := s.Add(corpus.Case{Signature: r.Signature, Input: in, Original: in, Result: r, Versions: versions}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return s
-}
 
 // caseRef is one case to report on.
 type caseRef struct {
@@ -96,7 +40,7 @@ type caseRef struct {
 // of the seeds.
 func allCases(t *testing.T, e *harness.Engine) []caseRef {
 	var refs []caseRef
-	for _, dir := range []string{"../../corpus", tempCorpus(t, e).Dir()} {
+	for _, dir := range []string{"../../corpus", seedcases.Corpus(t, e).Dir()} {
 		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -121,25 +65,48 @@ func allCases(t *testing.T, e *harness.Engine) []caseRef {
 // the case recorded: each program must print the verdict its judge
 // recorded, so that what a report promises upstream is true.
 func TestReports(t *testing.T) {
-	e := allEngine(t)
+	e := seedcases.Engine(t)
 	specDir, err := specmod.Dir()
 	if err != nil {
 		t.Fatal(err)
 	}
 	refs := allCases(t, e)
-	programs := map[string]report.Repro{}
+	anns, err := triage.ReadAnnotations("../../findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	programs := map[string]repro.Program{}
+	type stdRun struct {
+		ref caseRef
+		v   parsers.Verdict
+		key string
+	}
+	var stdRuns []stdRun
 	for _, ref := range refs {
 		m := e.Check(ref.c.Input)
 		var md bytes.Buffer
 		err := report.Write(&md, report.Case{Source: ref.name, Input: ref.c.Input, Result: ref.c.Result, Matrix: &m},
-			report.Options{SpecDir: specDir, SpecVersion: specmod.Version()})
+			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Family: triage.Family(anns, ref.c.Signature, ref.c.Input)})
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue
 		}
 		checkReport(t, ref, md.String())
+		// A report to golang/go shows standard-library programs, made for
+		// its input: they are built and run too.
+		if _, target, err := report.Target(ref.c.Result, ""); err == nil && target.Name == "golang/go" {
+			for _, v := range report.ReproJudges(ref.c.Result, target) {
+				rp, err := report.ReproFor(v, ref.c.Input, target)
+				if err != nil {
+					t.Errorf("%s: %v", ref.name, err)
+					continue
+				}
+				programs[rp.Key] = rp
+				stdRuns = append(stdRuns, stdRun{ref, v, rp.Key})
+			}
+		}
 		for _, v := range ref.c.Result.Verdicts {
-			rp, err := report.ReproFor(v)
+			rp, err := repro.For(v)
 			if err != nil {
 				t.Errorf("%s: %v", ref.name, err)
 				continue
@@ -162,7 +129,7 @@ func TestReports(t *testing.T) {
 				if v.Outcome == parsers.Timeout {
 					continue
 				}
-				rp, _ := report.ReproFor(v)
+				rp, _ := repro.For(v)
 				args := []string{ref.input}
 				if strings.HasPrefix(v.Judge, "schema/") {
 					args = append(args, schemaPath)
@@ -180,21 +147,37 @@ func TestReports(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	for _, r := range stdRuns {
+		out, code, err := runProgram(bins[r.key], []string{r.ref.input})
+		if err != nil {
+			t.Errorf("%s: %v", r.ref.name, err)
+			continue
+		}
+		if msg := compare(r.v, out, code); msg != "" {
+			t.Errorf("%s: the standard-library %s reproduction %s\nprogram printed (exit %d): %q\nrecorded: %s %q",
+				r.ref.name, r.v.Judge, msg, code, out, r.v.Outcome, r.v.Error)
+		}
+	}
 }
 
 // checkReport checks that a report holds what it must.
 func checkReport(t *testing.T, ref caseRef, md string) {
 	t.Helper()
-	devs, target, err := report.Target(ref.c.Result, "")
+	_, target, err := report.Target(ref.c.Result, "")
 	if err != nil {
 		t.Errorf("%s: %v", ref.name, err)
 		return
 	}
+	checkFitsTracker(t, ref.name, md)
 	must := []string{
-		"# " + firstLine(devs[0].Why)[:20],
 		"For: **" + target.Name + "**",
-		"echo '" + base64.StdEncoding.EncodeToString(ref.c.Input) + "' | base64 -d > config.json",
-		"## Every version ocidiff carries",
+		"## Input",
+	}
+	if len(md) < report.MaxLen-20000 {
+		must = append(must, "## Every version ocidiff carries")
+	}
+	if len(ref.c.Input) <= 8<<10 {
+		must = append(must, "> config.json")
 	}
 	for _, v := range ref.c.Result.Verdicts {
 		must = append(must, "| "+v.Judge+" | ")
@@ -203,7 +186,7 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 		must = append(must, "## What the spec says")
 	}
 	for _, v := range report.ReproJudges(ref.c.Result, target) {
-		rp, err := report.ReproFor(v)
+		rp, err := report.ReproFor(v, ref.c.Input, target)
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue
@@ -216,6 +199,51 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 		}
 	}
 }
+
+// checkFitsTracker checks that a report is one a tracker takes as it is:
+// at most report.MaxLen characters of valid UTF-8 with no control
+// characters, paths outside code written so that Markdown does not read
+// their "*" as emphasis, and a printable input shown once.
+func checkFitsTracker(t *testing.T, name, md string) {
+	t.Helper()
+	if len(md) > report.MaxLen {
+		t.Errorf("%s: the report is %d characters, more than %d", name, len(md), report.MaxLen)
+	}
+	if !utf8.ValidString(md) {
+		t.Errorf("%s: the report is not valid UTF-8", name)
+	}
+	for i, r := range md {
+		if r != '\n' && r != '\t' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) {
+			t.Errorf("%s: a raw control or format character %U at byte %d", name, r, i)
+			break
+		}
+	}
+	var prose strings.Builder
+	fence := ""
+	for _, l := range strings.Split(md, "\n") {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "```") {
+			f := t[:len(t)-len(strings.TrimLeft(t, "`"))]
+			switch {
+			case fence == "":
+				fence = f
+			case f == fence:
+				fence = ""
+			}
+			continue
+		}
+		if fence == "" {
+			prose.WriteString(codeSpan.ReplaceAllString(l, "") + "\n")
+		}
+	}
+	if m := unescapedStar.FindString(prose.String()); m != "" {
+		t.Errorf("%s: an unescaped path wildcard %q outside code", name, m)
+	}
+}
+
+var (
+	codeSpan      = regexp.MustCompile("``.*?``|`[^`]*`|<sub>.*</sub>")
+	unescapedStar = regexp.MustCompile(`[^\\]/\*`)
+)
 
 // sameModel compares models with the engine's equivalence rules.
 var sameModel, _ = harness.New(nil)
@@ -333,7 +361,7 @@ func runProgram(bin string, args []string) (string, int, error) {
 // with one go build, the Rust ones as members of one cargo workspace with
 // one cargo build, the C ones with one cc each. It returns each program's
 // executable by Key.
-func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]string {
+func buildPrograms(t *testing.T, programs map[string]repro.Program) map[string]string {
 	t.Helper()
 	root, err := filepath.Abs("../..")
 	if err != nil {
@@ -345,10 +373,16 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 		t.Fatal(err)
 	}
 	bins := map[string]string{}
-	var goKeys, rustKeys []string
+	var goKeys, rustKeys, stdKeys []string
 	for key, rp := range programs {
-		switch rp.Lang {
-		case "go":
+		switch {
+		case rp.Lang == "go" && rp.Modules == nil:
+			// A standard-library program is a module of its own, named
+			// by its key, as its report has the reader create it.
+			stdKeys = append(stdKeys, key)
+			writeFiles(t, filepath.Join(work, "std", key), append(rp.Files, repro.File{Name: "go.mod", Body: "module " + key + "\n\ngo 1.26\n"}))
+			bins[key] = filepath.Join(bin, key)
+		case rp.Lang == "go":
 			goKeys = append(goKeys, key)
 			for mod, ver := range rp.Modules {
 				if got := specmod.ModuleVersion(mod); got != ver {
@@ -357,16 +391,25 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 			}
 			writeFiles(t, filepath.Join(work, "go", key), rp.Files)
 			bins[key] = filepath.Join(bin, key)
-		case "rust":
+		case rp.Lang == "rust":
 			rustKeys = append(rustKeys, key)
 			writeFiles(t, filepath.Join(work, "rust", key), rp.Files)
-		case "c":
+		case rp.Lang == "c":
 			writeFiles(t, filepath.Join(work, "c", key), rp.Files)
 			bins[key] = filepath.Join(bin, key)
 			machine := strings.TrimSpace(command(t, work, nil, "cc", "-dumpmachine"))
 			command(t, work, nil, "cc", "-Wall", "-Wextra", "-Werror", "-o", bins[key], filepath.Join(work, "c", key, "repro.c"),
 				filepath.Join("/usr/lib", machine, "libcrun.a"), "-lyajl")
 		}
+	}
+	if len(stdKeys) > 0 {
+		// One workspace holds every standard-library module, so that one
+		// go build compiles them all; no module proxy is reached.
+		slices.Sort(stdKeys)
+		std := filepath.Join(work, "std")
+		writeFiles(t, std, []repro.File{{Name: "go.work", Body: "go 1.26\n\nuse (\n\t./" + strings.Join(stdKeys, "\n\t./") + "\n)\n"}})
+		command(t, std, []string{"GOWORK=" + filepath.Join(std, "go.work"), "GOFLAGS=", "GOPROXY=off"},
+			"go", append([]string{"build", "-o", bin + "/"}, stdKeys...)...)
 	}
 	if len(goKeys) > 0 {
 		// The module requires what this repository's go.mod requires, so
@@ -381,7 +424,7 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFiles(t, filepath.Join(work, "go"), []report.File{{Name: "go.mod", Body: string(mod)}, {Name: "go.sum", Body: string(sum)}})
+		writeFiles(t, filepath.Join(work, "go"), []repro.File{{Name: "go.mod", Body: string(mod)}, {Name: "go.sum", Body: string(sum)}})
 		command(t, filepath.Join(work, "go"), []string{"GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off"}, "go", "build", "-o", bin+"/", "./...")
 	}
 	if len(rustKeys) > 0 {
@@ -391,7 +434,7 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 		if err != nil {
 			t.Fatal(err)
 		}
-		writeFiles(t, ws, []report.File{
+		writeFiles(t, ws, []repro.File{
 			{Name: "Cargo.toml", Body: "[workspace]\nresolver = \"2\"\nmembers = [" + members + "]\n"},
 			{Name: "Cargo.lock", Body: string(lock)},
 		})
@@ -406,7 +449,7 @@ func buildPrograms(t *testing.T, programs map[string]report.Repro) map[string]st
 	return bins
 }
 
-func writeFiles(t *testing.T, dir string, files []report.File) {
+func writeFiles(t *testing.T, dir string, files []repro.File) {
 	t.Helper()
 	for _, f := range files {
 		p := filepath.Join(dir, f.Name)

@@ -331,18 +331,63 @@ func lookupText(dir string, tokens []string, d *FieldDoc) error {
 	if best < 0 {
 		return nil
 	}
-	l := bestLines[best]
-	text := []string{strings.TrimSpace(l.text)}
-	for _, next := range bestLines[best+1:] {
-		t := strings.TrimSpace(next.text)
-		if t == "" || strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "#") || len(text) >= 6 {
-			break
-		}
-		text = append(text, t)
-	}
-	d.TextFile, d.TextAnchor, d.TextLine, d.Text = bestFile, l.anchor, best+1, strings.Join(text, "\n")
+	text := definition(bestLines, best)
+	d.TextFile, d.TextAnchor, d.TextLine, d.Text = bestFile, bestLines[best].anchor, best+1, strings.Join(text, "\n")
 	return nil
 }
+
+// maxDefinition bounds the lines quoted for one member.
+const maxDefinition = 24
+
+// definition returns the whole definition of the member whose bullet is
+// line i: the bullet with its continuation lines and nested bullets, and,
+// for a member defined by a paragraph of its own (config.md's
+// annotations), the paragraphs that follow it up to the next heading,
+// member, table or example, where the MUST sentences about the member
+// are ("Keys MUST NOT be an empty string"). Nested lines keep their
+// indentation relative to the bullet.
+func definition(lines []mdLine, i int) []string {
+	first := lines[i]
+	t0 := strings.TrimSpace(first.text)
+	listItem := strings.HasPrefix(t0, "* ") || strings.HasPrefix(t0, "- ")
+	text := []string{t0}
+	stop := func(l mdLine) bool {
+		t := strings.TrimSpace(l.text)
+		return strings.HasPrefix(t, "#") || strings.HasPrefix(t, "```") || strings.HasPrefix(t, "|") ||
+			memberBullet.MatchString(l.text) && l.indent <= first.indent ||
+			listItem && (strings.HasPrefix(t, "* ") || strings.HasPrefix(t, "- ")) && l.indent <= first.indent
+	}
+	for j := i + 1; j < len(lines) && len(text) < maxDefinition; j++ {
+		l := lines[j]
+		if strings.TrimSpace(l.text) == "" {
+			k := j + 1
+			for k < len(lines) && strings.TrimSpace(lines[k].text) == "" {
+				k++
+			}
+			// A list item ends at a blank line unless what follows is
+			// indented under it; a paragraph definition goes on.
+			if k >= len(lines) || stop(lines[k]) || listItem && lines[k].indent <= first.indent {
+				break
+			}
+			text = append(text, "")
+			j = k - 1
+			continue
+		}
+		if stop(l) {
+			break
+		}
+		text = append(text, strings.Repeat(" ", max(0, l.indent-first.indent))+strings.TrimSpace(l.text))
+	}
+	// A sentence that introduces what was left out ("The following keys
+	// MAY be used:") is dropped with it.
+	for len(text) > 1 && (text[len(text)-1] == "" || strings.HasSuffix(text[len(text)-1], ":")) {
+		text = text[:len(text)-1]
+	}
+	return text
+}
+
+// memberBullet is a line that defines a member: **`name`** at its start.
+var memberBullet = regexp.MustCompile("^\\s*(?:[*-]\\s+)?\\*\\*`[^`]+`\\*\\*")
 
 // context is the text that encloses line i: the bullets above it with less
 // indentation, up to and including its section heading.

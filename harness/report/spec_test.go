@@ -33,6 +33,12 @@ func TestLookup(t *testing.T) {
 			"schema/config-schema.json", "/properties/process/properties/user/properties/uid", "", "", false},
 		{"/linux/namespaces/*/type", "config-linux.md", "**`type`** *(string, REQUIRED)*",
 			"schema/defs-linux.json", "/definitions/NamespaceReference/properties/type", "", "", true},
+		// The whole definition: the MUST sentences in the paragraph after
+		// the member's own.
+		{"/annotations", "config.md", "Keys MUST NOT be an empty string.",
+			"schema/config-schema.json", "/properties/annotations", "", "mapStringString", false},
+		{"/linux/rootfsPropagation", "config-linux.md", "Its value is either `shared`, `slave`, `private` or `unbindable`.",
+			"schema/config-linux.json", "/linux/properties/rootfsPropagation", "", "RootfsPropagation", false},
 	} {
 		d, err := Lookup(dir, tc.pointer)
 		if err != nil {
@@ -50,6 +56,28 @@ func TestLookup(t *testing.T) {
 		}
 		if d.Required != tc.required {
 			t.Errorf("%s: required %v; want %v", tc.pointer, d.Required, tc.required)
+		}
+	}
+}
+
+// TestDefinitionEnds checks that a quoted definition stops where the
+// member's definition does: at the next member, not in the one after it.
+func TestDefinitionEnds(t *testing.T) {
+	dir, err := specmod.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for pointer, notHas := range map[string]string{
+		"/process/user/uid":     "**`gid`**",
+		"/annotations":          "org.opencontainers.image.os",
+		"/windows/layerFolders": "**`",
+	} {
+		d, err := Lookup(dir, pointer)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.TrimPrefix(d.Text, strings.SplitN(d.Text, "\n", 2)[0]), notHas) {
+			t.Errorf("%s: the quote runs on into %q:\n%s", pointer, notHas, d.Text)
 		}
 	}
 }

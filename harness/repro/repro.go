@@ -1,6 +1,11 @@
-package report
+// Package repro writes, for one judge's verdict, a standalone program that
+// reproduces it with that judge's library alone, for an upstream that does
+// not know ocidiff.
+package repro
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -9,14 +14,14 @@ import (
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
-// Repro is a standalone program that reproduces one judge's verdict with
+// Program is a standalone program that reproduces one judge's verdict with
 // that judge's library alone, for an upstream that does not know ocidiff.
 // Every program takes the config file as its first argument and prints one
 // line: "accept: MODEL" (MODEL is what a parser read, re-serialized by the
 // library's own serializer; validators print "accept" alone) with exit
 // status 0, or "reject: ERROR" with exit status 1. Exit status 2 is a
 // failure of the program itself (an unreadable file).
-type Repro struct {
+type Program struct {
 	Judge string
 	// Lang is "go", "rust" or "c".
 	Lang string
@@ -26,8 +31,9 @@ type Repro struct {
 	// Files are the program's files, in the order a reader needs them.
 	Files []File
 	// Setup is the shell commands that fetch the library and build the
-	// program, run in a directory holding Files; Run is the command that
-	// judges config.json.
+	// program, run in a directory of its own holding Files (named Key,
+	// so that two programs' go.mod or Cargo.toml never meet); Run is the
+	// command that judges the config.json beside that directory.
 	Setup []string
 	Run   string
 	// Modules, for Go programs, maps each module the program needs to its
@@ -45,10 +51,10 @@ type File struct {
 // config-schema.json, found in the module cache of the program's module.
 const SchemaArg = `"$(go list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/config-schema.json"`
 
-// ReproFor returns the program that reproduces v's judge, at the versions
+// For returns the program that reproduces v's judge, at the versions
 // v records.
-func ReproFor(v parsers.Verdict) (Repro, error) {
-	r := Repro{Judge: v.Judge}
+func For(v parsers.Verdict) (Program, error) {
+	r := Program{Judge: v.Judge}
 	mods := goModules(v.Version)
 	switch {
 	case strings.HasPrefix(v.Judge, "go/") || strings.HasPrefix(v.Judge, "schema/"):
@@ -74,7 +80,7 @@ func ReproFor(v parsers.Verdict) (Repro, error) {
 			r.Setup = append(r.Setup, "go get "+p+"@"+mods[p])
 		}
 		r.Setup = append(r.Setup, "go build -o repro .")
-		r.Run = "./repro config.json"
+		r.Run = "./repro ../config.json"
 		if strings.HasPrefix(v.Judge, "schema/") {
 			r.Run += " " + SchemaArg
 		}
@@ -90,13 +96,13 @@ func ReproFor(v parsers.Verdict) (Repro, error) {
 			{"src/main.rs", fmt.Sprintf(rustMain, v.Judge, r.Crate)},
 		}
 		r.Setup = []string{"cargo build --quiet"}
-		r.Run = "./target/debug/" + r.Key + " config.json"
+		r.Run = "./target/debug/" + r.Key + " ../config.json"
 	case strings.HasPrefix(v.Judge, "c/libocispec@"):
 		r.Lang = "c"
 		r.Key = "libocispec-" + strings.TrimPrefix(v.Judge, "c/libocispec@")
 		r.Files = []File{{"repro.c", fmt.Sprintf(cMain, v.Judge, v.Version)}}
 		r.Setup = []string{"# Debian: apt-get install crun libyajl-dev (crun ships libcrun.a)", "cc -o repro repro.c /usr/lib/$(cc -dumpmachine)/libcrun.a -lyajl"}
-		r.Run = "./repro config.json"
+		r.Run = "./repro ../config.json"
 	default:
 		return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
 	}
@@ -460,3 +466,23 @@ main (int argc, char **argv)
   return 0;
 }
 `
+
+// ExpectedOutput is what a Program prints for a verdict: "accept: MODEL"
+// for a parser, "accept" for a validator, "reject: ERROR". A crash prints
+// no verdict line.
+func ExpectedOutput(v parsers.Verdict) string {
+	switch v.Outcome {
+	case parsers.Accept:
+		if len(v.Model) == 0 {
+			return "accept"
+		}
+		var c bytes.Buffer
+		if json.Compact(&c, v.Model) != nil {
+			return "accept: " + string(v.Model)
+		}
+		return "accept: " + c.String()
+	case parsers.Reject:
+		return "reject: " + v.Error
+	}
+	return "(" + string(v.Outcome) + ") " + v.Error
+}

@@ -1,4 +1,4 @@
-package report
+package triage
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/internal/mdtext"
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
@@ -84,8 +85,8 @@ func Assess(r harness.Result) []Deviation {
 		switch {
 		case v.Outcome == parsers.Crash || v.Outcome == parsers.Timeout:
 			devs = append(devs, Deviation{Rule: RuleCrash, Judges: []string{v.Judge}, Upstream: UpstreamOf(v.Judge),
-				Why: fmt.Sprintf("%s %s: %s", v.Judge, pastTense(v.Outcome), oneLine(v.Error))})
-		case isValidator(v.Judge):
+				Why: fmt.Sprintf("%s %s: %s", v.Judge, pastTense(v.Outcome), mdtext.OneLine(v.Error))})
+		case IsValidator(v.Judge):
 			vs = append(vs, v)
 		default:
 			ps = append(ps, v)
@@ -195,7 +196,7 @@ func valueDeviations(diffs []harness.ValueDiff) []Deviation {
 			}
 		}
 		why := fmt.Sprintf("%s %s %s as %s where %s %s %s", list(s.judges), plural(s.judges, "reads", "read"), s.paths[0],
-			orAbsent(s.value), list(others), plural(others, "reads", "read"), orAbsent(otherValue))
+			OrAbsent(s.value), list(others), plural(others, "reads", "read"), OrAbsent(otherValue))
 		if even {
 			why += " (neither side has more projects or judges)"
 		}
@@ -234,7 +235,7 @@ func fewest(sides [][]string) (dev []int, even bool) {
 	return dev, even
 }
 
-func isValidator(judge string) bool { return strings.HasPrefix(judge, "schema/") }
+func IsValidator(judge string) bool { return strings.HasPrefix(judge, "schema/") }
 
 func split(vs []parsers.Verdict) (acc, rej []parsers.Verdict) {
 	for _, v := range vs {
@@ -313,14 +314,12 @@ func pastTense(o parsers.Outcome) string {
 	return "crashed"
 }
 
-func orAbsent(s string) string {
+func OrAbsent(s string) string {
 	if s == "" {
 		return "(absent)"
 	}
 	return s
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func mustUpstream(name string) Upstream {
 	u, err := FindUpstream(name)

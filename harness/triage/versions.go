@@ -1,0 +1,85 @@
+package triage
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// VersionChanges says, for each library judged at several versions, where
+// the versions part: "rust/oci-spec: 0.6.0 reject (class); 0.10.0 accept".
+func VersionChanges(r harness.Result) []string {
+	type ver struct {
+		version string
+		v       parsers.Verdict
+	}
+	byLib := map[string][]ver{}
+	var libs []string
+	for _, v := range r.Verdicts {
+		lib, version, ok := strings.Cut(v.Judge, "@")
+		if !ok {
+			continue
+		}
+		if _, seen := byLib[lib]; !seen {
+			libs = append(libs, lib)
+		}
+		byLib[lib] = append(byLib[lib], ver{version, v})
+	}
+	side := func(judge string) string { // which model the judge read
+		for _, d := range r.Diffs {
+			if slices.Contains(d.B, judge) {
+				return strings.Join(d.B, ",")
+			}
+		}
+		return ""
+	}
+	var out []string
+	for _, lib := range libs {
+		vs := byLib[lib]
+		if len(vs) < 2 {
+			continue
+		}
+		slices.SortFunc(vs, func(a, b ver) int { return compareVersions(a.version, b.version) })
+		differ := false
+		for _, x := range vs[1:] {
+			if x.v.Outcome != vs[0].v.Outcome || x.v.Class != vs[0].v.Class || side(x.v.Judge) != side(vs[0].v.Judge) {
+				differ = true
+			}
+		}
+		if !differ {
+			continue
+		}
+		var parts []string
+		for _, x := range vs {
+			s := x.version + " " + verbClass([]parsers.Verdict{x.v})
+			if x.v.Accepted() && side(x.v.Judge) != "" {
+				s += " (reads other values)"
+			}
+			parts = append(parts, s)
+		}
+		out = append(out, lib+": "+strings.Join(parts, "; "))
+	}
+	return out
+}
+
+// compareVersions orders dotted version numbers numerically.
+func compareVersions(a, b string) int {
+	as, bs := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(as) && i < len(bs); i++ {
+		x, errx := strconv.Atoi(as[i])
+		y, erry := strconv.Atoi(bs[i])
+		if errx != nil || erry != nil {
+			if c := strings.Compare(as[i], bs[i]); c != 0 {
+				return c
+			}
+			continue
+		}
+		if x != y {
+			return x - y
+		}
+	}
+	return len(as) - len(bs)
+}
