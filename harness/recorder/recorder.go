@@ -80,7 +80,7 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 			continue
 		}
 		t1 := time.Now()
-		min := minimize.Minimize(input, func(b []byte) bool { return d.holds(r.engine.Check(b)) }, r.Budget)
+		min := minimize.Isolate(input, func(b []byte) bool { return d.isolates(res, r.engine.Check(b)) }, skeleton, r.Budget)
 		rm := r.engine.Check(min)
 		if !d.holds(rm) {
 			// A judge that is not deterministic (a timeout under load):
@@ -120,6 +120,18 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		}
 	}
 	return res, added, nil
+}
+
+// skeleton is the valid config a case's input is minimized against: every
+// default judge accepts it (TestSkeletonIsValid), and it holds what the
+// spec calls REQUIRED on Linux and Windows (root with its path; process,
+// REQUIRED for start, with cwd, user and args; windows.layerFolders in a
+// config for Windows). A case's input is then this config changed by its
+// one cause, so the other judges accept it and its report is about the
+// cause, not about a missing ociVersion.
+var skeleton = minimize.Skeleton{
+	Doc:      `{"ociVersion":"1.3.0","process":{"cwd":"/","user":{"uid":0,"gid":0},"args":["sh"]},"root":{"path":"rootfs"},"windows":{"layerFolders":["C:\\layers\\base"]}}`,
+	Optional: [][]string{{"windows"}},
 }
 
 // NewCase makes the corpus case for a result on input (minimized from
