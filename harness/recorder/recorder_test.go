@@ -276,3 +276,29 @@ func TestObserveConverges(t *testing.T) {
 		})
 	}
 }
+
+// Nesting past encoding/json's limit is a cause of its own, but the
+// judges that read a deep wrong-typed root as absent (libocispec) or as
+// an empty struct (serde) do so at any depth: isolation gives the root
+// its own case, the one a shallow wrong-typed root gives.
+func TestObserveDepthIsNotTheRoot(t *testing.T) {
+	deep := `{"ociVersion":"1.3.0","root":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`
+	shallow := observe(t, []byte(`{"ociVersion":"1.3.0","root":[]}`))
+	if len(shallow) != 1 {
+		t.Fatalf("%d cases for a shallow wrong-typed root, want 1", len(shallow))
+	}
+	cases := observe(t, []byte(deep))
+	found := false
+	for _, c := range cases {
+		t.Logf("case %.120s (%d bytes): %s", c.Input, len(c.Input), c.Signature)
+		if c.Signature == shallow[0].Signature {
+			found = true
+			if !bytes.Equal(c.Input, shallow[0].Input) {
+				t.Errorf("input %.100s, want %s", c.Input, shallow[0].Input)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no case with the shallow root's signature %s", shallow[0].Signature)
+	}
+}
