@@ -43,13 +43,14 @@ func New(e *harness.Engine, s *corpus.Store) *Recorder {
 }
 
 // Observe checks input. When the judges disagree and the signature is new
-// to this process, it minimizes the input once for each judge that stands
-// apart (see deviation), keeping that judge's verdict while the rest may
-// change, and records each minimized input under its own signature unless
-// the corpus holds it already. The other judges may gain reasons to refuse
-// on the way (a required member the minimizer dropped): that lets inputs
-// with one cause converge on the same smallest input, and so on one
-// signature, whatever else the generator had put around the cause.
+// to this process, it isolates the cause once for each judge that stands
+// apart (see deviation): the input becomes the skeleton, a config every
+// judge accepts, changed by the one cause that keeps that judge apart
+// (minimize.Isolate, with no cause added on the way: deviation.isolates).
+// Each such input is recorded under its own signature unless the corpus
+// holds it already. Inputs with one cause thus converge on one input, and
+// so on one signature, whatever valid config the generator had put
+// around the cause.
 //
 // A disagreement met again is counted as a hit of the cases it was
 // minimized to (corpus.Store.Count). Observe returns the result for
