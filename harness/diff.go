@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
 )
 
 // treeDiff lists the JSON paths where two folded models differ. It walks
@@ -15,10 +17,18 @@ import (
 // hands each differing member to go-cmp, whose reporter gives the paths
 // within it. The skip matters: most members of two models agree, and
 // in a fuzzing run nearly every input reaches here.
+//
+// A member that one side lacks and that holds, on the other, an object
+// with the spec's member names is walked into as if the lacking side held
+// {}: the rules fold an object whose members all fold away, so crun 1.8.1
+// reading linux.netDevices as absent leaves no linux at all, and the diff
+// must name /linux/netDevices, not /linux, or every cause under linux
+// would share one signature. Maps (netDevices, annotations) are not
+// walked into: their keys are the user's, not the cause.
 func treeDiff(a, b []string, x, y any) []ValueDiff {
 	var diffs []ValueDiff
-	var walk func(prefix string, x, y any)
-	walk = func(prefix string, x, y any) {
+	var walk func(tokens []string, prefix string, x, y any)
+	walk = func(tokens []string, prefix string, x, y any) {
 		xm, xok := x.(map[string]any)
 		ym, yok := y.(map[string]any)
 		if !xok || !yok {
@@ -44,20 +54,32 @@ func treeDiff(a, b []string, x, y any) []ValueDiff {
 			xv, xin := xm[k]
 			yv, yin := ym[k]
 			p := prefix + "/" + escapeToken(k)
+			t := append(slices.Clip(tokens), k)
 			switch {
 			case xin && yin:
 				if !equalTree(xv, yv) {
-					walk(p, xv, yv)
+					walk(t, p, xv, yv)
 				}
+			case xin && specObject(t, xv):
+				walk(t, p, xv, map[string]any{})
 			case xin:
 				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, AValue: presentText(xv)})
+			case specObject(t, yv):
+				walk(t, p, map[string]any{}, yv)
 			default:
 				diffs = append(diffs, ValueDiff{Path: p, A: a, B: b, BValue: presentText(yv)})
 			}
 		}
 	}
-	walk("", x, y)
+	walk(nil, "", x, y)
 	return diffs
+}
+
+// specObject reports whether v, at the location tokens, is an object
+// whose members the spec names (not a map).
+func specObject(tokens []string, v any) bool {
+	_, ok := v.(map[string]any)
+	return ok && specmod.Names(tokens) != nil
 }
 
 // byIndex makes go-cmp compare JSON arrays position by position, as a

@@ -61,6 +61,42 @@ func TestCompare(t *testing.T) {
 			signature: "accept: go c rust | values: go c ≠ rust @ /l/*",
 		},
 		{
+			name:      "object folded away: the member inside is named",
+			verdicts:  []parsers.Verdict{accept("go", `{"linux":{"netDevices":{"eth0":{"name":"x"}}}}`), accept("c", `{"linux":{}}`)},
+			diffPaths: []string{"/linux/netDevices"},
+			signature: "accept: go c | values: go ≠ c @ /linux/netDevices",
+		},
+		{
+			name:      "nested objects folded away, on either side",
+			verdicts:  []parsers.Verdict{accept("c", `{}`), accept("go", `{"linux":{"resources":{"rdma":{"mlx5_1":{"hcaHandles":3}}},"sysctl":{"a":"1"}}}`)},
+			diffPaths: []string{"/linux/resources/rdma", "/linux/sysctl"},
+			signature: "accept: c go | values: c ≠ go @ /linux/resources/rdma, /linux/sysctl",
+		},
+		{
+			name:      "a map is not walked into: its keys are the user's",
+			verdicts:  []parsers.Verdict{accept("go", `{"annotations":{"k":"v"}}`), accept("c", `{}`)},
+			diffPaths: []string{"/annotations"},
+			signature: "accept: go c | values: go ≠ c @ /annotations",
+		},
+		{
+			name:     "spec names: a library's own spelling reads as the spec's member",
+			verdicts: []parsers.Verdict{accept("go", `{"linux":{"resources":{"blockIO":{"throttleWriteIOPSDevice":[{"major":8}]}}}}`), accept("rust", `{"linux":{"resources":{"blockIO":{"throttleWriteIopsDevice":[{"major":8}]}}}}`)},
+			agree:    true,
+		},
+		{
+			name:      "spec names off",
+			without:   []string{"spec-names"},
+			verdicts:  []parsers.Verdict{accept("go", `{"windows":{"hyperv":{"utilityVMPath":"p"}}}`), accept("rust", `{"windows":{"hyperv":{"utilityVmPath":"p"}}}`)},
+			diffPaths: []string{"/windows/hyperv/utilityVMPath", "/windows/hyperv/utilityVmPath"},
+			signature: "accept: go rust | values: go ≠ rust @ /windows/hyperv/utilityVMPath, /windows/hyperv/utilityVmPath",
+		},
+		{
+			name:      "spec names leave map keys alone",
+			verdicts:  []parsers.Verdict{accept("go", `{"annotations":{"HOSTNAME":"a"}}`), accept("rust", `{"annotations":{"hostname":"a"}}`)},
+			diffPaths: []string{"/annotations/HOSTNAME", "/annotations/hostname"},
+			signature: "accept: go rust | values: go ≠ rust @ /annotations/HOSTNAME, /annotations/hostname",
+		},
+		{
 			name:      "founding: parsers accept, schema rejects",
 			verdicts:  []parsers.Verdict{accept("go", `{}`), reject("schema", "/windows/layerFolders:type")},
 			signature: "reject: schema [/windows/layerFolders:type] | accept: go",

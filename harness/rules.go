@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
 )
 
 // A Rule folds one kind of representational difference between two
@@ -26,9 +28,22 @@ type Rule struct {
 	// from the root, "*" for an array element) into a canonical form. It
 	// runs on every node of every model, so it checks path first.
 	normalize func(path []string, v any) any
+	// rename, when set, renames the members of the object at path in
+	// place. It runs before the object's members are folded, so that
+	// rules that look at paths see the renamed members.
+	rename func(path []string, m map[string]any)
 }
 
 var rules = []Rule{
+	{
+		Name: "spec-names",
+		Doc: "Members are compared under the names the spec gives them. A member that a model writes under " +
+			"the spec's name in another letter case is renamed to it: oci-spec 0.6.0's rename_all = \"camelCase\" " +
+			"writes throttleWriteIopsDevice for the spec's throttleWriteIOPSDevice, and a program reading " +
+			"either model acts on the same member. Which spelling a library reads from the input is not " +
+			"folded: that shows as a split in the value.",
+		rename: specNames,
+	},
 	{
 		Name: "null-is-absent",
 		Doc: "An object member whose value is null reads the same as an absent member. " +
@@ -89,6 +104,49 @@ var rules = []Rule{
 	},
 }
 
+// specNames renames the members of a model's object that the spec names
+// at that place in another letter case. A name that is a spec member
+// anywhere is left alone without looking up the place, since nearly every
+// member of every model is one.
+func specNames(path []string, m map[string]any) {
+	var names map[string]bool
+	for k, v := range m {
+		if allNames[k] {
+			continue
+		}
+		if names == nil {
+			if names = specmod.Names(path); names == nil {
+				return // a map: its keys are the user's
+			}
+		}
+		for n := range names {
+			if _, clash := m[n]; !clash && strings.EqualFold(n, k) {
+				delete(m, k)
+				m[n] = v
+				break
+			}
+		}
+	}
+}
+
+// allNames holds every member name the spec gives anywhere.
+var allNames = func() map[string]bool {
+	all := map[string]bool{}
+	var walk func(path []string)
+	walk = func(path []string) {
+		if len(path) > 16 {
+			return // specs.Spec has no cycle; this bounds one if it gains one
+		}
+		for n := range specmod.Names(path) {
+			all[n] = true
+			walk(append(slices.Clip(path), n))
+			walk(append(slices.Clip(path), n, "*"))
+		}
+	}
+	walk(nil)
+	return all
+}()
+
 var capabilitySets = []string{"bounding", "effective", "inheritable", "permitted", "ambient"}
 
 // Rules lists every equivalence rule the engine knows, all on by default.
@@ -137,6 +195,11 @@ func fold(v any, rs []Rule) any { return foldAt(make([]string, 0, 16), v, rs) }
 func foldAt(path []string, v any, rs []Rule) any {
 	switch t := v.(type) {
 	case map[string]any:
+		for _, r := range rs {
+			if r.rename != nil {
+				r.rename(path, t)
+			}
+		}
 		for k, mv := range t {
 			mv = foldAt(append(path, k), mv, rs)
 			t[k] = mv

@@ -27,13 +27,16 @@ import (
 // {}, [], "", 0 or null, shortens strings and trims the bytes around the
 // value. Otherwise it removes chunks of bytes, halving the chunk size.
 func Minimize(input []byte, keep func([]byte) bool, budget int) []byte {
-	r := &run{keep: keep, budget: budget, best: input}
+	return minimize(&run{keep: keep, budget: budget, best: input}, input)
+}
+
+func minimize(r *run, input []byte) []byte {
 	if d := parseDoc(input); d != nil && r.try(d.bytes()) {
 		d.reduce(r)
 		return r.best
 	}
 	var b []byte = bytes.Clone(input)
-	for r.calls < r.budget && removeChunks(r, &b, func() bool { return r.try(bytes.Clone(b)) }) {
+	for r.calls < r.budget && removeChunks(r, &b, nil, func() bool { return r.try(bytes.Clone(b)) }) {
 	}
 	return r.best
 }
@@ -44,6 +47,9 @@ type run struct {
 	budget int
 	calls  int
 	best   []byte
+	// prot marks the nodes of a skeleton that Isolate keeps (nil for
+	// Minimize).
+	prot map[*jsontree.Node]protection
 }
 
 func (r *run) try(b []byte) bool {
@@ -60,16 +66,26 @@ func (r *run) try(b []byte) bool {
 
 // removeChunks removes runs of elements from *s while test (which reads
 // *s) stays true: halves first, then quarters, down to single elements,
-// from the end backwards so that earlier indices stay valid. It reports
-// whether anything was removed.
-func removeChunks[T any](r *run, s *[]T, test func() bool) bool {
+// from the end backwards so that earlier indices stay valid. Elements
+// for which fixed (if not nil) is true stay. It reports whether anything
+// was removed.
+func removeChunks[T any](r *run, s *[]T, fixed func(T) bool, test func() bool) bool {
 	changed := false
 	for chunk := (len(*s) + 1) / 2; chunk >= 1 && r.calls < r.budget; chunk /= 2 {
 		for end := len(*s); end > 0 && r.calls < r.budget; end -= chunk {
 			start := max(0, end-chunk)
 			old := *s
-			cand := make([]T, 0, len(old)-(end-start))
-			cand = append(append(cand, old[:start]...), old[end:]...)
+			cand := make([]T, 0, len(old))
+			cand = append(cand, old[:start]...)
+			for _, e := range old[start:end] {
+				if fixed != nil && fixed(e) {
+					cand = append(cand, e)
+				}
+			}
+			if len(cand) == start+(end-start) {
+				continue // every element of the chunk is fixed
+			}
+			cand = append(cand, old[end:]...)
 			*s = cand
 			if test() {
 				changed = true
@@ -125,7 +141,7 @@ func (d *doc) reduce(r *run) {
 					progress = true
 				} else {
 					*raw = old
-					progress = removeChunks(r, raw, test) || progress
+					progress = removeChunks(r, raw, nil, test) || progress
 				}
 			}
 		}
@@ -144,25 +160,27 @@ var (
 
 // node reduces n in place and then its children, and reports progress.
 func (d *doc) node(r *run, n *jsontree.Node, test func() bool) bool {
-	if r.calls >= r.budget {
+	if r.calls >= r.budget || r.prot[n]&frozen != 0 {
 		return false
 	}
 	// Replace the whole subtree by something simpler.
 	var repl []jsontree.Node
-	switch n.Kind {
-	case jsontree.Object:
+	switch {
+	case r.prot[n]&pinned != 0:
+		// An object of the skeleton stays an object.
+	case n.Kind == jsontree.Object:
 		if len(n.Members) > 0 {
 			repl = []jsontree.Node{emptyObject, null}
 		}
-	case jsontree.Array:
+	case n.Kind == jsontree.Array:
 		if len(n.Elems) > 0 {
 			repl = []jsontree.Node{emptyArray, null}
 		}
-	case jsontree.String:
+	case n.Kind == jsontree.String:
 		if len(n.Raw) > 2 {
 			repl = []jsontree.Node{emptyString}
 		}
-	case jsontree.Number, jsontree.Bare:
+	case n.Kind == jsontree.Number, n.Kind == jsontree.Bare:
 		if string(n.Raw) != "0" {
 			repl = []jsontree.Node{zero}
 		}
@@ -183,12 +201,12 @@ func (d *doc) node(r *run, n *jsontree.Node, test func() bool) bool {
 	progress := false
 	switch n.Kind {
 	case jsontree.Object:
-		progress = removeChunks(r, &n.Members, test)
+		progress = removeChunks(r, &n.Members, r.kept, test)
 		for _, m := range n.Members {
 			progress = d.node(r, m.Value, test) || progress
 		}
 	case jsontree.Array:
-		progress = removeChunks(r, &n.Elems, test)
+		progress = removeChunks(r, &n.Elems, nil, test)
 		for _, e := range n.Elems {
 			progress = d.node(r, e, test) || progress
 		}
@@ -215,7 +233,7 @@ func shortenString(r *run, n *jsontree.Node, test func() bool) bool {
 		n.Raw = append(raw, '"')
 	}
 	saved := n.Raw
-	changed := removeChunks(r, &units, func() bool { build(); return test() })
+	changed := removeChunks(r, &units, nil, func() bool { build(); return test() })
 	build()
 	if !changed {
 		n.Raw = saved

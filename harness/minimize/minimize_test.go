@@ -166,7 +166,8 @@ func foundingForm(b []byte) bool {
 }
 
 // FuzzMinimize checks the contract on any input: the result satisfies
-// keep, is no longer than the input, and keep is called within budget.
+// keep, is no longer than the input, and keep is called within budget;
+// and the same for Isolate.
 func FuzzMinimize(f *testing.F) {
 	f.Add([]byte(bigConfig), byte('a'))
 	f.Add([]byte(`[0,{"a":[1,2]},"ab\u0061"]`), byte('a'))
@@ -184,6 +185,16 @@ func FuzzMinimize(f *testing.F) {
 		}
 		if calls > 300 {
 			t.Fatalf("%d calls, budget 300", calls)
+		}
+		// Isolate keeps the same contract, except that grafting the
+		// skeleton may make the input longer.
+		calls = 0
+		got = Isolate(input, keep, testSkeleton, 300)
+		if bytes.Count(got, []byte{c}) < want {
+			t.Fatalf("Isolate(%q) = %q lost the property", input, got)
+		}
+		if calls > 300 {
+			t.Fatalf("Isolate: %d calls, budget 300", calls)
 		}
 	})
 }

@@ -103,3 +103,55 @@ func deviations(r harness.Result) []deviation {
 	}
 	return devs
 }
+
+// isolates is the predicate a minimized input must meet to stand for d:
+// d still holds, and no judge gives a reason that ref (the result on the
+// input as found) did not show. A judge that accepted still accepts and
+// accepting parsers split at no new path; a validator refuses for no
+// cause it did not give already. Without this the minimizer trades the
+// cause's context for new causes (a member made the wrong type keeps the
+// deviating judge's verdict) and the case holds two.
+//
+// A judge that refused with one class (a parser, or a validator that
+// could not read the document) may refuse for another class: it reports
+// only its first error, so removing one cause shows the next one it had
+// masked (crun says layerFolders is missing until layerFolders is gone,
+// and then that ociVersion is; a validator refuses a document nested too
+// deep until the nesting is gone, and then its wrong-typed root), and
+// forbidding that would keep the mask, a second cause, in the case. A
+// cause the minimizer created shows in the validators that read the
+// document, which report every error.
+func (d deviation) isolates(ref, r harness.Result) bool {
+	if !d.holds(r) || len(r.Verdicts) != len(ref.Verdicts) {
+		return false
+	}
+	for i, v := range r.Verdicts {
+		w := ref.Verdicts[i]
+		switch {
+		case v.Outcome == parsers.Accept:
+		case v.Outcome != w.Outcome:
+			return false
+		case len(w.Causes) > 0:
+			for _, c := range causes(v) {
+				if !slices.Contains(causes(w), c) {
+					return false
+				}
+			}
+		}
+	}
+	for _, df := range r.Diffs {
+		p := harness.GeneralizePath(df.Path)
+		if !slices.ContainsFunc(ref.Diffs, func(e harness.ValueDiff) bool { return harness.GeneralizePath(e.Path) == p }) {
+			return false
+		}
+	}
+	return true
+}
+
+// causes lists the classes a verdict refuses for.
+func causes(v parsers.Verdict) []string {
+	if len(v.Causes) > 0 {
+		return v.Causes
+	}
+	return []string{v.Class}
+}

@@ -48,14 +48,15 @@ func New(e *harness.Engine, s *corpus.Store) *Recorder {
 }
 
 // Observe checks input. When the judges disagree and the signature is new
-// to this process, it minimizes the input once for each judge that stands
-// apart (see deviation), keeping that judge's verdict while the rest may
-// change, and records each minimized input under its own signature unless
-// the corpus holds it already, once it has reproduced on freshly started
-// judges (verify.go). The other judges may gain reasons to refuse on the
-// way (a required member the minimizer dropped): that lets inputs
-// with one cause converge on the same smallest input, and so on one
-// signature, whatever else the generator had put around the cause.
+// to this process, it isolates the cause once for each judge that stands
+// apart (see deviation): the input becomes the skeleton, a config every
+// judge accepts, changed by the one cause that keeps that judge apart
+// (minimize.Isolate, with no cause added on the way: deviation.isolates).
+// Each such input is recorded under its own signature unless the corpus
+// holds it already, once it has reproduced on freshly started judges
+// (verify.go). Inputs with one cause thus converge on one input, and
+// so on one signature, whatever valid config the generator had put
+// around the cause.
 //
 // A disagreement met again is counted as a hit of the cases it was
 // minimized to (corpus.Store.Count). Observe returns the result for
@@ -86,7 +87,7 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 			continue
 		}
 		t1 := time.Now()
-		min := minimize.Minimize(input, func(b []byte) bool { return d.holds(r.engine.Check(b)) }, r.Budget)
+		min := minimize.Isolate(input, func(b []byte) bool { return d.isolates(res, r.engine.Check(b)) }, skeleton, r.Budget)
 		rm := r.engine.Check(min)
 		if !d.holds(rm) {
 			// A judge that is not deterministic (a timeout under load):
@@ -132,6 +133,18 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		}
 	}
 	return res, added, nil
+}
+
+// skeleton is the valid config a case's input is minimized against: every
+// default judge accepts it (TestSkeletonIsValid), and it holds what the
+// spec calls REQUIRED on Linux and Windows (root with its path; process,
+// REQUIRED for start, with cwd, user and args; windows.layerFolders in a
+// config for Windows). A case's input is then this config changed by its
+// one cause, so the other judges accept it and its report is about the
+// cause, not about a missing ociVersion.
+var skeleton = minimize.Skeleton{
+	Doc:      `{"ociVersion":"1.3.0","process":{"cwd":"/","user":{"uid":0,"gid":0},"args":["sh"]},"root":{"path":"rootfs"},"windows":{"layerFolders":["C:\\layers\\base"]}}`,
+	Optional: [][]string{{"windows"}},
 }
 
 // NewCase makes the corpus case for a result on input (minimized from

@@ -23,30 +23,77 @@ func Pattern(tokens []string) string {
 	t := reflect.TypeFor[specs.Spec]()
 	for _, tok := range tokens {
 		out := tok
-		for t != nil && t.Kind() == reflect.Pointer {
-			t = t.Elem()
+		next, wild := step(t, tok)
+		if wild || next == nil && !isStruct(t) && isIndex(tok) {
+			out = "*" // below a name specs.Spec does not know, only indices
 		}
-		switch {
-		case t == nil:
-			if isIndex(tok) {
-				out = "*"
-			}
-		case t.Kind() == reflect.Struct:
-			t = jsonFields(t)[tok]
-		case t.Kind() == reflect.Map, t.Kind() == reflect.Slice, t.Kind() == reflect.Array:
-			out = "*"
-			t = t.Elem()
-		default:
-			t = nil
-			if isIndex(tok) {
-				out = "*"
-			}
-		}
+		t = next
 		b.WriteByte('/')
 		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(out))
 	}
 	return b.String()
 }
+
+// step goes from type t one token down: to a struct field by its JSON
+// name, or to the element of a map, slice or array (wild: the token is a
+// key or an index). The result is nil where specs.Spec says nothing.
+func step(t reflect.Type, tok string) (next reflect.Type, wild bool) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == nil:
+		return nil, false
+	case t.Kind() == reflect.Struct:
+		return jsonFields(t)[tok], false
+	case t.Kind() == reflect.Map, t.Kind() == reflect.Slice, t.Kind() == reflect.Array:
+		return t.Elem(), true
+	}
+	return nil, false
+}
+
+func isStruct(t reflect.Type) bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t != nil && t.Kind() == reflect.Struct
+}
+
+// Names returns the member names the spec gives the object at the
+// location tokens (unescaped, array indices as written or "*"), as
+// specs-go's JSON tags spell them, or nil where the location is no object
+// with named members: a map, whose keys are the user's, an array, a
+// scalar, or a place specs.Spec does not know. The map is shared: do not
+// change it.
+//
+// The harness compares models in these names: a library may spell a
+// member its own way (oci-spec 0.6.0's throttleWriteIopsDevice), and a
+// model member is the spec's member only under the spec's name.
+func Names(tokens []string) map[string]bool {
+	t := reflect.TypeFor[specs.Spec]()
+	for _, tok := range tokens {
+		if t, _ = step(t, tok); t == nil {
+			return nil
+		}
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return nil
+	}
+	if m, ok := nameCache.Load(t); ok {
+		return m.(map[string]bool)
+	}
+	m := map[string]bool{}
+	for name := range jsonFields(t) {
+		m[name] = true
+	}
+	nameCache.Store(t, m)
+	return m
+}
+
+var nameCache sync.Map // reflect.Type -> map[string]bool
 
 func isIndex(s string) bool {
 	if s == "" {

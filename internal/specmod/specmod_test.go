@@ -150,3 +150,33 @@ func TestPattern(t *testing.T) {
 		}
 	}
 }
+
+func TestNames(t *testing.T) {
+	tests := []struct {
+		tokens []string
+		has    string // a name the location must have; "" when it has none
+	}{
+		{nil, "ociVersion"},
+		{[]string{"linux", "resources", "blockIO"}, "throttleWriteIOPSDevice"},
+		{[]string{"windows", "hyperv"}, "utilityVMPath"},
+		{[]string{"mounts", "*"}, "destination"},
+		{[]string{"mounts", "0"}, "destination"},
+		{[]string{"linux", "netDevices", "eth0"}, "name"},
+		// Maps, arrays, scalars and unknown places have no member names.
+		{[]string{"linux", "netDevices"}, ""},
+		{[]string{"annotations"}, ""},
+		{[]string{"mounts"}, ""},
+		{[]string{"ociVersion"}, ""},
+		{[]string{"x-unknown"}, ""},
+		{[]string{"linux", "resources", "blockIO", "throttleWriteIopsDevice"}, ""},
+	}
+	for _, tt := range tests {
+		got := Names(tt.tokens)
+		switch {
+		case tt.has == "" && got != nil:
+			t.Errorf("Names(%q) = %d names, want none", tt.tokens, len(got))
+		case tt.has != "" && !got[tt.has]:
+			t.Errorf("Names(%q) lacks %q (has %d names)", tt.tokens, tt.has, len(got))
+		}
+	}
+}

@@ -58,8 +58,11 @@ type Member struct {
 }
 
 // MaxDepth bounds nesting, so that a hostile input costs an error, not a
-// stack the size of the input.
-const MaxDepth = 10000
+// stack the size of the input. It is well above encoding/json's limit
+// (10,000): an input that Go refuses for its depth must still be a tree,
+// so that the minimizer can tell depth from what is nested (a wrong-typed
+// root nested 20,000 levels deep is a wrong-typed root).
+const MaxDepth = 1 << 17
 
 // SyntaxError says where and why parsing stopped.
 type SyntaxError struct {
