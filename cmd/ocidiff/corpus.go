@@ -6,15 +6,18 @@ import (
 	"io"
 	"maps"
 
+	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
 const corpusUsage = `usage: ocidiff corpus <list|update|merge> [-corpus DIR] [args]
 
   list              one line per case: its directory and who split how
   update            judge every case again and re-record what changed: a case whose
-                    judges now agree is removed, one whose signature changed moves
+                    judges now agree is removed, one whose signature changed moves;
+                    -judges LIST judges with those instead of the ones each case names
   merge SRC...      add the cases of other corpora (from other machines), one per
                     signature, keeping the smaller input where both hold one
 `
@@ -28,6 +31,7 @@ func runCorpus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("corpus "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("corpus", "corpus", "corpus directory")
+	judges := fs.String("judges", "", "update: judge every case with these judges (LIST|default|all) instead of those it names, as when the default judges change")
 	fs.Usage = func() { fmt.Fprint(stderr, corpusUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
@@ -51,7 +55,7 @@ func runCorpus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitAgree
 	case sub == "update" && fs.NArg() == 0:
-		return corpusUpdate(store, stdout, fail)
+		return corpusUpdate(store, *judges, stdout, fail)
 	case sub == "merge" && fs.NArg() > 0:
 		return corpusMerge(store, fs.Args(), stdout, fail)
 	}
@@ -59,16 +63,25 @@ func runCorpus(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-func corpusUpdate(store *corpus.Store, stdout io.Writer, fail func(error) int) int {
+func corpusUpdate(store *corpus.Store, judges string, stdout io.Writer, fail func(error) int) int {
 	cases, err := store.Cases()
 	if err != nil {
 		return fail(err)
 	}
 	p := recorder.NewReplayer()
 	defer p.Close()
+	replay := p.Replay
+	if judges != "" {
+		e, err := registry.Engine(judges)
+		if err != nil {
+			return fail(err)
+		}
+		defer e.Close()
+		replay = func(c corpus.Case) (harness.Result, error) { return e.Check(c.Input), nil }
+	}
 	var same, gone, moved, updated int
 	for _, c := range cases {
-		now, err := p.Replay(c)
+		now, err := replay(c)
 		if err != nil {
 			return fail(fmt.Errorf("case %s: %w", store.Path(c.Signature), err))
 		}
