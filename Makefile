@@ -13,26 +13,29 @@ CARGO    ?= cargo
 DURATION ?= 60s
 
 RUST_ADAPTER := bin/ocidiff-rust-adapter
-C_ADAPTER    := bin/ocidiff-c-adapter
+C_ADAPTER    := c-adapters
 
-.PHONY: all build deps test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos clean FORCE
+.PHONY: all build deps c-adapters test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos clean FORCE
 
 all: build
 
 build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER)
 
-# System packages the judges need: crun's libcrun.a (libocispec) and yajl
-# for the C judge, valgrind for memcheck, shellcheck for the workflow lint.
-# Installed only when missing.
+# System packages: crun (the real runtime), valgrind for memcheck,
+# shellcheck for the workflow lint, installed only when missing. Then the
+# C judges' pinned .debs (crun and its JSON library, from Debian 12, 13
+# and unstable) into build/, without touching the machine's apt sources:
+# see c-adapter/fetch-debs.sh.
 deps:
 	@missing=""; \
-	for p in crun libyajl-dev valgrind shellcheck; do \
+	for p in crun valgrind shellcheck; do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	$(MAKE) --no-print-directory -C c-adapter deps
 
 bin/ocidiff: FORCE
 	$(GO) build -o $@ ./cmd/ocidiff
@@ -42,7 +45,9 @@ $(RUST_ADAPTER): FORCE
 	@mkdir -p bin
 	install -m 0755 rust-adapter/target/release/ocidiff-rust-adapter $@
 
-$(C_ADAPTER): FORCE
+# One adapter per crun release in c-adapter/crun-versions:
+# bin/ocidiff-c-adapter-crun-<version>.
+$(C_ADAPTER):
 	$(MAKE) --no-print-directory -C c-adapter
 
 test: build gotest rusttest
@@ -89,8 +94,9 @@ findings: build
 	bin/ocidiff findings > FINDINGS.md
 
 # libocispec inside libcrun.a is not built with sanitizers: replay every
-# corpus input and the spec's test configs through the C adapter under
-# valgrind memcheck; any memory error or leak fails.
+# corpus input and the spec's test configs through the default C judge
+# under valgrind memcheck, file by file and through one long-lived frame
+# loop; any memory error or leak fails.
 memcheck: $(C_ADAPTER)
 	$(MAKE) --no-print-directory -C c-adapter memcheck \
 		MEMCHECK_FILES="$$(echo $(CURDIR)/corpus/*/input.json $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json)"

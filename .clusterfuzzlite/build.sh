@@ -45,7 +45,9 @@ go build -buildvcs=false -o "$probe" ./cmd/ocidiff
 probe_status=0
 (
   cd "$OUT"
-  env -u OCIDIFF_RUST_ADAPTER -u OCIDIFF_C_ADAPTER -u OCIDIFF_JUDGES \
+  # One variable per C judge: OCIDIFF_C_ADAPTER_CRUN_<version>.
+  for v in $(compgen -e | grep '^OCIDIFF_C_ADAPTER'); do unset "$v"; done
+  env -u OCIDIFF_RUST_ADAPTER -u OCIDIFF_JUDGES \
     OCIDIFF_RUNTIME_SPEC_DIR="$OUT/runtime-spec" "$probe" judges
 ) > "$WORK/judges.out" 2> "$WORK/judges.err" || probe_status=$?
 rm -f "$probe"

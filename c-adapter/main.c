@@ -1,39 +1,44 @@
-/* ocidiff-c-adapter: crun's config.json parser (libocispec, linked from
- * Debian's libcrun.a) as an ocidiff judge.
+/* ocidiff-c-adapter-crun-VERSION: crun's config.json parser (libocispec,
+ * linked from the libcrun.a of Debian's crun package) as an ocidiff judge.
+ * The Makefile builds one executable per crun release in crun-versions.
  *
  * It speaks the framed protocol of parsers/adapter/PROTOCOL.md on
  * stdin/stdout: one hello frame, then one verdict frame per input frame,
  * exit 0 at end of input.
  *
- *   ocidiff-c-adapter               serve the protocol
- *   ocidiff-c-adapter --list        print the hello object on one line
- *   ocidiff-c-adapter --files F...  judge each file once and print
- *                                   "F<TAB><verdict>" per file (for valgrind)
+ *   ocidiff-c-adapter-crun-V               serve the protocol
+ *   ocidiff-c-adapter-crun-V --list        print the hello object on one line
+ *   ocidiff-c-adapter-crun-V --files F...  judge each file once and print
+ *                                          "F<TAB><verdict>" per file
  *
  * How crun parses: `crun run`/`create` call libcrun_container_load_from_file,
  * which calls runtime_spec_schema_config_schema_parse_file (path, NULL, &err):
  * read_file reads the whole file into a NUL-terminated buffer and
- * parse_data (buffer, NULL, &err) parses it with yajl_tree_parse, which takes
- * a C string. A NULL context means options 0: unknown keys are ignored, not
- * an error. libcrun_container_load_from_memory likewise calls parse_data
- * (json, NULL, &err). The adapter does the same with each input: it copies
- * the frame into a NUL-terminated buffer and calls parse_data with a NULL
- * context. As in crun, an embedded NUL byte therefore ends the document:
- * the parser never sees what follows it. That is crun's behaviour, and the
- * verdict reports it as such.
+ * parse_data (buffer, NULL, &err) parses it as a C string (with
+ * yajl_tree_parse up to crun 1.2x, with json-c's json_tokener_parse since
+ * libocispec moved to json-c, containers/libocispec#171, in crun 1.28). A
+ * NULL context means options 0: unknown keys are ignored, not an error.
+ * libcrun_container_load_from_memory likewise calls parse_data (json, NULL,
+ * &err). The adapter does the same with each input: it copies the frame
+ * into a NUL-terminated buffer and calls parse_data with a NULL context. As
+ * in crun, an embedded NUL byte therefore ends the document: the parser
+ * never sees what follows it. That is crun's behaviour, and the verdict
+ * reports it as such.
  *
  * Accepted documents are re-serialized with the library's own generator,
- * runtime_spec_schema_config_schema_generate_json, with OPT_GEN_SIMPLIFY (no
- * indentation; the content is the same as with crun's defaults).
+ * runtime_spec_schema_config_schema_generate_json, with OPT_GEN_SIMPLIFY.
  *
- * Crashes are not caught: if libocispec or yajl dies on an input, the process
- * dies, and the client reports a crash verdict for that input.
+ * Crashes are not caught: if libocispec or its JSON library dies on an
+ * input, the process dies, and the client reports a crash verdict for that
+ * input.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "ocispec.h"
@@ -44,12 +49,36 @@
 #ifndef CRUN_DEB_VERSION
 #error "CRUN_DEB_VERSION (Debian package version of crun) must be defined by the Makefile"
 #endif
+#ifndef JSON_LIB
+#error "JSON_LIB (the Debian package and version of the JSON library linked) must be defined by the Makefile"
+#endif
 
 #define JUDGE_NAME "c/libocispec@crun-" CRUN_VERSION
-#define JUDGE_VERSION "libocispec in crun " CRUN_DEB_VERSION " (Debian libcrun.a)"
+#define JUDGE_VERSION "libocispec in crun " CRUN_DEB_VERSION " (Debian libcrun.a), " JSON_LIB
 
 /* MAX_FRAME is the protocol's limit on a frame's length. */
 #define MAX_FRAME (256u << 20)
+
+/* stage names the libocispec call in progress, for the crash message: a
+ * crash in generate_json or free is the library failing on what its own
+ * parser accepted, which crun's loading of config.json need not reach. */
+static const char *volatile stage = "reading input";
+
+/* on_fatal_signal says on stderr (which the client keeps for the crash
+ * report) in which call the process died, then dies of the same signal. */
+static void
+on_fatal_signal (int sig)
+{
+  static const char prefix[] = "ocidiff-c-adapter: fatal signal in ";
+  const char *s = stage;
+  ssize_t r;
+
+  r = write (STDERR_FILENO, prefix, sizeof prefix - 1);
+  r = write (STDERR_FILENO, s, strlen (s));
+  r = write (STDERR_FILENO, "\n", 1);
+  (void) r;
+  raise (sig); /* SA_RESETHAND restored the default action */
+}
 
 /* read_file is libocispec's reader (read-file.h), the one parse_file uses. */
 char *read_file (const char *path, size_t *length);
@@ -90,6 +119,7 @@ judge (const char *doc, struct buf *out)
   struct parser_context gen_ctx = { OPT_GEN_SIMPLIFY, NULL };
   char *model;
 
+  stage = "runtime_spec_schema_config_schema_parse_data";
   def = runtime_spec_schema_config_schema_parse_data (doc, NULL, &err);
   if (def == NULL)
     {
@@ -102,6 +132,7 @@ judge (const char *doc, struct buf *out)
   free (err);
   err = NULL;
 
+  stage = "runtime_spec_schema_config_schema_generate_json (after parse_data accepted)";
   model = runtime_spec_schema_config_schema_generate_json (def, &gen_ctx, &err);
   if (model == NULL)
     {
@@ -113,15 +144,19 @@ judge (const char *doc, struct buf *out)
     }
   else
     {
-      /* model is JSON written by yajl's generator with UTF-8 validation on,
-       * so it is embedded as is. */
+      /* model is JSON written by the library's generator, embedded as is.
+       * yajl's generator validates UTF-8; json-c's passes a string's bytes
+       * through, so an invalid byte crun 1.28 read reaches the client as
+       * that byte, inside an otherwise valid verdict. */
       buf_puts (out, "{\"outcome\":\"accept\",\"model\":");
       buf_puts (out, model);
       buf_puts (out, "}");
     }
   free (model);
   free (err);
+  stage = "free_runtime_spec_schema_config_schema";
   free_runtime_spec_schema_config_schema (def);
+  stage = "reading input";
 }
 
 /* read_full reads exactly n bytes; it returns n, or fewer at end of input. */
@@ -259,6 +294,17 @@ judge_files (int n, char **paths)
 int
 main (int argc, char **argv)
 {
+  /* The handler runs on its own stack: the crash it reports may be a
+   * stack overflow (yajl_tree_free recursing on deep nesting). */
+  static char altstack[64 * 1024];
+  stack_t ss = { .ss_sp = altstack, .ss_size = sizeof altstack };
+  struct sigaction sa = { .sa_handler = on_fatal_signal, .sa_flags = SA_ONSTACK | SA_RESETHAND };
+  const int fatal[] = { SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL };
+
+  sigaltstack (&ss, NULL);
+  sigemptyset (&sa.sa_mask);
+  for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+    sigaction (fatal[i], &sa, NULL);
   if (argc == 1)
     return serve ();
   if (argc == 2 && strcmp (argv[1], "--list") == 0)

@@ -6,8 +6,10 @@
  * and the generated runtime_spec_schema_config_schema.h at the commit crun
  * 1.8.1 vendors (libocispec 23aed835eed8d81d124977583551a81abe595a0c). In
  * that version the option bits are STRICT 0x01, GEN_KEY_VALUE 0x02,
- * GEN_SIMPLIFY 0x04, PARSE_FULLKEY 0x08, GEN_NO_VALIDATE_UTF8 0x10 (later
- * libocispec releases renumbered them, so they must come from this version).
+ * GEN_SIMPLIFY 0x04, PARSE_FULLKEY 0x08, GEN_NO_VALIDATE_UTF8 0x10. The
+ * json-c libocispec in crun 1.28 keeps these three functions, the context's
+ * layout (options first) and GEN_SIMPLIFY as bit 0x04: its json_gen_init
+ * reads bit 2 of the context's first byte (objdump -d of json_common.o).
  */
 #ifndef OCIDIFF_OCISPEC_H
 #define OCIDIFF_OCISPEC_H

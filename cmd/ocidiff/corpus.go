@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
 const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR] [args]
@@ -17,6 +18,7 @@ const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR]
   update            judge every case again and re-record what changed: a case whose
                     judges now agree is removed, one whose signature changed moves;
                     a change counts only if it comes again twice on fresh judges
+                    -judges LIST judges with those instead of the ones each case names
   merge SRC...      add the cases of other corpora (from other machines), one per
                     signature, keeping the smaller input where both hold one
   add FILE...       check each config (- reads stdin) and record its disagreements as
@@ -36,6 +38,10 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var ef engineFlags
 	if sub == "add" {
 		ef.register(fs)
+	}
+	judges := new(string)
+	if sub == "update" {
+		judges = fs.String("judges", "", "judge every case with these judges (LIST|default|all) instead of those it names, as when the default judges change")
 	}
 	fs.Usage = func() { fmt.Fprint(stderr, corpusUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args[1:]); err != nil {
@@ -64,7 +70,7 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return exitAgree
 	case sub == "update" && fs.NArg() == 0:
-		return corpusUpdate(store, stdout, fail)
+		return corpusUpdate(store, *judges, stdout, fail)
 	case sub == "merge" && fs.NArg() > 0:
 		return corpusMerge(store, fs.Args(), stdout, fail)
 	case sub == "add" && fs.NArg() > 0:
@@ -79,12 +85,20 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitUsage
 }
 
-func corpusUpdate(store *corpus.Store, stdout io.Writer, fail func(error) int) int {
+func corpusUpdate(store *corpus.Store, judges string, stdout io.Writer, fail func(error) int) int {
 	cases, err := store.Cases()
 	if err != nil {
 		return fail(err)
 	}
-	p := recorder.NewReplayer()
+	var p *recorder.Replayer
+	if judges == "" {
+		p = recorder.NewReplayer()
+	} else {
+		if _, err := registry.Names(judges); err != nil {
+			return fail(err)
+		}
+		p = recorder.NewReplayerWith(judges)
+	}
 	defer p.Close()
 	var same, gone, moved, updated, flaky int
 	for _, c := range cases {

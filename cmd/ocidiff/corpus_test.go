@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -182,5 +183,38 @@ exec "`+real+`" "$@"
 	// whose verdict differs from the crash and ends the confirmation.
 	if b, _ := os.ReadFile(script + ".starts"); strings.TrimSpace(string(b)) != "3" {
 		t.Errorf("the adapter started %q times, want 3", b)
+	}
+}
+
+// TestCorpusUpdateJudges moves a corpus recorded with crun 1.8.1's judge
+// to crun 1.28's, as when the default C judge changed: a split that 1.28
+// no longer makes (the first of two duplicate members) is removed, and a
+// case whose signature names the old judge moves to one naming the new.
+func TestCorpusUpdateJudges(t *testing.T) {
+	old, err := registry.Engine("go/unmarshal,c/libocispec@crun-1.8.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+	dir := filepath.Join(t.TempDir(), "c")
+	s := recordCases(t, old, dir,
+		`{"ociVersion":"1.0.0","ociVersion":"2.0.0"}`,
+		`{"ociVersion":"1.0.2","root":{"path":""},"windows":{"layerFolders":null}}`)
+
+	out := runOK(t, "corpus", "update", "-corpus", dir, "-judges", "go/unmarshal,c/libocispec@crun-1.28")
+	if !strings.Contains(out, "2 cases: 0 unchanged, 0 re-recorded, 1 moved, 1 removed") {
+		t.Errorf("update said:\n%s", out)
+	}
+	after, err := s.Cases()
+	if err != nil || len(after) != 1 {
+		t.Fatalf("%d cases after update, %v", len(after), err)
+	}
+	if want := "reject: c/libocispec@crun-1.28 [Required field 'layerFolders' not present] | accept: go/unmarshal"; after[0].Signature != want {
+		t.Errorf("signature after update = %q, want %q", after[0].Signature, want)
+	}
+
+	var stderr bytes.Buffer
+	if code := run([]string{"corpus", "update", "-corpus", dir, "-judges", "c/nope"}, nil, io.Discard, &stderr); code != exitUsage || !strings.Contains(stderr.String(), `unknown judge "c/nope"`) {
+		t.Errorf("update -judges c/nope: exit %d, stderr %q", code, stderr.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers/adapter"
+	"github.com/ocidiff/ocidiff/parsers/crun"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -24,10 +25,11 @@ func TestScripts(t *testing.T) {
 	// ways the judges find their files from the repository do not apply:
 	// point them at what this test process finds instead.
 	env := map[string]string{}
-	for name, v := range map[string]string{
-		"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER",
-		"ocidiff-c-adapter":    "OCIDIFF_C_ADAPTER",
-	} {
+	adapters := map[string]string{"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER"}
+	for _, v := range crun.Versions {
+		adapters[crun.Program(v)] = crun.EnvVar(v)
+	}
+	for name, v := range adapters {
 		p, err := adapter.Locate(name, v)
 		if err != nil {
 			t.Fatal(err)

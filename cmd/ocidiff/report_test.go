@@ -38,7 +38,7 @@ func TestReportCase(t *testing.T) {
 	for _, want := range []string{
 		"(" + filepath.ToSlash(dir) + ")",
 		"For: **runtime-spec**",
-		"| c/libocispec@crun-1.8.1 | ",
+		"| c/libocispec@crun-1.28 | ",
 		"> **`layerFolders`** (array of strings, REQUIRED)",
 		"- rust/oci-spec: 0.6.0 rejects (invalid type: null, expected a sequence); 0.10.0 accepts",
 		"<sub>ocidiff signature: `" + strings.ReplaceAll(r.Signature, "`", "'") + "`</sub>",

@@ -12,10 +12,21 @@ import (
 // recorded with, starting each set of judges once.
 type Replayer struct {
 	engines map[string]*harness.Engine
+	judges  string
 }
 
 // NewReplayer returns a Replayer with no judges started yet.
 func NewReplayer() *Replayer { return &Replayer{engines: map[string]*harness.Engine{}} }
+
+// NewReplayerWith returns a Replayer that judges every case with judges
+// (a registry list: LIST, default or all) instead of those it names, as
+// when the default judges change. Confirm uses the same judges, so a
+// change of judges counts as a change that reproduces.
+func NewReplayerWith(judges string) *Replayer {
+	p := NewReplayer()
+	p.judges = judges
+	return p
+}
 
 // Replay judges c's input again. The error says which judge could not be
 // started (a judge the case names that ocidiff no longer carries).
@@ -34,6 +45,9 @@ func (p *Replayer) engine(c corpus.Case) (*harness.Engine, error) {
 		names[i] = v.Judge
 	}
 	key := strings.Join(names, ",")
+	if p.judges != "" {
+		key = p.judges
+	}
 	e, ok := p.engines[key]
 	if !ok {
 		var err error

@@ -357,6 +357,27 @@ func runProgram(bin string, args []string) (string, int, error) {
 	return "", 0, fmt.Errorf("running %s %s: %v\n%s", bin, strings.Join(args, " "), err, stderr.String())
 }
 
+// crunArchives returns the static archives the C judge of crun release
+// version links, as c-adapter/crun-versions names them: libcrun.a and the
+// JSON library's, unpacked by `make deps` under build/crun-<version>.
+func crunArchives(t *testing.T, root, version string) []string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(root, "c-adapter", "crun-versions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	machine := strings.TrimSpace(command(t, root, nil, "cc", "-dumpmachine"))
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) == 6 && f[0] == version {
+			lib := filepath.Join(root, "build", "crun-"+version, "usr", "lib", machine)
+			return []string{filepath.Join(lib, "libcrun.a"), filepath.Join(lib, f[5])}
+		}
+	}
+	t.Fatalf("crun %s is not in c-adapter/crun-versions", version)
+	return nil
+}
+
 // buildPrograms compiles every program once: the Go ones in one module
 // with one go build, the Rust ones as members of one cargo workspace with
 // one cargo build, the C ones with one cc each. It returns each program's
@@ -397,9 +418,13 @@ func buildPrograms(t *testing.T, programs map[string]repro.Program) map[string]s
 		case rp.Lang == "c":
 			writeFiles(t, filepath.Join(work, "c", key), rp.Files)
 			bins[key] = filepath.Join(bin, key)
-			machine := strings.TrimSpace(command(t, work, nil, "cc", "-dumpmachine"))
-			command(t, work, nil, "cc", "-Wall", "-Wextra", "-Werror", "-o", bins[key], filepath.Join(work, "c", key, "repro.c"),
-				filepath.Join("/usr/lib", machine, "libcrun.a"), "-lyajl")
+			// Built as `make deps build` builds the judge: against the
+			// archives of the pinned packages unpacked in build/, with
+			// the stand-ins for glibc 2.38's functions on Debian 12.
+			args := []string{"-Wall", "-Wextra", "-Werror", "-o", bins[key], filepath.Join(work, "c", key, "repro.c"),
+				filepath.Join(root, "c-adapter", "isoc23.c")}
+			args = append(args, crunArchives(t, root, strings.TrimPrefix(rp.Judge, "c/libocispec@crun-"))...)
+			command(t, work, nil, "cc", args...)
 		}
 	}
 	if len(stdKeys) > 0 {

@@ -100,8 +100,21 @@ func For(v parsers.Verdict) (Program, error) {
 	case strings.HasPrefix(v.Judge, "c/libocispec@"):
 		r.Lang = "c"
 		r.Key = "libocispec-" + strings.TrimPrefix(v.Judge, "c/libocispec@")
+		m := cVersion.FindStringSubmatch(v.Version)
+		if m == nil {
+			return r, fmt.Errorf("report: judge %s: no crun and JSON library packages in %q", v.Judge, v.Version)
+		}
+		deb, jsonPkg, jsonVer := m[1], m[2], m[3]
+		lib, ok := cJSONLibs[jsonPkg]
+		if !ok {
+			return r, fmt.Errorf("report: judge %s: unknown JSON library package %s", v.Judge, jsonPkg)
+		}
 		r.Files = []File{{"repro.c", fmt.Sprintf(cMain, v.Judge, v.Version)}}
-		r.Setup = []string{"# Debian: apt-get install crun libyajl-dev (crun ships libcrun.a)", "cc -o repro repro.c /usr/lib/$(cc -dumpmachine)/libcrun.a -lyajl"}
+		r.Setup = []string{
+			fmt.Sprintf("# On the Debian release that ships crun %s (libcrun.a is in the crun package):", deb),
+			fmt.Sprintf("# apt-get install crun=%s %s=%s", deb, jsonPkg, jsonVer),
+			"cc -o repro repro.c /usr/lib/$(cc -dumpmachine)/libcrun.a " + lib,
+		}
 		r.Run = "./repro ../config.json"
 	default:
 		return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
@@ -110,6 +123,14 @@ func For(v parsers.Verdict) (Program, error) {
 }
 
 const specPath = "github.com/opencontainers/runtime-spec"
+
+// cVersion reads a C judge's version text, e.g. "libocispec in crun 1.28-1
+// (Debian libcrun.a), libjson-c-dev 0.19+ds-1": crun's Debian version, and
+// the JSON library's package and version.
+var cVersion = regexp.MustCompile(`^libocispec in crun (\S+) \(Debian libcrun\.a\), (\S+) (\S+)$`)
+
+// cJSONLibs maps the JSON library's -dev package to the linker flag.
+var cJSONLibs = map[string]string{"libjson-c-dev": "-ljson-c", "libyajl-dev": "-lyajl"}
 
 var modVersion = regexp.MustCompile(`(?:^|; )((?:github\.com|golang\.org)/\S+) (v[^\s;]+)`)
 
@@ -409,9 +430,9 @@ const cMain = `/* Reproduces ocidiff's %s judge with %s
  * Debian's crun package ships libcrun.a without headers, so the few
  * prototypes are declared here, as in libocispec's generated
  * runtime_spec_schema_config_schema.h. GEN_SIMPLIFY is 0x04 in the
- * libocispec that crun 1.8.1 vendors.
+ * libocispec of crun 1.8.1 to 1.28.
  *
- * Build: cc -o repro repro.c /usr/lib/$(cc -dumpmachine)/libcrun.a -lyajl
+ * Build: see the setup steps next to this file.
  * Usage: ./repro config.json
  */
 #include <stdio.h>

@@ -47,13 +47,19 @@ func rustImpl(impl string) func() (parsers.Judge, error) {
 	return wrap(func() (parsers.Judge, error) { return rust.Start(impl) })
 }
 
+func crunImpl(version string) func() (parsers.Judge, error) {
+	return wrap(func() (parsers.Judge, error) { return crun.Start(version) })
+}
+
 var entries = []Entry{
 	{"go/unmarshal", true, "specs-go types via encoding/json.Unmarshal, as containerd and hcsshim read config.json", plain(gojson.Unmarshal)},
 	{"go/decoder", true, "specs-go types via encoding/json.Decoder.Decode, as runc reads config.json", plain(gojson.Decoder)},
 	{"go/jsonv2", true, "specs-go types via go-json-experiment/json (the encoding/json/v2 proposal)", plain(gojson.V2)},
 	{"rust/oci-spec@0.10.0", true, "oci_spec::runtime::Spec via serde_json, as youki reads config.json (newest release)", rustImpl("oci-spec@0.10.0")},
 	{"rust/oci-spec@0.6.0", false, "oci_spec::runtime::Spec 0.6.0, the last release with windows.layerFolders required", rustImpl("oci-spec@0.6.0")},
-	{"c/libocispec@crun-1.8.1", true, "libocispec's generated C parser inside Debian's libcrun.a, called as crun loads config.json", wrap(crun.Start)},
+	{crun.Name("1.28"), true, "libocispec's generated C parser (json-c) inside the libcrun.a of Debian unstable's crun, called as crun loads config.json", crunImpl("1.28")},
+	{crun.Name("1.21"), false, "the same in Debian 13's crun 1.21, the last libocispec on yajl", crunImpl("1.21")},
+	{crun.Name("1.8.1"), false, "the same in Debian 12's crun 1.8.1 (yajl)", crunImpl("1.8.1")},
 	{"schema/jsonschema-v6", true, "the spec's schema/config-schema.json via santhosh-tekuri/jsonschema/v6", wrap(schema.New)},
 	{"schema/gojsonschema", true, "the spec's schema/config-schema.json via xeipuuv/gojsonschema, as runtime-spec's own validate.go", wrap(schema.NewGoJSONSchema)},
 }
