@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers/adapter"
+	"github.com/ocidiff/ocidiff/parsers/gojson"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -24,10 +25,18 @@ func TestScripts(t *testing.T) {
 	// ways the judges find their files from the repository do not apply:
 	// point them at what this test process finds instead.
 	env := map[string]string{}
-	for name, v := range map[string]string{
+	adapters := map[string]string{
 		"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER",
 		"ocidiff-c-adapter":    "OCIDIFF_C_ADAPTER",
-	} {
+	}
+	for _, j := range gojson.Pinned() {
+		name, v, err := gojson.Adapter(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		adapters[name] = v
+	}
+	for name, v := range adapters {
 		p, err := adapter.Locate(name, v)
 		if err != nil {
 			t.Fatal(err)

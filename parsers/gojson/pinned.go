@@ -29,17 +29,28 @@ var pinned = []string{
 // takes.
 func Pinned() []string { return slices.Clone(pinned) }
 
-// StartPinned starts the go-adapter build for a pinned judge, e.g.
-// "go/runc-1.1@spec-1.0.2-dev": the binary ocidiff-go-adapter-spec-1.0.2-dev
-// (built by `make build`, or named by $OCIDIFF_GO_ADAPTER_SPEC_1_0_2_DEV)
-// serving runc-1.1's reading. The caller closes the judge.
-func StartPinned(name string) (parsers.Judge, error) {
+// Adapter returns the executable file name a pinned judge runs in, e.g.
+// ocidiff-go-adapter-spec-1.0.2-dev for "go/runc-1.1@spec-1.0.2-dev", and
+// the environment variable that names its path instead
+// (OCIDIFF_GO_ADAPTER_SPEC_1_0_2_DEV), in the form adapter.Locate takes.
+func Adapter(name string) (file, envVar string, err error) {
 	if !slices.Contains(pinned, name) {
-		return nil, fmt.Errorf("gojson: unknown pinned judge %q (known: %s)", name, strings.Join(pinned, ", "))
+		return "", "", fmt.Errorf("gojson: unknown pinned judge %q (known: %s)", name, strings.Join(pinned, ", "))
 	}
-	rt, spec, _ := strings.Cut(strings.TrimPrefix(name, "go/"), "@spec-")
-	bin := "ocidiff-go-adapter-spec-" + spec
-	env := "OCIDIFF_GO_ADAPTER_SPEC_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(spec))
+	_, spec, _ := strings.Cut(name, "@spec-")
+	return "ocidiff-go-adapter-spec-" + spec,
+		"OCIDIFF_GO_ADAPTER_SPEC_" + strings.ToUpper(strings.NewReplacer(".", "_", "-", "_").Replace(spec)), nil
+}
+
+// StartPinned starts the go-adapter build for a pinned judge, e.g.
+// "go/runc-1.1@spec-1.0.2-dev": the program Adapter names (built by `make
+// build`), serving runc-1.1's reading. The caller closes the judge.
+func StartPinned(name string) (parsers.Judge, error) {
+	bin, env, err := Adapter(name)
+	if err != nil {
+		return nil, err
+	}
+	rt, _, _ := strings.Cut(strings.TrimPrefix(name, "go/"), "@spec-")
 	path, err := adapter.Locate(bin, env)
 	if err != nil {
 		return nil, fmt.Errorf("gojson: %w", err)
