@@ -66,6 +66,7 @@ test: build gotest rusttest
 
 gotest:
 	$(GO) vet ./...
+	cd go-adapter && $(GO) vet .
 	$(GO) test ./...
 
 rusttest:
