@@ -50,7 +50,7 @@ func FindUpstream(name string) (Upstream, error) {
 func UpstreamOf(judge string) Upstream {
 	name := "runtime-spec"
 	switch {
-	case judge == "go/unmarshal" || judge == "go/decoder":
+	case judge == "go/unmarshal" || judge == "go/decoder" || pinnedGo.MatchString(judge):
 		name = "golang/go"
 	case judge == "go/jsonv2":
 		name = "go-json-experiment/json"
