@@ -15,11 +15,19 @@ DURATION ?= 60s
 RUST_ADAPTER := bin/ocidiff-rust-adapter
 C_ADAPTER    := c-adapters
 
+# Go judges pinned to older runtime-spec releases: go-adapter/main.go built
+# once per release, each with its own go.spec-RELEASE.mod. 1.0.2-dev is
+# read from Debian's golang-github-opencontainers-specs-dev, as Debian 12's
+# runc is built (the Go module proxy does not serve that commit).
+GO_ADAPTER_SPECS := 1.0.2-dev 1.1.0 1.2.0
+GO_ADAPTERS      := $(GO_ADAPTER_SPECS:%=bin/ocidiff-go-adapter-spec-%)
+DEBIAN_SPECS_PKG := golang-github-opencontainers-specs-dev
+
 .PHONY: all build deps c-adapters test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos clean FORCE
 
 all: build
 
-build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER)
+build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS)
 
 # System packages: crun (the real runtime), valgrind for memcheck,
 # shellcheck for the workflow lint, installed only when missing. Then the
@@ -28,7 +36,7 @@ build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER)
 # see c-adapter/fetch-debs.sh.
 deps:
 	@missing=""; \
-	for p in crun valgrind shellcheck; do \
+	for p in crun valgrind shellcheck $(DEBIAN_SPECS_PKG); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -50,6 +58,15 @@ $(RUST_ADAPTER): FORCE
 $(C_ADAPTER):
 	$(MAKE) --no-print-directory -C c-adapter
 
+bin/ocidiff-go-adapter-spec-1.0.2-dev: FORCE
+	@v=$$(dpkg-query -W -f='$${Version}' $(DEBIAN_SPECS_PKG) 2>/dev/null) || \
+	  { echo "$@: Debian's $(DEBIAN_SPECS_PKG) is not installed: run make deps" >&2; exit 1; }; \
+	cd go-adapter && $(GO) build -overlay debian-specs.overlay.json -modfile=go.spec-1.0.2-dev.mod \
+	  -ldflags "-X 'main.specPackage=Debian $(DEBIAN_SPECS_PKG) $$v'" -o ../$@ .
+
+bin/ocidiff-go-adapter-spec-%: FORCE
+	cd go-adapter && $(GO) build -modfile=go.spec-$*.mod -o ../$@ .
+
 test: build gotest rusttest
 
 # The race detector runs over the packages whose code runs goroutines or
@@ -64,6 +81,7 @@ RACE_SKIP := ^TestRustAdapterBadInput$$
 
 gotest:
 	$(GO) vet ./...
+	cd go-adapter && $(GO) vet .
 	$(GO) test ./...
 	$(GO) test -race -skip '$(RACE_SKIP)' $(RACE_PKGS)
 

@@ -15,7 +15,9 @@ import (
 // real judges read real configs: runtime-spec's own good configs, which
 // crun 1.8.1 reads without netDevices and without rdma, once gave one
 // signature at /linux for both; and oci-spec 0.6.0 writes
-// throttleWriteIopsDevice for the spec's throttleWriteIOPSDevice.
+// throttleWriteIopsDevice for the spec's throttleWriteIOPSDevice. The
+// judges are named, not a selection, so that a judge added to "default" or
+// "all" (crun 1.28 reads netDevices and rdma) leaves the cause in view.
 func TestSignatureNamesTheMember(t *testing.T) {
 	good, err := specmod.Fixtures("good")
 	if err != nil {
@@ -41,14 +43,14 @@ func TestSignatureNamesTheMember(t *testing.T) {
 	}{
 		{
 			name:   "linux-netdevice.json",
-			judges: "default",
+			judges: "go/unmarshal,go/decoder,go/jsonv2,rust/oci-spec@0.10.0,c/libocispec@crun-1.8.1,schema/jsonschema-v6,schema/gojsonschema",
 			input:  fixture("linux-netdevice.json"),
 			want: "accept: go/unmarshal go/decoder go/jsonv2 rust/oci-spec@0.10.0 c/libocispec@crun-1.8.1 schema/jsonschema-v6 schema/gojsonschema" +
 				" | values: go/unmarshal go/decoder go/jsonv2 rust/oci-spec@0.10.0 ≠ c/libocispec@crun-1.8.1 @ /linux/netDevices",
 		},
 		{
 			name:   "linux-rdma.json",
-			judges: "default",
+			judges: "go/unmarshal,go/decoder,go/jsonv2,rust/oci-spec@0.10.0,c/libocispec@crun-1.8.1,schema/jsonschema-v6,schema/gojsonschema",
 			input:  fixture("linux-rdma.json"),
 			want: "accept: go/unmarshal go/decoder go/jsonv2 rust/oci-spec@0.10.0 c/libocispec@crun-1.8.1 schema/jsonschema-v6 schema/gojsonschema" +
 				" | values: go/unmarshal go/decoder go/jsonv2 rust/oci-spec@0.10.0 ≠ c/libocispec@crun-1.8.1 @ /linux/resources/rdma",
@@ -57,7 +59,7 @@ func TestSignatureNamesTheMember(t *testing.T) {
 			// 0.6.0 reads only its own spelling, so it does drop the
 			// spec's member: a real split, named by the spec's name.
 			name:   "throttleWriteIOPSDevice, the spec's spelling",
-			judges: "all",
+			judges: "go/unmarshal,go/decoder,go/jsonv2,rust/oci-spec@0.10.0,rust/oci-spec@0.6.0,c/libocispec@crun-1.8.1,schema/jsonschema-v6,schema/gojsonschema",
 			input:  []byte(fmt.Sprintf(blockIO, "throttleWriteIOPSDevice")),
 			want: "accept: go/unmarshal go/decoder go/jsonv2 rust/oci-spec@0.10.0 rust/oci-spec@0.6.0 c/libocispec@crun-1.8.1 schema/jsonschema-v6 schema/gojsonschema" +
 				" | values: go/unmarshal go/decoder go/jsonv2 rust/oci-spec@0.10.0 c/libocispec@crun-1.8.1 ≠ rust/oci-spec@0.6.0 @ /linux/resources/blockIO/throttleWriteIOPSDevice",
@@ -67,7 +69,7 @@ func TestSignatureNamesTheMember(t *testing.T) {
 			// and 0.6.0 reads its own spelling: both act on the member,
 			// and stand together against those that ignore it.
 			name:   "throttleWriteIopsDevice, oci-spec 0.6.0's spelling",
-			judges: "all",
+			judges: "go/unmarshal,go/decoder,go/jsonv2,rust/oci-spec@0.10.0,rust/oci-spec@0.6.0,c/libocispec@crun-1.8.1,schema/jsonschema-v6,schema/gojsonschema",
 			input:  []byte(fmt.Sprintf(blockIO, "throttleWriteIopsDevice")),
 			want: "accept: go/unmarshal go/decoder go/jsonv2 rust/oci-spec@0.10.0 rust/oci-spec@0.6.0 c/libocispec@crun-1.8.1 schema/jsonschema-v6 schema/gojsonschema" +
 				" | values: go/unmarshal go/decoder rust/oci-spec@0.6.0 ≠ go/jsonv2 rust/oci-spec@0.10.0 c/libocispec@crun-1.8.1 @ /linux/resources/blockIO/throttleWriteIOPSDevice",

@@ -8,6 +8,7 @@ import (
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers/adapter"
 	"github.com/ocidiff/ocidiff/parsers/crun"
+	"github.com/ocidiff/ocidiff/parsers/gojson"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -28,6 +29,13 @@ func TestScripts(t *testing.T) {
 	adapters := map[string]string{"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER"}
 	for _, v := range crun.Versions {
 		adapters[crun.Program(v)] = crun.EnvVar(v)
+	}
+	for _, j := range gojson.Pinned() {
+		name, v, err := gojson.Adapter(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		adapters[name] = v
 	}
 	for name, v := range adapters {
 		p, err := adapter.Locate(name, v)

@@ -60,10 +60,16 @@ func For(v parsers.Verdict) (Program, error) {
 	case strings.HasPrefix(v.Judge, "go/") || strings.HasPrefix(v.Judge, "schema/"):
 		r.Lang = "go"
 		src, ok := goSources[v.Judge]
+		if m := pinnedGo.FindStringSubmatch(v.Judge); m != nil {
+			// A Go judge pinned to an older runtime-spec reads as the
+			// runtime it names; only the module version differs.
+			src, ok = goSources["go/"+m[1]]
+		}
 		if !ok {
 			return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
 		}
-		if _, ok := mods[specPath]; !ok {
+		deb := debianSpecs.FindStringSubmatch(v.Version)
+		if _, ok := mods[specPath]; !ok && deb == nil {
 			return r, fmt.Errorf("report: judge %s: no runtime-spec version in %q", v.Judge, v.Version)
 		}
 		r.Key = strings.NewReplacer("/", "-").Replace(v.Judge)
@@ -71,6 +77,15 @@ func For(v parsers.Verdict) (Program, error) {
 		header := fmt.Sprintf("// Reproduces ocidiff's %s judge with %s alone.\n", v.Judge, v.Version)
 		r.Files = []File{{"main.go", header + src}}
 		r.Setup = []string{"go mod init repro"}
+		if deb != nil {
+			// The Go module proxy does not serve this snapshot; Debian's
+			// package holds its sources, without a go.mod.
+			r.Setup = append(r.Setup,
+				"# Debian: apt-get install "+deb[1]+" (= "+deb[2]+")",
+				"cp -r "+debianSpecsDir+" runtime-spec",
+				"(cd runtime-spec && go mod init "+specPath+")",
+				"go mod edit -require="+specPath+"@v1.0.2-dev -replace="+specPath+"=./runtime-spec")
+		}
 		paths := make([]string, 0, len(mods))
 		for p := range mods {
 			paths = append(paths, p)
@@ -132,6 +147,17 @@ var cVersion = regexp.MustCompile(`^libocispec in crun (\S+) \(Debian libcrun\.a
 // cJSONLibs maps the JSON library's -dev package to the linker flag.
 var cJSONLibs = map[string]string{"libjson-c-dev": "-ljson-c", "libyajl-dev": "-lyajl"}
 
+// pinnedGo matches the Go judges pinned to an older runtime-spec release
+// (parsers/gojson.Pinned), e.g. go/runc-1.1@spec-1.0.2-dev, and names the
+// runtime whose reading they run.
+var pinnedGo = regexp.MustCompile(`^go/(runc-1\.1|runc-1\.2|containerd-1\.7)@spec-`)
+
+// debianSpecs matches the version text of a judge built from Debian's
+// runtime-spec package, as Debian 12's runc is.
+var debianSpecs = regexp.MustCompile(`from Debian (golang-github-opencontainers-specs-dev) (\S+);`)
+
+const debianSpecsDir = "/usr/share/gocode/src/github.com/opencontainers/runtime-spec"
+
 var modVersion = regexp.MustCompile(`(?:^|; )((?:github\.com|golang\.org)/\S+) (v[^\s;]+)`)
 
 // goModules reads the Go modules and versions out of a judge's version
@@ -148,43 +174,8 @@ func goModules(version string) map[string]string {
 	return mods
 }
 
-// The Go programs, each after a header line naming the judge and versions.
-var goSources = map[string]string{
-	"go/unmarshal": `//
-// containerd and hcsshim read config.json with json.Unmarshal into a
-// specs.Spec.
-//
-// Usage: repro config.json
-package main
-
-import (
-	"encoding/json"
-	"fmt"
-	"os"
-
-	specs "github.com/opencontainers/runtime-spec/specs-go"
-)
-
-func main() {
-	data, err := os.ReadFile(os.Args[1])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	var spec specs.Spec
-	if err := json.Unmarshal(data, &spec); err != nil {
-		fmt.Println("reject:", err)
-		os.Exit(1)
-	}
-	model, err := json.Marshal(&spec)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(2)
-	}
-	fmt.Printf("accept: %s\n", model)
-}
-`,
-	"go/decoder": `//
+// decoderSource is runc's loadSpec since runc 1.2.
+const decoderSource = `//
 // runc reads config.json with json.NewDecoder(file).Decode into a
 // *specs.Spec and refuses a nil result; Decode reads the first JSON value
 // and leaves the rest.
@@ -223,7 +214,119 @@ func main() {
 	}
 	fmt.Printf("accept: %s\n", model)
 }
+`
+
+// The Go programs, each after a header line naming the judge and versions.
+var goSources = map[string]string{
+	"go/runc-1.1": `//
+// runc 1.1's loadSpec: json.NewDecoder(file).Decode into a *specs.Spec,
+// then validateProcessSpec(spec.Process) with no nil check, so the input
+// null, which leaves spec nil, panics (runc 1.2 refuses it instead).
+//
+// Usage: repro config.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func main() {
+	f, err := os.Open(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	defer f.Close()
+	var spec *specs.Spec
+	if err := json.NewDecoder(f).Decode(&spec); err != nil {
+		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	process := spec.Process // panics on a nil spec, as runc 1.1.5's spec.go:129
+	_ = process
+	model, err := json.Marshal(spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Printf("accept: %s\n", model)
+}
 `,
+	"go/containerd-1.7": `//
+// containerd 1.7's oci.WithSpecFromBytes (behind ctr run --config):
+// json.Unmarshal into a cleared specs.Spec, errors wrapped as containerd
+// wraps them.
+//
+// Usage: repro config.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	var spec specs.Spec
+	if err := json.Unmarshal(data, &spec); err != nil {
+		fmt.Printf("reject: decoding spec config file failed, current supported OCI runtime-spec : v%s: %v\n", specs.Version, err)
+		os.Exit(1)
+	}
+	model, err := json.Marshal(&spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Printf("accept: %s\n", model)
+}
+`,
+	"go/unmarshal": `//
+// containerd and hcsshim read config.json with json.Unmarshal into a
+// specs.Spec.
+//
+// Usage: repro config.json
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+)
+
+func main() {
+	data, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	var spec specs.Spec
+	if err := json.Unmarshal(data, &spec); err != nil {
+		fmt.Println("reject:", err)
+		os.Exit(1)
+	}
+	model, err := json.Marshal(&spec)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	fmt.Printf("accept: %s\n", model)
+}
+`,
+	"go/decoder":  decoderSource,
+	"go/runc-1.2": decoderSource,
 	"go/jsonv2": `//
 // The encoding/json/v2 semantics (go-json-experiment/json) decoding into a
 // specs.Spec; what was read is printed with encoding/json.

@@ -16,7 +16,9 @@ import (
 
 // TestAnnotationsClaimSeeds checks the triage notes of the repository's
 // findings.json against the real judges: each seed's signature must be
-// claimed by the note written for its cause, and by no earlier one.
+// claimed by the note written for its cause, and by no earlier one. The
+// notes describe the signatures of the corpus, which the default judges
+// record, so the seeds are judged by those.
 func TestAnnotationsClaimSeeds(t *testing.T) {
 	anns, err := triage.ReadAnnotations("../../findings.json")
 	if err != nil {
@@ -31,7 +33,7 @@ func TestAnnotationsClaimSeeds(t *testing.T) {
 		"invalid-utf8":     "invalid-utf8",
 		"wrong-type":       "libocispec-wrong-type",
 	}
-	e := seedcases.Engine(t)
+	e := seedcases.EngineOf(t, "default")
 	for name, seed := range seedcases.Seeds {
 		r := e.Check(seedcases.Input(t, seed))
 		var buf bytes.Buffer

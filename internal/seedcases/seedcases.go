@@ -31,7 +31,13 @@ var Seeds = map[string]string{
 // Engine starts every judge ocidiff carries.
 func Engine(t *testing.T) *harness.Engine {
 	t.Helper()
-	e, err := registry.Engine("all")
+	return EngineOf(t, "all")
+}
+
+// EngineOf starts the judges of a selection, as registry.Names reads it.
+func EngineOf(t *testing.T, sel string) *harness.Engine {
+	t.Helper()
+	e, err := registry.Engine(sel)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,10 +51,17 @@ func crunImpl(version string) func() (parsers.Judge, error) {
 	return wrap(func() (parsers.Judge, error) { return crun.Start(version) })
 }
 
+func goPinned(name string) func() (parsers.Judge, error) {
+	return func() (parsers.Judge, error) { return gojson.StartPinned(name) }
+}
+
 var entries = []Entry{
 	{"go/unmarshal", true, "specs-go types via encoding/json.Unmarshal, as containerd and hcsshim read config.json", plain(gojson.Unmarshal)},
 	{"go/decoder", true, "specs-go types via encoding/json.Decoder.Decode, as runc reads config.json", plain(gojson.Decoder)},
 	{"go/jsonv2", true, "specs-go types via go-json-experiment/json (the encoding/json/v2 proposal)", plain(gojson.V2)},
+	{"go/runc-1.1@spec-1.0.2-dev", false, "runc 1.1's loadSpec (json.Decoder; null panics) on runtime-spec 1.0.2-dev (5cfc4c3), as Debian 12's runc 1.1.5 is built", goPinned("go/runc-1.1@spec-1.0.2-dev")},
+	{"go/containerd-1.7@spec-1.1.0", false, "containerd 1.7's WithSpecFromBytes (json.Unmarshal; `ctr run --config`) on runtime-spec v1.1.0", goPinned("go/containerd-1.7@spec-1.1.0")},
+	{"go/runc-1.2@spec-1.2.0", false, "runc 1.2's loadSpec (json.Decoder; null refused) on runtime-spec v1.2.0", goPinned("go/runc-1.2@spec-1.2.0")},
 	{"rust/oci-spec@0.10.0", true, "oci_spec::runtime::Spec via serde_json, as youki reads config.json (newest release)", rustImpl("oci-spec@0.10.0")},
 	{"rust/oci-spec@0.6.0", false, "oci_spec::runtime::Spec 0.6.0, the last release with windows.layerFolders required", rustImpl("oci-spec@0.6.0")},
 	{crun.Name("1.28"), true, "libocispec's generated C parser (json-c) inside the libcrun.a of Debian unstable's crun, called as crun loads config.json", crunImpl("1.28")},
