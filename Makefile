@@ -14,19 +14,26 @@ DURATION ?= 60s
 
 RUST_ADAPTER := bin/ocidiff-rust-adapter
 C_ADAPTER    := bin/ocidiff-c-adapter
+# youki, the Rust runtime on oci-spec-rs, for `ocidiff confirm`: built from
+# crates.io with its own Cargo.lock into build/youki (git-ignored), never
+# system-wide, and copied next to bin/ocidiff where confirm finds it.
+YOUKI_VERSION := 0.7.0
+YOUKI         := bin/youki
 
-.PHONY: all build deps test gotest rusttest fuzz conformance bench memcheck corpus-update findings clean FORCE
+.PHONY: all build deps test gotest rusttest fuzz conformance bench memcheck corpus-update findings witness clean FORCE
 
 all: build
 
-build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER)
+build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(YOUKI)
 
 # System packages the judges need: crun's libcrun.a (libocispec) and yajl
-# for the C judge, valgrind for memcheck, shellcheck for the workflow lint.
+# for the C judge, valgrind for memcheck, shellcheck for the workflow lint;
+# and for `ocidiff confirm`: runc, busybox-static (the probe's rootfs), and
+# libseccomp-dev and pkg-config to build youki.
 # Installed only when missing.
 deps:
 	@missing=""; \
-	for p in crun libyajl-dev valgrind shellcheck; do \
+	for p in crun libyajl-dev valgrind shellcheck runc busybox-static libseccomp-dev pkg-config; do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -44,6 +51,13 @@ $(RUST_ADAPTER): FORCE
 
 $(C_ADAPTER): FORCE
 	$(MAKE) --no-print-directory -C c-adapter
+
+build/youki/bin/youki:
+	$(CARGO) install youki --version $(YOUKI_VERSION) --locked --quiet --root build/youki
+
+$(YOUKI): build/youki/bin/youki
+	@mkdir -p bin
+	install -m 0755 $< $@
 
 test: build gotest rusttest
 
@@ -77,6 +91,12 @@ corpus-update: build
 findings: build
 	bin/ocidiff findings > FINDINGS.md
 
+# How closely each judge stands for its real runtime: every corpus input
+# loaded by real crun, runc and youki (as root), each load stage compared
+# with its judge's verdict (the README's figures).
+witness: build
+	bin/ocidiff confirm -agreement corpus/*/
+
 # libocispec inside libcrun.a is not built with sanitizers: replay every
 # corpus input and the spec's test configs through the C adapter under
 # valgrind memcheck; any memory error or leak fails.
@@ -90,7 +110,7 @@ bench: build
 	$(GO) test -run '^$$' -bench FuzzLoop -benchtime 20s ./harness/recorder
 
 clean:
-	rm -rf bin rust-adapter/target
+	rm -rf bin rust-adapter/target build
 	$(MAKE) --no-print-directory -C c-adapter clean
 
 FORCE:

@@ -46,15 +46,11 @@ func runConfirm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	names := fs.Args()
 	rts := confirm.Runtimes()
-	var found int
-	judges := []string{}
+	var judges []string
 	for _, rt := range rts {
 		judges = append(judges, rt.Judge)
-		if rt.Path != "" {
-			found++
-		}
 	}
-	if found == 0 {
+	if !confirm.Available(rts) {
 		for _, rt := range rts {
 			fmt.Fprintf(stderr, "ocidiff confirm: %s\n", rt.Why)
 		}

@@ -159,10 +159,13 @@ type deriver struct {
 type edit struct {
 	start, end int
 	text       string
+	// member marks an insertion of a member into an object; nonEmpty says
+	// that object already has members, so a comma must follow.
+	member, nonEmpty bool
 }
 
 func (d *deriver) replace(start, end int, text, note string) {
-	d.edits = append(d.edits, edit{start, end, text})
+	d.edits = append(d.edits, edit{start: start, end: end, text: text})
 	d.note(note)
 }
 
@@ -170,10 +173,7 @@ func (d *deriver) replace(start, end int, text, note string) {
 // of duplicate members and one that keeps the last both see it, since o
 // has no member of that name.
 func (d *deriver) insert(o object, text, note string) {
-	if len(o.members) > 0 {
-		text += ","
-	}
-	d.edits = append(d.edits, edit{o.open + 1, o.open + 1, text})
+	d.edits = append(d.edits, edit{start: o.open + 1, end: o.open + 1, text: text, member: true, nonEmpty: len(o.members) > 0})
 	d.note(note)
 }
 
@@ -187,10 +187,19 @@ func (d *deriver) apply() []byte {
 	slices.SortStableFunc(d.edits, func(a, b edit) int { return a.start - b.start })
 	var out bytes.Buffer
 	pos := 0
-	for _, e := range d.edits {
+	for i, e := range d.edits {
 		out.Write(d.in[pos:e.start])
 		out.WriteString(e.text)
 		pos = e.end
+		if e.member {
+			// Members inserted at one place are separated by commas, and
+			// from the object's own members by one more.
+			if next := i + 1; next < len(d.edits) && d.edits[next].member && d.edits[next].start == e.start {
+				out.WriteString(",")
+			} else if e.nonEmpty {
+				out.WriteString(",")
+			}
+		}
 	}
 	out.Write(d.in[pos:])
 	return out.Bytes()

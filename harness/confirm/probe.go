@@ -186,6 +186,6 @@ func (rt Runtime) run(ctx context.Context, dir string, cfg []byte, timeout time.
 	if res.err == nil && res.signal == "" && !res.timedOut {
 		msg = fmt.Sprintf("exit status %d: %s", res.exit, msg)
 	}
-	r.Why = "the container did not run the probe: " + msg
+	r.Why = anonymize(msg, bundle, state, id)
 	return r
 }

@@ -69,14 +69,15 @@ func Runtimes() []Runtime {
 	return rts
 }
 
-// Available reports whether every runtime in rts was found.
+// Available reports whether any runtime in rts was found; the others are
+// reported as not installed.
 func Available(rts []Runtime) bool {
 	for _, rt := range rts {
-		if rt.Path == "" {
-			return false
+		if rt.Path != "" {
+			return true
 		}
 	}
-	return len(rts) > 0
+	return false
 }
 
 // version is the runtime's own version line plus what identifies the
@@ -162,6 +163,7 @@ func (rt Runtime) load(ctx context.Context, dir string, input []byte, timeout ti
 	res := execute(ctx, timeout, nil, rt.Path, "--root", state, "create", "--bundle", bundle, id)
 	rt.deleteForce(state, id)
 	l.Stage, l.Message = rt.classify(res)
+	l.Message = anonymize(l.Message, bundle, state, id)
 	return l
 }
 
@@ -263,6 +265,12 @@ func (rt Runtime) classify(r result) (Stage, string) {
 		}
 	}
 	return Loaded, oneLine(msg)
+}
+
+// anonymize takes this run's temporary paths and container id out of a
+// message, so that a report says the same thing every time.
+func anonymize(msg, bundle, state, id string) string {
+	return strings.NewReplacer(bundle, "<bundle>", state, "<state>", id, "<id>").Replace(msg)
 }
 
 func suffix(msg string) string {

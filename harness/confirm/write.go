@@ -101,14 +101,18 @@ func (rep Report) writeRuns(w io.Writer, bullet, fence string) error {
 			if fence != "" {
 				b.WriteString(fence + "\n")
 			}
+			indent := "    "
+			if fence != "" {
+				indent = ""
+			}
 			for _, line := range r.Probe.lines() {
-				fmt.Fprintf(&b, "    %s\n", line)
+				fmt.Fprintf(&b, "%s%s\n", indent, line)
 			}
 			if fence != "" {
 				b.WriteString(fence + "\n")
 			}
 			if r.Notes != "" {
-				fmt.Fprintf(&b, "    (%s)\n", r.Notes)
+				fmt.Fprintf(&b, "%s(%s %s)\n", indent+bullet, r.Runtime, r.Notes)
 			}
 		}
 	}
