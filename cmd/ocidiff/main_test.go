@@ -27,6 +27,7 @@ func TestScripts(t *testing.T) {
 	for name, v := range map[string]string{
 		"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER",
 		"ocidiff-c-adapter":    "OCIDIFF_C_ADAPTER",
+		"youki":                "OCIDIFF_YOUKI",
 	} {
 		p, err := adapter.Locate(name, v)
 		if err != nil {

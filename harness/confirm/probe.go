@@ -176,7 +176,7 @@ func (rt Runtime) run(ctx context.Context, dir string, cfg []byte, timeout time.
 		args = append([]string{"unshare", "-m", "--propagation", "private", "/bin/sh", "-c", crunWrapper, "sh", empty,
 			rt.Path, "--cgroup-manager=disabled"}, args[1:]...)
 	}
-	res := execute(ctx, timeout, nil, args[0], args[1:]...)
+	res := execute(ctx, timeout, args[0], args[1:]...)
 	rt.deleteForce(state, id)
 	if p, ok := parseProbe(res.stdout); ok {
 		r.Ran, r.Probe = true, &p

@@ -99,6 +99,8 @@ func version(name, path string) (string, error) {
 				return "", fmt.Errorf("%s --version: no version in %q", path, out)
 			}
 			v = f[len(f)-1]
+		case ok && k == "commit" && strings.Contains(val, "VERGEN"):
+			// youki from crates.io has no commit to report.
 		case ok && (k == "commit" || k == "spec"):
 			if k == "spec" {
 				k = "runtime-spec"
@@ -160,7 +162,7 @@ func (rt Runtime) load(ctx context.Context, dir string, input []byte, timeout ti
 		l.Stage, l.Message = Missing, fmt.Sprintf("cannot make the bundle: %v", err)
 		return l
 	}
-	res := execute(ctx, timeout, nil, rt.Path, "--root", state, "create", "--bundle", bundle, id)
+	res := execute(ctx, timeout, rt.Path, "--root", state, "create", "--bundle", bundle, id)
 	rt.deleteForce(state, id)
 	l.Stage, l.Message = rt.classify(res)
 	l.Message = anonymize(l.Message, bundle, state, id)
@@ -172,7 +174,7 @@ func (rt Runtime) load(ctx context.Context, dir string, input []byte, timeout ti
 func (rt Runtime) deleteForce(state, id string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	execute(ctx, 30*time.Second, nil, rt.Path, "--root", state, "delete", "-f", id)
+	execute(ctx, 30*time.Second, rt.Path, "--root", state, "delete", "-f", id)
 }
 
 // result is what one runtime call did.
@@ -186,16 +188,16 @@ type result struct {
 
 // execute runs a command in its own process group with a deadline; on
 // the deadline it kills that group, and only that group.
-func execute(ctx context.Context, timeout time.Duration, env []string, name string, args ...string) result {
+func execute(ctx context.Context, timeout time.Duration, name string, args ...string) result {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
-	if env != nil {
-		cmd.Env = env
-	}
+	// youki's errors carry a backtrace when the caller's environment asks
+	// for one; a message is wanted, not a stack.
+	cmd.Env = append(os.Environ(), "RUST_BACKTRACE=0", "RUST_LIB_BACKTRACE=0")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
@@ -260,6 +262,7 @@ func (rt Runtime) classify(r result) (Stage, string) {
 		}
 	case "youki":
 		msg = stripANSI(msg)
+		msg, _, _ = strings.Cut(msg, "Stack backtrace:")
 		if strings.Contains(msg, "serde failed") {
 			return Refused, oneLine(msg)
 		}
