@@ -20,7 +20,8 @@ import (
 // (to args), process.terminal when true (there is no console). Added only
 // when missing: ociVersion, root, process (with cwd "/" and uid 0),
 // process.cwd, mounts (/proc), and linux (with its own namespaces, so the
-// container never shares the host's).
+// container never shares the host's). Removed: hooks, which run programs
+// on the host and tell nothing about the process.
 func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error) {
 	top, err := members(input, 0)
 	if err != nil {
@@ -83,6 +84,9 @@ func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error
 	if len(procs) == 0 {
 		d.insert(top, `"process":{"args":`+string(argsJSON)+`,"cwd":"/","user":{"uid":0,"gid":0}}`,
 			`process added: the probe, cwd "/", uid 0`)
+	}
+	for _, h := range top.named("hooks") {
+		d.replace(h.start, h.end, "{}", "hooks removed (they would run on the host)")
 	}
 	if len(top.named("ociVersion")) == 0 {
 		d.insert(top, `"ociVersion":"1.0.2"`, `ociVersion added: "1.0.2"`)

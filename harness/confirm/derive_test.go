@@ -45,6 +45,11 @@ func TestDerive(t *testing.T) {
 		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{"terminal":false,"args":["/bin/busybox","sh"],"cwd":"/"},` + full + `}`,
 		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe", "process.terminal set to false (no console)"},
 	}, {
+		name:  "hooks never run",
+		in:    `{"ociVersion":"1.0.0","root":{"path":"r"},"process":{"args":["sh"],"cwd":"/"},"hooks":{"prestart":[{"path":"/bin/rm"}]},` + full + `}`,
+		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{"args":["/bin/busybox","sh"],"cwd":"/"},"hooks":{},` + full + `}`,
+		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe", "hooks removed (they would run on the host)"},
+	}, {
 		name: "whitespace and an empty object",
 		in:   " { \"process\" : { } , \"root\" :{ \"path\" : \"r\" } ," + full + ",\"ociVersion\":\"1\" } ",
 		want: " { \"process\" : {\"args\":[\"/bin/busybox\",\"sh\"],\"cwd\":\"/\" } , \"root\" :{ \"path\" : \"rootfs\" } ," + full + ",\"ociVersion\":\"1\" } ",
