@@ -22,6 +22,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -157,6 +158,13 @@ func canRunContainers() string {
 	}
 	if why := busyboxProblem(); why != "" {
 		return why
+	}
+	// An unprivileged container (a CI job in Docker) cannot make the
+	// namespaces a container needs; say so rather than fail on each run.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "unshare", "-m", "-p", "-f", "--propagation", "private", "true").CombinedOutput(); err != nil {
+		return fmt.Sprintf("cannot make mount and pid namespaces here (unshare: %v %s)", err, strings.TrimSpace(string(out)))
 	}
 	return ""
 }
