@@ -6,7 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/confirm"
@@ -68,7 +71,10 @@ func runConfirm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer e.Close()
-	ctx := context.Background()
+	// On an interrupt the runtimes' process groups are killed and their
+	// containers deleted, rather than left behind.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	if *agreement {
 		return confirmAgreement(ctx, e, rts, names, *asJSON, stdin, stdout, stderr)
 	}
