@@ -22,21 +22,33 @@ C_ADAPTER    := c-adapters
 GO_ADAPTER_SPECS := 1.0.2-dev 1.1.0 1.2.0
 GO_ADAPTERS      := $(GO_ADAPTER_SPECS:%=bin/ocidiff-go-adapter-spec-%)
 DEBIAN_SPECS_PKG := golang-github-opencontainers-specs-dev
+# youki, the Rust runtime on oci-spec-rs, for `ocidiff confirm`: built from
+# crates.io with its own Cargo.lock into build/youki (git-ignored), never
+# system-wide, and copied next to bin/ocidiff where confirm finds it. The
+# crate has no default features: without v1 it cannot run a container on a
+# cgroup v1 or hybrid host, without v2 on a unified one, and without
+# seccomp it cannot apply a config's linux.seccomp.
+YOUKI_VERSION  := 0.7.0
+YOUKI_FEATURES := v1,v2,systemd,seccomp
+YOUKI         := bin/youki
 
-.PHONY: all build deps c-adapters test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos clean FORCE
+.PHONY: all build deps c-adapters test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos witness clean FORCE
 
 all: build
 
-build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS)
+build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS) $(YOUKI)
 
-# System packages: crun (the real runtime), valgrind for memcheck,
-# shellcheck for the workflow lint, installed only when missing. Then the
+# System packages: crun and runc (the real runtimes for `ocidiff confirm`),
+# busybox-static (the probe's rootfs), libseccomp-dev and pkg-config to
+# build youki, valgrind for memcheck, shellcheck for the workflow lint,
+# Debian's runtime-spec Go sources for the Go judge pinned to Debian 12's
+# runc; installed only when missing. Then the
 # C judges' pinned .debs (crun and its JSON library, from Debian 12, 13
 # and unstable) into build/, without touching the machine's apt sources:
 # see c-adapter/fetch-debs.sh.
 deps:
 	@missing=""; \
-	for p in crun valgrind shellcheck $(DEBIAN_SPECS_PKG); do \
+	for p in crun runc busybox-static libseccomp-dev pkg-config valgrind shellcheck $(DEBIAN_SPECS_PKG); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -66,6 +78,13 @@ bin/ocidiff-go-adapter-spec-1.0.2-dev: FORCE
 
 bin/ocidiff-go-adapter-spec-%: FORCE
 	cd go-adapter && $(GO) build -modfile=go.spec-$*.mod -o ../$@ .
+
+build/youki/bin/youki:
+	$(CARGO) install youki --version $(YOUKI_VERSION) --features $(YOUKI_FEATURES) --locked --quiet --root build/youki
+
+$(YOUKI): build/youki/bin/youki
+	@mkdir -p bin
+	install -m 0755 $< $@
 
 test: build gotest rusttest
 
@@ -111,6 +130,15 @@ corpus-update: build
 findings: build
 	bin/ocidiff findings > FINDINGS.md
 
+# How closely each judge stands for its real runtime: every corpus input,
+# then the spec's own test configs, loaded by real crun, runc and youki (as
+# root), each load stage compared with its judge's verdict (the README's
+# figures). Mismatches are listed; they do not fail the target.
+witness: build
+	bin/ocidiff confirm -agreement corpus/*/; test $$? -le 1
+	cd $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config && \
+	  $(CURDIR)/bin/ocidiff confirm -agreement */*.json; test $$? -le 1
+
 # libocispec inside libcrun.a is not built with sanitizers: replay every
 # corpus input and the spec's test configs through the default C judge
 # under valgrind memcheck, file by file and through one long-lived frame
@@ -137,7 +165,7 @@ chaos: build
 	OCIDIFF_CHAOS_CHECKS=$(CHAOS_CHECKS) OCIDIFF_CHAOS_TIME=$(CHAOS_TIME) $(GO) test -run '^TestChaos$$' -v -count 1 -timeout 0 ./harness/recorder
 
 clean:
-	rm -rf bin rust-adapter/target
+	rm -rf bin rust-adapter/target build
 	$(MAKE) --no-print-directory -C c-adapter clean
 
 FORCE:

@@ -5,6 +5,7 @@
 // Usage:
 //
 //	ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...
+//	ocidiff confirm [-json] [-run] [-agreement] CASE|FILE...
 //	ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-fail-on-new]
 //	ocidiff findings [-corpus DIR] [-annotations FILE]
 //	ocidiff judges
@@ -27,6 +28,7 @@ const usage = `usage: ocidiff <command> [flags] [args]
 
 commands:
   check FILE...   judge each config.json (- for stdin) and show where judges disagree
+  confirm CASE... run the real crun, runc and youki on a case: load stage and, for a value split, a real container
   corpus ...      list, update (re-record) or merge regression corpora
   fuzz            fuzz every judge for a while (go test -fuzz) and record new disagreements in corpus/
   findings        write FINDINGS.md from corpus/ and findings.json
@@ -50,6 +52,7 @@ type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
 var commands = map[string]command{
 	"check":    runCheck,
+	"confirm":  runConfirm,
 	"corpus":   runCorpus,
 	"fuzz":     runFuzz,
 	"findings": runFindings,

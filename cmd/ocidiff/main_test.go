@@ -26,7 +26,7 @@ func TestScripts(t *testing.T) {
 	// ways the judges find their files from the repository do not apply:
 	// point them at what this test process finds instead.
 	env := map[string]string{}
-	adapters := map[string]string{"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER"}
+	adapters := map[string]string{"ocidiff-rust-adapter": "OCIDIFF_RUST_ADAPTER", "youki": "OCIDIFF_YOUKI"}
 	for _, v := range crun.Versions {
 		adapters[crun.Program(v)] = crun.EnvVar(v)
 	}

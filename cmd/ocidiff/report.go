@@ -2,12 +2,15 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/confirm"
 	mdreport "github.com/ocidiff/ocidiff/harness/report"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/specmod"
@@ -22,6 +25,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	upstream := fs.String("upstream", "", "file the issue with this project instead of the one the rule picks")
 	notes := registerNotes(fs)
+	withConfirm := fs.Bool("confirm", true, "add what the real runtimes did (ocidiff confirm), when they are installed and ocidiff runs as root")
 	var ef engineFlags
 	ef.register(fs)
 	fs.Usage = func() {
@@ -91,11 +95,32 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "ocidiff report: %s: %v\n", arg, err)
 		return exitUsage
 	}
+	if *withConfirm {
+		if err := confirmSection(w, input, m); err != nil {
+			fmt.Fprintf(stderr, "ocidiff report: %s: %v\n", arg, err)
+			return exitUsage
+		}
+	}
 	if err := w.Flush(); err != nil {
 		fmt.Fprintf(stderr, "ocidiff report: writing output: %v\n", err)
 		return exitUsage
 	}
 	return exitAgree
+}
+
+// confirmSection appends what the real runtimes did with input, when
+// they are installed and containers can be made (root).
+func confirmSection(w io.Writer, input []byte, m harness.Result) error {
+	rts := confirm.Runtimes()
+	if !confirm.Available(rts) || os.Geteuid() != 0 {
+		return nil
+	}
+	rep, err := confirm.Confirm(context.Background(), rts, input, confirm.Options{Run: len(m.Diffs) > 0})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	return rep.WriteMarkdown(w, m.Verdicts)
 }
 
 // matrixOf runs every judge ocidiff carries on input.
