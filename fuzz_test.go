@@ -58,7 +58,13 @@ func FuzzRawJSON(f *testing.F) {
 // libFuzzer builds of the targets (ClusterFuzzLite) call the target
 // function for every input.
 func addSeeds(f *testing.F) {
-	seedsOnce.Do(func() { seeds, seedsErr = gen.Seeds() })
+	seedsOnce.Do(func() {
+		// The generators' vocabulary comes from the pinned module: a
+		// missing module is one clear error here, not a panic per input.
+		if _, seedsErr = gen.Load(); seedsErr == nil {
+			seeds, seedsErr = gen.Seeds()
+		}
+	})
 	if seedsErr != nil {
 		f.Fatal(seedsErr)
 	}
@@ -84,6 +90,9 @@ type fuzzSession struct {
 	record    bool
 	failOnNew bool
 	saved     time.Time // when this worker last saved its hit counts
+	// cov is what this worker's inputs exercised of the spec, saved with
+	// the hit counts for ocidiff fuzz to add up.
+	cov *gen.Coverage
 }
 
 var (
@@ -119,8 +128,13 @@ func newSession() (*fuzzSession, error) {
 			return nil, fmt.Errorf("OCIDIFF_MIN_BUDGET=%q is not a count", s)
 		}
 	}
+	cov, err := gen.NewCoverage()
+	if err != nil {
+		return nil, err
+	}
 	fz := flag.Lookup("test.fuzz")
 	return &fuzzSession{
+		cov:       cov,
 		rec:       rec,
 		store:     store,
 		judges:    len(e.Judges()),
@@ -161,9 +175,19 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 	if len(added) > 0 && s.failOnNew {
 		t.Errorf("new disagreement recorded in %s", strings.Join(added, ", "))
 	}
-	// Known signatures hit by this worker, for ocidiff fuzz to add up.
+	s.cov.Add(input)
+	// Known signatures hit by this worker, and what its inputs exercised,
+	// for ocidiff fuzz to add up.
 	if time.Since(s.saved) > 2*time.Second {
-		if err := s.store.SaveHits(strconv.Itoa(os.Getpid())); err != nil {
+		worker := strconv.Itoa(os.Getpid())
+		if err := s.store.SaveHits(worker); err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.cov.MarshalJSON()
+		if err == nil {
+			err = s.store.SaveWorkerData(worker, gen.CoverageKind, b)
+		}
+		if err != nil {
 			t.Fatal(err)
 		}
 		s.saved = time.Now()

@@ -5,6 +5,7 @@
 // Usage:
 //
 //	ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...
+//	ocidiff coverage [-json] [-corpus DIR] [-cache DIR]
 //	ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-fail-on-new]
 //	ocidiff findings [-corpus DIR] [-annotations FILE]
 //	ocidiff judges
@@ -28,6 +29,7 @@ const usage = `usage: ocidiff <command> [flags] [args]
 commands:
   check FILE...   judge each config.json (- for stdin) and show where judges disagree
   corpus ...      list, update (re-record) or merge regression corpora
+  coverage        which members of the spec, in which forms, the corpus and the fuzz cache exercise
   fuzz            fuzz every judge for a while (go test -fuzz) and record new disagreements in corpus/
   findings        write FINDINGS.md from corpus/ and findings.json
   judges          list the judges with their exact versions
@@ -51,6 +53,7 @@ type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 var commands = map[string]command{
 	"check":    runCheck,
 	"corpus":   runCorpus,
+	"coverage": runCoverage,
 	"fuzz":     runFuzz,
 	"findings": runFindings,
 	"judges":   runJudges,

@@ -23,6 +23,10 @@ type Coverage struct {
 	seen map[*Member]map[string]int
 }
 
+// CoverageKind names the files in which fuzz workers save their Coverage
+// (corpus.Store.SaveWorkerData).
+const CoverageKind = "coverage"
+
 // NewCoverage returns an empty Coverage over the vocabulary of Load.
 func NewCoverage() (*Coverage, error) {
 	md, err := Load()
