@@ -9,6 +9,8 @@
 // that the fuzzer's coverage feedback steers every decision.
 package gen
 
+import "hash/fnv"
+
 // Structured builds a config.json document from data. It starts from a
 // valid base (a minimal Linux or Windows config) or the founding Windows
 // config, adds a few members in valid forms, and then, in most inputs,
@@ -26,6 +28,13 @@ package gen
 func Structured(data []byte) []byte {
 	doc, _ := structured(data)
 	return marshal(doc)
+}
+
+// hash is FNV-1a of data.
+func hash(data []byte) uint32 {
+	h := fnv.New32a()
+	h.Write(data)
+	return h.Sum32()
 }
 
 // deviations is how many deliberate deviations an input carries, chosen
@@ -50,7 +59,16 @@ func structured(data []byte) (map[string]any, []string) {
 			f.apply(s, doc)
 			applied = append(applied, f.name)
 		default:
-			m := md.Members[s.n16(len(md.Members))]
+			i := s.n16(len(md.Members))
+			if op >= 10 {
+				// Go's fuzzer keeps an input when it reaches new code, and
+				// every member runs the same code: left to byte flips, a
+				// short run would revisit the members its few kept inputs
+				// name. Here any change anywhere in the input moves to
+				// another member, so every member is met at the same rate.
+				i = (i + int(hash(data)%uint32(len(md.Members)))) % len(md.Members)
+			}
+			m := md.Members[i]
 			f := pick(s, m.Forms)
 			md.apply(doc, m, f, s)
 			applied = append(applied, m.Path+" "+f)
