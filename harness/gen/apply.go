@@ -271,7 +271,7 @@ func (md *Model) form(m *Member, f string, s *src) any {
 	if e, ok := strings.CutPrefix(f, formEnumPrefix); ok {
 		return e
 	}
-	for _, l := range limitsFor(m) {
+	for _, l := range m.limits {
 		if l.name == f {
 			return json.Number(l.v.String())
 		}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/ocidiff/ocidiff/harness/minimize/jsontree"
 )
@@ -58,6 +59,9 @@ func (c *Coverage) note(m *Member, form string) {
 }
 
 func unquote(raw []byte) string {
+	if len(raw) >= 2 && bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw[1 : len(raw)-1])
+	}
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
 		return string(bytes.Trim(raw, `"`))
@@ -269,7 +273,7 @@ func valueForms(m *Member, n *jsontree.Node) []string {
 				}
 			}
 			if m.jsonKind() == "integer" || m.jsonKind() == "number" {
-				for _, l := range limitsFor(m) {
+				for _, l := range m.limits {
 					if l.v.Cmp(v) == 0 {
 						forms = append(forms, l.name)
 					}

@@ -87,7 +87,8 @@ func limitsOf(kind reflect.Kind) []intLimit {
 var parserInts = []reflect.Kind{reflect.Int32, reflect.Uint32, reflect.Int64, reflect.Uint64}
 
 // limitsFor is every integer limit a member gets: the parsers' types and
-// its own specs-go type (uint16 weights, uint8 ioPriority...).
+// its own specs-go type (uint16 weights, uint8 ioPriority...). fill keeps
+// them in m.limits.
 func limitsFor(m *Member) []intLimit {
 	kinds := slices.Clone(parserInts)
 	if m.Go != nil && !slices.Contains(kinds, m.Go.Kind()) {
@@ -137,7 +138,8 @@ func formsFor(m *Member) []string {
 		f = append(f, formFewItems)
 	}
 	if kind == "integer" || kind == "number" {
-		for _, l := range limitsFor(m) {
+		m.limits = limitsFor(m)
+		for _, l := range m.limits {
 			f = append(f, l.name)
 		}
 		f = append(f, formNegZero, formPoint, formExponent)

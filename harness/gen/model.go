@@ -62,6 +62,7 @@ type Member struct {
 	Forms []string
 
 	parent   *Member
+	limits   []intLimit // of an integer or number member
 	children []*Member
 	byName   map[string]*Member // exact names, schema and Go spelling
 	item     *Member            // the "*" child

@@ -277,3 +277,22 @@ func TestVocabularyFromSpec(t *testing.T) {
 		t.Errorf("vocabulary of %d schema members and %d Go fields: the walk lost most of the spec", r.SchemaMembers, r.GoFields)
 	}
 }
+
+// BenchmarkCoverageAdd is what a fuzz worker spends per input on
+// coverage, next to BenchmarkStructured's generating.
+func BenchmarkCoverageAdd(b *testing.B) {
+	in := inputs(256, 300)
+	docs := make([][]byte, len(in))
+	for i, d := range in {
+		docs[i] = Structured(d)
+	}
+	c, err := NewCoverage()
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		c.Add(docs[i%len(docs)])
+		i++
+	}
+}
