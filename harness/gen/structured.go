@@ -1,8 +1,10 @@
 // Package gen turns fuzzer bytes into config.json variants for the
-// differential harness: Structured builds spec-shaped documents whose
-// optional parts are deliberately absent, null, empty or of the wrong
-// type; Raw takes a valid document and bends its bytes where JSON
-// decoders are known to differ; Seeds is the starting corpus.
+// differential harness: Structured puts one member of the spec at a time
+// in a deliberate form on an otherwise valid config, from a vocabulary
+// built from the pinned schema and the specs-go types (Load); Raw takes a
+// valid document and bends its bytes where JSON decoders are known to
+// differ; Seeds is the starting corpus; Coverage says which members, in
+// which forms, a set of documents exercised.
 //
 // Both generators are pure functions of their input bytes, cheap enough to
 // run millions of times, and read those bytes through go-fuzz-headers so
