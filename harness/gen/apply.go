@@ -246,7 +246,7 @@ func (md *Model) form(m *Member, f string, s *src) any {
 	case formExponent:
 		return json.Number(pick(s, []string{"1e2", "1E+2", validInt(m).String() + "e0"}))
 	case formDeep:
-		depth := pick(s, []int{100, 129, 1000})
+		depth := pick(s, []int{100, 129, 256})
 		var v any = "a"
 		for range depth {
 			if s.bool() {
