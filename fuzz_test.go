@@ -41,6 +41,11 @@ import (
 // carry a signature.
 
 func FuzzDifferential(f *testing.F) {
+	// The founding config as Structured builds it (base 1, nothing
+	// applied): the seed files below are read as generator bytes, and from
+	// a valid base with one deviation most of them build a config every
+	// judge accepts.
+	f.Add([]byte{1})
 	addSeeds(f)
 	f.Cleanup(func() { saveHitsAtEnd(f) })
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -60,7 +65,13 @@ func FuzzRawJSON(f *testing.F) {
 // libFuzzer builds of the targets (ClusterFuzzLite) call the target
 // function for every input.
 func addSeeds(f *testing.F) {
-	seedsOnce.Do(func() { seeds, seedsErr = gen.Seeds() })
+	seedsOnce.Do(func() {
+		// The generators' vocabulary comes from the pinned module: a
+		// missing module is one clear error here, not a panic per input.
+		if _, seedsErr = gen.Load(); seedsErr == nil {
+			seeds, seedsErr = gen.Seeds()
+		}
+	})
 	if seedsErr != nil {
 		f.Fatal(seedsErr)
 	}
@@ -87,6 +98,9 @@ type fuzzSession struct {
 	failOnNew bool
 	saved     time.Time // when this worker last saved its hit counts
 	flaky     int       // Stats.Flaky when this worker last saved them
+	// cov is what this worker's inputs exercised of the spec, saved with
+	// the hit counts for ocidiff fuzz to add up.
+	cov *gen.Coverage
 }
 
 var (
@@ -122,8 +136,13 @@ func newSession() (*fuzzSession, error) {
 			return nil, fmt.Errorf("OCIDIFF_MIN_BUDGET=%q is not a count", s)
 		}
 	}
+	cov, err := gen.NewCoverage()
+	if err != nil {
+		return nil, err
+	}
 	fz := flag.Lookup("test.fuzz")
 	return &fuzzSession{
+		cov:       cov,
 		rec:       rec,
 		store:     store,
 		judges:    len(e.Judges()),
@@ -164,6 +183,7 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 	if len(added) > 0 && s.failOnNew {
 		t.Errorf("new disagreement recorded in %s", strings.Join(added, ", "))
 	}
+	s.cov.Add(input)
 	// Disagreements that did not reproduce are rare and the summary
 	// lists each, so their counts are saved at once.
 	if n := s.rec.Stats().Flaky; n != s.flaky {
@@ -176,8 +196,8 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 		}
 		s.flaky = n
 	}
-	// Known signatures hit by this worker, for ocidiff fuzz to add up:
-	// saved now and then, so that a worker killed mid-input loses little,
+	// Known signatures hit by this worker, and what its inputs exercised,
+	// for ocidiff fuzz to add up: saved now and then, so that a worker killed mid-input loses little,
 	// and once more when the target ends (saveHitsAtEnd).
 	if time.Since(s.saved) > 2*time.Second {
 		if err := s.saveHits(); err != nil {
@@ -187,7 +207,15 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 }
 
 func (s *fuzzSession) saveHits() error {
-	if err := s.store.SaveHits(strconv.Itoa(os.Getpid())); err != nil {
+	worker := strconv.Itoa(os.Getpid())
+	if err := s.store.SaveHits(worker); err != nil {
+		return err
+	}
+	b, err := s.cov.MarshalJSON()
+	if err == nil {
+		err = s.store.SaveWorkerData(worker, gen.CoverageKind, b)
+	}
+	if err != nil {
 		return err
 	}
 	s.saved = time.Now()

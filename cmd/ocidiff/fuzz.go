@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/registry"
@@ -250,6 +251,24 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 	for _, c := range fresh {
 		fmt.Fprintf(stdout, "%s\n    %s\n", relPath(store.Path(c.Signature)), verdictLine(c.Result))
 	}
+	// What the run's inputs exercised of the spec, as each worker saved it.
+	cov, err := gen.NewCoverage()
+	if err == nil {
+		var saved [][]byte
+		if saved, err = store.LoadWorkerData(gen.CoverageKind); err == nil {
+			for _, b := range saved {
+				if err = cov.UnmarshalJSON(b); err != nil {
+					break
+				}
+			}
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: coverage: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintln(stdout)
+	cov.Report(false).Print(stdout)
 	if err := summarizeFlaky(store, stdout); err != nil {
 		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
 		return exitUsage

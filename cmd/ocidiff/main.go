@@ -6,6 +6,7 @@
 //
 //	ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...
 //	ocidiff confirm [-json] [-run] [-agreement] CASE|FILE...
+//	ocidiff coverage [-json] [-corpus DIR] [-cache DIR]
 //	ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-fail-on-new]
 //	ocidiff findings [-corpus DIR] [-annotations FILE]
 //	ocidiff judges
@@ -30,6 +31,7 @@ commands:
   check FILE...   judge each config.json (- for stdin) and show where judges disagree
   confirm CASE... run the real crun, runc and youki on a case: load stage and, for a value split, a real container
   corpus ...      list, update (re-record) or merge regression corpora
+  coverage        which members of the spec, in which forms, the corpus and the fuzz cache exercise
   fuzz            fuzz every judge for a while (go test -fuzz) and record new disagreements in corpus/
   findings        write FINDINGS.md from corpus/ and findings.json
   judges          list the judges with their exact versions
@@ -54,6 +56,7 @@ var commands = map[string]command{
 	"check":    runCheck,
 	"confirm":  runConfirm,
 	"corpus":   runCorpus,
+	"coverage": runCoverage,
 	"fuzz":     runFuzz,
 	"findings": runFindings,
 	"judges":   runJudges,

@@ -475,49 +475,69 @@ func (s *Store) SaveHits(worker string) error {
 	if err != nil {
 		return err
 	}
-	dir := filepath.Join(s.dir, hitsDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("corpus: hits: %w", err)
-	}
-	f, err := os.CreateTemp(dir, tmpPrefix)
-	if err != nil {
-		return fmt.Errorf("corpus: hits: %w", err)
-	}
-	defer os.Remove(f.Name()) // a no-op once renamed
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return fmt.Errorf("corpus: hits: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("corpus: hits: %w", err)
-	}
-	if err := os.Rename(f.Name(), filepath.Join(dir, worker+".json")); err != nil {
+	if err := s.SaveWorkerData(worker, "json", b); err != nil {
 		return fmt.Errorf("corpus: hits: %w", err)
 	}
 	return nil
 }
 
-// LoadHits adds up the hit counts every worker saved.
-func (s *Store) LoadHits() ([]Hit, error) {
+// SaveWorkerData writes data a fuzzing worker keeps beside its hit counts
+// (the generator's coverage, for one), as worker's file of that kind,
+// whole: a temporary file renamed into place. ClearHits removes it too.
+func (s *Store) SaveWorkerData(worker, kind string, b []byte) error {
+	dir := filepath.Join(s.dir, hitsDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, tmpPrefix)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // a no-op once renamed
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), filepath.Join(dir, worker+"."+kind))
+}
+
+// LoadWorkerData returns what every worker saved of that kind.
+func (s *Store) LoadWorkerData(kind string) ([][]byte, error) {
 	dir := filepath.Join(s.dir, hitsDir)
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	} else if err != nil {
-		return nil, fmt.Errorf("corpus: hits: %w", err)
+		return nil, fmt.Errorf("corpus: %w", err)
 	}
-	sum := map[string]int{}
+	var out [][]byte
 	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".json") || strings.HasPrefix(e.Name(), tmpPrefix) {
+		if !strings.HasSuffix(e.Name(), "."+kind) || strings.HasPrefix(e.Name(), tmpPrefix) {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("corpus: hits: %w", err)
+			return nil, fmt.Errorf("corpus: %w", err)
 		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// LoadHits adds up the hit counts every worker saved.
+func (s *Store) LoadHits() ([]Hit, error) {
+	files, err := s.LoadWorkerData("json")
+	if err != nil {
+		return nil, fmt.Errorf("corpus: hits: %w", err)
+	}
+	sum := map[string]int{}
+	for _, b := range files {
 		var m map[string]int
 		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("corpus: hits: %s: %w", e.Name(), err)
+			return nil, fmt.Errorf("corpus: hits: %w", err)
 		}
 		for sig, n := range m {
 			sum[sig] += n

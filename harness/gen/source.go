@@ -43,3 +43,12 @@ func (s *src) bytes(max int) []byte {
 }
 
 func pick[T any](s *src, list []T) T { return list[s.n(len(list))] }
+
+// n16 returns a choice in [0, k) from two bytes, for lists longer than a
+// byte can index (the vocabulary has hundreds of members).
+func (s *src) n16(k int) int {
+	if k <= 1 {
+		return 0
+	}
+	return (s.n(256)<<8 | s.n(256)) % k
+}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/schema"
 	"math/rand/v2"
 	"reflect"
-	"strings"
+	"slices"
 	"testing"
 )
 
@@ -22,6 +24,87 @@ func inputs(n, size int) [][]byte {
 		out[i] = b
 	}
 	return out
+}
+
+// deviationInput is the fuzzer input that makes Structured apply form f
+// (index fi) to member mi, and nothing else, on base.
+func deviationInput(base, mi, fi int) []byte {
+	return []byte{byte(base), 0, 1, 3, byte(mi >> 8), byte(mi), byte(fi)}
+}
+
+// TestEveryMemberEveryForm checks that the fuzzer can reach every member
+// of the vocabulary in every one of its forms, and that what it produces
+// is recognized as that form: a member or field that the schema or
+// specs-go defines and the generator cannot reach fails here.
+func TestEveryMemberEveryForm(t *testing.T) {
+	md, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for mi, m := range md.Members {
+		for fi, f := range m.Forms {
+			if fi > 255 {
+				t.Fatalf("%s has %d forms, more than one byte picks", m.Path, len(m.Forms))
+			}
+			d := deviationInput(0, mi, fi)
+			_, applied := structured(d)
+			if want := m.Path + " " + f; !slices.Equal(applied, []string{want}) {
+				t.Fatalf("input %x applied %q, want %q", d, applied, want)
+			}
+			out := Structured(d)
+			c, _ := NewCoverage()
+			if !c.Add(out) {
+				t.Fatalf("%s %s: output is not a JSON tree: %.200s", m.Path, f, out)
+			}
+			if !c.Saw(m.Path, f) {
+				t.Errorf("%s in form %s: not recognized in %.300s; seen %v", m.Path, f, out, c.seen[m])
+			}
+		}
+	}
+}
+
+// TestValidFormIsValid checks that the skeleton a deviation sits in is
+// valid: every member put in its valid form, ancestors built on the way,
+// passes both of the schema's validators.
+func TestValidFormIsValid(t *testing.T) {
+	md, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v6, err := schema.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gojs, err := schema.NewGoJSONSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, base := range []int{0, 2} {
+		for mi, m := range md.Members {
+			if !inSchema(m) {
+				// Only specs-go has it (windows.resources.cpu.affinity's
+				// elements, linux.timeOffsets' map values): no value of
+				// it is valid in the schema's eyes.
+				continue
+			}
+			d := deviationInput(base, mi, slices.Index(m.Forms, formValid))
+			out := Structured(d)
+			for _, j := range []parsers.Judge{v6, gojs} {
+				if v := j.Judge(out); v.Outcome != parsers.Accept {
+					t.Errorf("%s valid on base %d: %s: %s %s\n%s", m.Path, base, j.Name(), v.Outcome, v.Class, out)
+				}
+			}
+		}
+	}
+}
+
+func inSchema(m *Member) bool {
+	for ; m != nil; m = m.parent {
+		if !m.InSchema {
+			return false
+		}
+	}
+	return true
 }
 
 func TestStructuredDeterministicAndValid(t *testing.T) {
@@ -50,44 +133,78 @@ func FuzzStructured(f *testing.F) {
 	})
 }
 
-// TestForcersReachable checks that every forcer can be selected and that
-// it changes the document for some bytes: none is dead or a no-op.
-func TestForcersReachable(t *testing.T) {
-	names := map[string]bool{}
-	tails := inputs(64, 40)
-	for i, f := range forcers {
-		if names[f.name] {
-			t.Errorf("forcer name %q used twice", f.name)
-		}
-		names[f.name] = true
-		changed := false
-		for base := 0; base < len(bases) && !changed; base++ {
-			plain := Structured([]byte{byte(base)})
-			for _, tail := range tails {
-				d := append([]byte{byte(base), 1, byte(i)}, tail...)
-				doc, applied := structured(d)
-				if !reflect.DeepEqual(applied, []string{f.name}) {
-					t.Fatalf("forcer %d: data %x applied %v, want [%s]", i, d, applied, f.name)
-				}
-				if !bytes.Equal(marshal(doc), plain) && base != 2 && base != 3 {
-					changed = true
-					break
-				}
+// TestMostInputsCarryOneDeviation checks the shape the minimizer wants:
+// most inputs are a valid base with exactly one deliberate deviation.
+func TestMostInputsCarryOneDeviation(t *testing.T) {
+	counts := map[int]int{}
+	in := inputs(2000, 60)
+	for _, d := range in {
+		_, applied := structured(d)
+		counts[len(applied)]++
+	}
+	if counts[1] < len(in)/2 {
+		t.Errorf("inputs by number of deviations: %v; want most with one", counts)
+	}
+}
+
+// TestFoundingForm checks both ways the founding shape arises: the
+// Founding base as it is, and the founding forcers bending the valid
+// Windows base into it.
+func TestFoundingForm(t *testing.T) {
+	var want, got any
+	json.Unmarshal([]byte(Founding), &want)
+	json.Unmarshal(Structured([]byte{1}), &got)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Structured({1}) = %v, want Founding %v", got, want)
+	}
+	found := false
+	for a := 0; a < 256 && !found; a++ {
+		for b := 0; b < 256 && !found; b++ {
+			// Windows base, no valid additions, two deviations: the
+			// layerFolders forcer (op 0) and the root forcer (op 1).
+			out := Structured([]byte{2, 0, 6, 0, byte(a), 1, byte(b)})
+			var doc struct {
+				Root    map[string]json.RawMessage
+				Windows map[string]json.RawMessage
 			}
+			json.Unmarshal(out, &doc)
+			found = string(doc.Windows["layerFolders"]) == "null" && string(doc.Root["path"]) == `""` && len(doc.Root) == 1
 		}
-		if !changed {
-			t.Errorf("forcer %q never changed a fixed base document", f.name)
+	}
+	if !found {
+		t.Error(`forcers never produced "layerFolders": null with "root": {"path": ""}`)
+	}
+}
+
+// TestFoundingForcerForms checks that the founding forcers still produce
+// each deliberate form.
+func TestFoundingForcerForms(t *testing.T) {
+	tests := []struct {
+		op   byte
+		path string
+		want []string
+	}{
+		{0, "windows/layerFolders", []string{"absent", "null", "[]", "one", "many", "string", "number", "{}", "bool"}},
+		{1, "root", []string{"absent", "null", "{}", `{"path":""}`, `{"path":"rootfs"}`, "string", "[]"}},
+	}
+	for _, tt := range tests {
+		seen := map[string]bool{}
+		for _, tail := range inputs(2000, 30) {
+			out := Structured(append([]byte{2, 0, 1, tt.op}, tail...))
+			var doc map[string]any
+			json.Unmarshal(out, &doc)
+			seen[shape(doc, tt.path)] = true
+		}
+		for _, w := range tt.want {
+			if !seen[w] {
+				t.Errorf("form %s of %s never produced; saw %v", w, tt.path, seen)
+			}
 		}
 	}
 }
 
-// form names the JSON shape of the value at path in out.
-func form(t *testing.T, out []byte, path string) string {
-	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal(out, &doc); err != nil {
-		t.Fatalf("%q: %v", out, err)
-	}
+// shape names the JSON shape of the value at path in doc.
+func shape(doc map[string]any, path string) string {
 	v, ok := get(doc, path)
 	if !ok {
 		return "absent"
@@ -119,153 +236,63 @@ func form(t *testing.T, out []byte, path string) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// formsOf runs forcer name over many byte tails on base 0 and collects the
-// forms path takes, rendered by show.
-func formsOf(t *testing.T, name, path string, show func([]byte) string) map[string]bool {
-	t.Helper()
-	i := -1
-	for j, f := range forcers {
-		if f.name == name {
-			i = j
-		}
-	}
-	if i < 0 {
-		t.Fatalf("no forcer %q", name)
-	}
-	seen := map[string]bool{}
-	for _, tail := range inputs(2000, 30) {
-		out := Structured(append([]byte{0, 1, byte(i)}, tail...))
-		seen[show(out)] = true
-	}
-	return seen
-}
-
-func TestForcedForms(t *testing.T) {
-	tests := []struct {
-		forcer, path string
-		want         []string
-	}{
-		{"windows/layerFolders", "windows/layerFolders", []string{"absent", "null", "[]", "one", "many", "string", "number", "{}", "bool"}},
-		{"root", "root", []string{"absent", "null", "{}", `{"path":""}`, `{"path":"rootfs"}`, `{"path":"/var/lib/containers/rootfs"}`,
-			`{"path":"\\\\?\\Volume{ec84d99e-3f02-11e7-ac6c-00155d7682cf}\\"}`, "string", "[]"}},
-		{"root/readonly", "root/readonly", []string{"absent", "bool", "null", "string", "number"}},
-		{"process", "process", []string{"absent", "null", "{}", "string", "number", "bool", "one"}},
-		{"process/args", "process/args", []string{"absent", "null", "[]", "one", "many", "string", "number", "bool", "{\"0\":\"x\"}"}},
-		{"linux/namespaces", "linux/namespaces", []string{"absent", "null", "[]", "one", "many", "string", "{\"0\":\"x\"}"}},
-		{"-ociVersion", "ociVersion", []string{"absent"}},
-		{"-process/cwd", "process/cwd", []string{"absent"}},
-		{"-mounts/0/destination", "mounts/0/destination", []string{"absent"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.forcer, func(t *testing.T) {
-			seen := formsOf(t, tt.forcer, tt.path, func(out []byte) string { return form(t, out, tt.path) })
-			for _, w := range tt.want {
-				if !seen[w] {
-					t.Errorf("form %s of %s never produced; saw %v", w, tt.path, seen)
-				}
-			}
-		})
-	}
-}
-
-func TestReadonlyForms(t *testing.T) {
-	seen := formsOf(t, "root", "root", func(out []byte) string {
-		var doc struct{ Root map[string]json.RawMessage }
-		json.Unmarshal(out, &doc)
-		return string(doc.Root["readonly"])
-	})
-	for _, w := range []string{"true", "false", "null", `"true"`} {
-		if !seen[w] {
-			t.Errorf("root.readonly %s never produced; saw %v", w, seen)
-		}
-	}
-}
-
-func TestEnumCaseVariants(t *testing.T) {
-	seen := formsOf(t, "linux/namespaces", "linux/namespaces", func(out []byte) string {
-		var doc struct {
-			Linux struct{ Namespaces []struct{ Type string } }
-		}
-		json.Unmarshal(out, &doc)
-		var ts []string
-		for _, n := range doc.Linux.Namespaces {
-			ts = append(ts, n.Type)
-		}
-		return strings.Join(ts, ",")
-	})
-	all := strings.Join(keys(seen), ",")
-	for _, w := range []string{"pid", "PID", "Network", "unknown", "time"} {
-		if !strings.Contains(","+all+",", ","+w+",") {
-			t.Errorf("namespace type %q never produced", w)
-		}
-	}
-}
-
-func TestRenamedKeys(t *testing.T) {
-	seen := formsOf(t, "case:ociVersion", "", func(out []byte) string {
-		var doc map[string]any
-		json.Unmarshal(out, &doc)
-		return strings.Join(keys(doc), ",")
-	})
-	var both, only bool
-	for k := range seen {
-		both = both || strings.Contains(k, "OCIVersion") && strings.Contains(k, "ociVersion")
-		only = only || strings.Contains(k, "OCIVERSION") && !strings.Contains(k, "ociVersion")
-	}
-	if !both || !only {
-		t.Errorf("case:ociVersion: both spellings %v, other spelling alone %v; saw %v", both, only, seen)
-	}
-}
-
-func keys[V any](m map[string]V) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	return ks
-}
-
-// TestFoundingForm checks both ways the founding shape arises: the
-// Founding base as it is, and forcers bending the Linux base into it.
-func TestFoundingForm(t *testing.T) {
-	var want, got any
-	json.Unmarshal([]byte(Founding), &want)
-	json.Unmarshal(Structured([]byte{1}), &got)
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("Structured({1}) = %v, want Founding %v", got, want)
-	}
-
-	lf, root := -1, -1
-	for i, f := range forcers {
-		switch f.name {
-		case "windows/layerFolders":
-			lf = i
-		case "root":
-			root = i
-		}
-	}
-	found := false
-	for a := 0; a < 256 && !found; a++ {
-		for b := 0; b < 256 && !found; b++ {
-			out := Structured([]byte{0, 2, byte(lf), byte(a), byte(root), byte(b)})
-			var doc struct {
-				Root    map[string]json.RawMessage
-				Windows map[string]json.RawMessage
-			}
-			json.Unmarshal(out, &doc)
-			found = string(doc.Windows["layerFolders"]) == "null" && string(doc.Root["path"]) == `""` && len(doc.Root) == 1
-		}
-	}
-	if !found {
-		t.Error(`forcers never produced "layerFolders": null with "root": {"path": ""}`)
-	}
-}
-
 func BenchmarkStructured(b *testing.B) {
 	in := inputs(256, 300)
 	i := 0
 	for b.Loop() {
 		Structured(in[i%len(in)])
+		i++
+	}
+}
+
+// TestVocabularyFromSpec checks that the vocabulary holds the parts of the
+// spec the hand-written one lacked, and the places where the schema and
+// specs-go part.
+func TestVocabularyFromSpec(t *testing.T) {
+	md, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/freebsd", "/linux/intelRdt", "/linux/memoryPolicy", "/linux/netDevices/*/name",
+		"/linux/timeOffsets", "/process/scheduler/policy", "/process/execCPUAffinity/initial", "/process/ioPriority/class",
+		"/windows/credentialSpec", "/windows/devices/*/id", "/vm/hypervisor/parameters"} {
+		if m := md.Find(p); m == nil || !m.InSchema {
+			t.Errorf("%s: not in the vocabulary as a schema member", p)
+		}
+	}
+	if m := md.Find("/vm/hwConfig"); m == nil || m.GoName != "hwconfig" || !slices.Contains(m.Forms, formGoName) {
+		t.Errorf("/vm/hwConfig: want specs-go's name hwconfig and a go-name form, got %+v", m)
+	}
+	if m := md.Find("/windows/credentialSpec"); m == nil || !slices.Contains(m.Forms, formDeep) {
+		t.Errorf("/windows/credentialSpec: want a deep form")
+	}
+	if m := md.Find("/linux/resources/blockIO/weight"); m == nil || !slices.Contains(m.Forms, "uint16-max+1") {
+		t.Errorf("/linux/resources/blockIO/weight: want the limits of specs-go's uint16")
+	}
+	if m := md.Find("/linux/namespaces/*/type"); m == nil || !slices.Contains(m.Forms, "enum:pid") || !slices.Contains(m.Forms, formEnumCase) {
+		t.Errorf("/linux/namespaces/*/type: want its enum values as forms")
+	}
+	c, _ := NewCoverage()
+	if r := c.Report(false); r.SchemaMembers < 300 || r.GoFields < 300 {
+		t.Errorf("vocabulary of %d schema members and %d Go fields: the walk lost most of the spec", r.SchemaMembers, r.GoFields)
+	}
+}
+
+// BenchmarkCoverageAdd is what a fuzz worker spends per input on
+// coverage, next to BenchmarkStructured's generating.
+func BenchmarkCoverageAdd(b *testing.B) {
+	in := inputs(256, 300)
+	docs := make([][]byte, len(in))
+	for i, d := range in {
+		docs[i] = Structured(d)
+	}
+	c, err := NewCoverage()
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		c.Add(docs[i%len(docs)])
 		i++
 	}
 }

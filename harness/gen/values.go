@@ -3,9 +3,6 @@ package gen
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
-
-	fuzz "github.com/AdaLogics/go-fuzz-headers"
 )
 
 // valueGen builds one JSON value (or absent) from the fuzzer's bytes.
@@ -78,28 +75,6 @@ func object(fields ...field) valueGen {
 	}
 }
 
-// maybe leaves the member out half the time.
-func maybe(g valueGen) valueGen { return oneOf(absentGen, g) }
-
-// enum picks a valid value, or one in another letter case, or one that is
-// not in the list at all: parsers differ in which of these they accept.
-func enum(values ...string) valueGen {
-	return func(s *src) any {
-		v := pick(s, values)
-		switch s.n(8) {
-		case 4:
-			return strings.ToUpper(v)
-		case 5:
-			return strings.ToLower(v)
-		case 6:
-			return swapFirstCase(v)
-		case 7:
-			return pick(s, []string{"", "unknown", v + "_X", " " + v, v + "\u0000"})
-		}
-		return v
-	}
-}
-
 func swapFirstCase(v string) string {
 	if v == "" {
 		return v
@@ -112,55 +87,6 @@ func swapFirstCase(v string) string {
 		c += 'a' - 'A'
 	}
 	return string(c) + v[1:]
-}
-
-// optObject and optArray are the treatment every optional member gets:
-// absent, null, empty, populated (twice as likely), or the wrong JSON
-// type (a string, a number, a bool, the other container kind).
-func optObject(populated valueGen) valueGen { return optional(true, populated) }
-func optArray(populated valueGen) valueGen  { return optional(false, populated) }
-
-func optional(isObject bool, populated valueGen) valueGen {
-	return func(s *src) any {
-		switch s.n(9) {
-		case 0:
-			return absent
-		case 1:
-			return nil
-		case 2:
-			if isObject {
-				return map[string]any{}
-			}
-			return []any{}
-		case 3, 4:
-			return populated(s)
-		case 5:
-			return pick(s, []string{"", "x"})
-		case 6:
-			return json.Number(pick(s, []string{"0", "1"}))
-		case 7:
-			return s.bool()
-		default:
-			if isObject {
-				return []any{map[string]any{}}
-			}
-			return map[string]any{"0": "x"}
-		}
-	}
-}
-
-// generated fills a runtime-spec Go type with go-fuzz-headers'
-// GenerateStruct from a slice of the fuzzer's bytes and returns it as a
-// JSON tree: many numeric fields for little code. GenerateStruct stops at
-// the first field the bytes run out for; what it filled so far is used.
-func generated[T any](s *src) any {
-	var v T
-	_ = fuzz.NewConsumer(s.bytes(48)).GenerateStruct(&v)
-	b, err := json.Marshal(&v)
-	if err != nil {
-		return map[string]any{}
-	}
-	return decodeTree(b)
 }
 
 // decodeTree decodes JSON into a generic tree, numbers as written.

@@ -150,3 +150,9 @@ func addFields(m map[string]reflect.Type, t reflect.Type) {
 		}
 	}
 }
+
+// JSONFields maps the JSON member names of struct type t to the types of
+// the fields encoding/json decodes them into, embedded structs promoted:
+// the view of specs-go that Pattern walks, shared with the generator so
+// that both read the Go types the same way.
+func JSONFields(t reflect.Type) map[string]reflect.Type { return jsonFields(t) }

@@ -47,13 +47,34 @@ func New() (parsers.Judge, error) { return NewWith(Workarounds...) }
 // NewWith is New with exactly the given workarounds; with none, the schema
 // files are read as they are written.
 func NewWith(ws ...Workaround) (parsers.Judge, error) {
-	root, err := rootSchema()
+	sch, names, rewrites, err := compile(ws)
 	if err != nil {
 		return nil, err
 	}
+	version := v6Path + " " + specmod.ModuleVersion(v6Path) + "; " + schemaVersion()
+	if len(names) > 0 {
+		version += "; workarounds: " + strings.Join(names, ", ")
+	}
+	return &judge{name: "schema/jsonschema-v6", version: version, v: &v6{sch: sch, rewrites: rewrites}}, nil
+}
+
+// Compiled returns the pinned config-schema.json as jsonschema/v6 compiles
+// it with Workarounds: every $ref resolved to its target, patterns
+// compiled, bounds as exact rationals. The structured generator walks it
+// to build its vocabulary from the spec itself, so that a bump of the
+// pinned module moves the generator with the judges.
+func Compiled() (*jsonschema.Schema, error) {
+	sch, _, _, err := compile(Workarounds)
+	return sch, err
+}
+
+func compile(ws []Workaround) (sch *jsonschema.Schema, names, rewrites []string, err error) {
+	root, err := rootSchema()
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	c := jsonschema.NewCompiler()
 	loader := &fileLoader{}
-	var names []string
 	for _, w := range ws {
 		switch w {
 		case DefaultDraft4:
@@ -61,20 +82,16 @@ func NewWith(ws ...Workaround) (parsers.Judge, error) {
 		case RefFragmentAsPointer:
 			loader.fragmentAsPointer = true
 		default:
-			return nil, fmt.Errorf("schema: unknown workaround %q", w)
+			return nil, nil, nil, fmt.Errorf("schema: unknown workaround %q", w)
 		}
 		names = append(names, string(w))
 	}
 	c.UseLoader(loader)
-	sch, err := c.Compile(root)
+	sch, err = c.Compile(root)
 	if err != nil {
-		return nil, fmt.Errorf("schema: %s cannot compile %s: %w", v6Path, root, err)
+		return nil, nil, nil, fmt.Errorf("schema: %s cannot compile %s: %w", v6Path, root, err)
 	}
-	version := v6Path + " " + specmod.ModuleVersion(v6Path) + "; " + schemaVersion()
-	if len(names) > 0 {
-		version += "; workarounds: " + strings.Join(names, ", ")
-	}
-	return &judge{name: "schema/jsonschema-v6", version: version, v: &v6{sch: sch, rewrites: loader.rewrites}}, nil
+	return sch, names, loader.rewrites, nil
 }
 
 type v6 struct {
