@@ -33,11 +33,13 @@ type Runtime struct {
 
 // The runtimes confirm knows, with the judge that stands for each:
 // Debian 12's crun 1.8.1 parses with the libocispec in its libcrun.a;
-// runc loads config.json with json.NewDecoder into specs-go; youki 0.7.0
+// Debian 12's runc 1.1.5 loads config.json with json.NewDecoder into the
+// specs-go of runtime-spec 1.0.2-dev (5cfc4c3), which
+// go/runc-1.1@spec-1.0.2-dev runs; youki 0.7.0
 // reads it with oci-spec-rs 0.10.0 (its Cargo.lock pins that release).
 var known = []struct{ name, judge, env string }{
 	{"crun", "c/libocispec@crun-1.8.1", "OCIDIFF_CRUN"},
-	{"runc", "go/decoder", "OCIDIFF_RUNC"},
+	{"runc", "go/runc-1.1@spec-1.0.2-dev", "OCIDIFF_RUNC"},
 	{"youki", "rust/oci-spec@0.10.0", "OCIDIFF_YOUKI"},
 }
 
