@@ -133,6 +133,7 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 		return false
 	}
 	if len(paths) == 0 {
+		fmt.Fprintln(stdout, "0 pending inputs: no worker deferred recording an input")
 		return true
 	}
 	e, err := (&engineFlags{judges: judges}).engine()
