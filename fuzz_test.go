@@ -1,6 +1,7 @@
 package ocidiff_test
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -35,6 +36,8 @@ import (
 //	                     default judges)
 //	OCIDIFF_FAIL_ON_NEW  1 to fail on a new signature
 //	OCIDIFF_MIN_BUDGET   judge calls one minimization may make (default 400)
+//	OCIDIFF_RECORD_LIMIT time one input may spend being recorded before it
+//	                     is deferred (default 5s; see recordLimit)
 //
 // Under plain `go test` the targets run their seeds without recording:
 // the checks are that every judge gives a verdict and that disagreements
@@ -136,6 +139,12 @@ func newSession() (*fuzzSession, error) {
 			return nil, fmt.Errorf("OCIDIFF_MIN_BUDGET=%q is not a count", s)
 		}
 	}
+	rec.Limit = recordLimit
+	if s := os.Getenv("OCIDIFF_RECORD_LIMIT"); s != "" {
+		if rec.Limit, err = time.ParseDuration(s); err != nil || rec.Limit <= 0 {
+			return nil, fmt.Errorf("OCIDIFF_RECORD_LIMIT=%q is not a positive duration", s)
+		}
+	}
 	cov, err := gen.NewCoverage()
 	if err != nil {
 		return nil, err
@@ -150,6 +159,15 @@ func newSession() (*fuzzSession, error) {
 		failOnNew: os.Getenv("OCIDIFF_FAIL_ON_NEW") == "1",
 	}, nil
 }
+
+// recordLimit bounds the time a worker spends recording one input. Go's
+// fuzzer stops the whole run when an input takes more than 10 s, and the
+// recorder does not interrupt a judge call in flight, so the limit leaves
+// half of that for the one call that may be running when it passes; an
+// input whose first check alone is slow is deferred before minimizing
+// (recorder.Recorder.Limit). A deferred input is kept in the corpus's
+// pending store and `ocidiff fuzz` records it after the run.
+const recordLimit = 5 * time.Second
 
 // judgeSelection reads the judge selection: $OCIDIFF_JUDGES, else a file
 // ocidiff-judges beside the test binary (where a packaged fuzzer, such as
@@ -176,7 +194,7 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 		return
 	}
 	r, added, err := s.rec.Observe(input)
-	if err != nil {
+	if err != nil && !errors.Is(err, recorder.ErrDeferred) {
 		t.Fatal(err)
 	}
 	s.wellFormed(t, r, input)

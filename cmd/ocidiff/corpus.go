@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/parsers/registry"
@@ -193,6 +194,22 @@ func corpusMerge(store *corpus.Store, srcs []string, stdout io.Writer, fail func
 	return exitAgree
 }
 
+// recordInput records input's disagreements (recorder.Observe) and
+// returns the directories of the cases it added and of those the corpus
+// already held for them.
+func recordInput(rec *recorder.Recorder, store *corpus.Store, input []byte) (res harness.Result, added, known []string, err error) {
+	res, added, err = rec.Observe(input)
+	if err != nil || res.Agree {
+		return res, added, nil, err
+	}
+	for _, sig := range rec.Minimized(res.Signature) {
+		if dir := store.Path(sig); !slices.Contains(added, dir) {
+			known = append(known, dir)
+		}
+	}
+	return res, added, known, nil
+}
+
 // corpusAdd records the disagreements of users' own configs as the fuzzer
 // records its inputs (recorder.Observe: minimized once per judge that
 // stands apart). It prints each case directory it added and "known: DIR"
@@ -208,7 +225,7 @@ func corpusAdd(rec *recorder.Recorder, store *corpus.Store, files []string, stdi
 			status = exitUsage
 			continue
 		}
-		res, added, err := rec.Observe(input)
+		res, added, known, err := recordInput(rec, store, input)
 		for _, dir := range added {
 			fmt.Fprintln(stdout, dir)
 		}
@@ -221,10 +238,8 @@ func corpusAdd(rec *recorder.Recorder, store *corpus.Store, files []string, stdi
 			fmt.Fprintf(stderr, "ocidiff corpus add: %s: the judges agree; nothing to record\n", f)
 			continue
 		}
-		for _, sig := range rec.Minimized(res.Signature) {
-			if dir := store.Path(sig); !slices.Contains(added, dir) {
-				fmt.Fprintf(stdout, "known: %s\n", dir)
-			}
+		for _, dir := range known {
+			fmt.Fprintf(stdout, "known: %s\n", dir)
 		}
 	}
 	return status

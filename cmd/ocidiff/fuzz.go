@@ -18,6 +18,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/gen"
+	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/registry"
@@ -113,7 +114,71 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			break
 		}
 	}
+	if !recordPending(store, *judges, stdout, stderr) {
+		status = exitUsage
+	}
 	return summarize(store, before, stdout, stderr, status)
+}
+
+// recordPending records, with no time limit, the inputs that fuzz workers
+// deferred because recording them would have outlasted Go's limit on one
+// input (recorder.Recorder.Limit), as `ocidiff corpus add` records an
+// input. Each is removed once recorded; one that fails to record stays
+// pending, for the next run, and is named on stderr. It lists the cases
+// the pending inputs added and reports whether every one was recorded.
+func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer) bool {
+	paths, err := store.Pending()
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
+		return false
+	}
+	if len(paths) == 0 {
+		fmt.Fprintln(stdout, "0 pending inputs: no worker deferred recording an input")
+		return true
+	}
+	e, err := (&engineFlags{judges: judges}).engine()
+	if err != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: recording %d pending inputs: %v; they stay in %s\n", len(paths), err, relPath(store.PendingDir()))
+		return false
+	}
+	defer e.Close()
+	rec := recorder.New(e, store)
+	var added []string
+	recorded, failed := 0, 0
+	for _, path := range paths {
+		input, err := os.ReadFile(path)
+		if err == nil {
+			var a []string
+			_, a, _, err = recordInput(rec, store, input)
+			added = append(added, a...)
+		}
+		if err == nil {
+			err = os.Remove(path)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "ocidiff fuzz: recording pending input %s: %v; it stays pending\n", relPath(path), err)
+			failed++
+			continue
+		}
+		recorded++
+	}
+	// Signatures the pending inputs met again count as hits of the run.
+	if err := store.SaveHits("pending"); err != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
+		return false
+	}
+	fmt.Fprintf(stdout, "%d pending inputs (deferred by the workers: too slow to record within an input's time) recorded after the run, adding %d cases", recorded, len(added))
+	if len(added) > 0 {
+		fmt.Fprint(stdout, ":")
+	}
+	fmt.Fprintln(stdout)
+	for _, dir := range added {
+		fmt.Fprintf(stdout, "    %s\n", relPath(dir))
+	}
+	if failed > 0 {
+		fmt.Fprintf(stdout, "%d pending inputs failed to record and stay in %s\n", failed, relPath(store.PendingDir()))
+	}
+	return failed == 0
 }
 
 type errNewSignature struct{}

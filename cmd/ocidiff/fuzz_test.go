@@ -113,3 +113,91 @@ func TestFuzzSummaryListsFlaky(t *testing.T) {
 		}
 	}
 }
+
+// Inputs the fuzz workers deferred are recorded after the run, each
+// removed once recorded and the cases they added listed; when they cannot
+// be recorded they stay pending and the run fails.
+func TestFuzzRecordsPending(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "corpus")
+	s, err := corpus.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs := []string{
+		`{"ociVersion":"1.0.2","root":null}`,                     // the schema refuses a null root
+		`{"ociVersion":"1.0.2","windows":{"layerFolders":null}}`, // the founding class
+		`{"ociVersion":"1.0.2"`,                                  // both refuse alike: agree
+	}
+	for _, in := range inputs {
+		if _, err := s.AddPending([]byte(in)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Judges that cannot be opened: nothing is lost.
+	var out, errb bytes.Buffer
+	if recordPending(s, "nope", &out, &errb) {
+		t.Errorf("recordPending with unknown judges succeeded:\n%s", out.String())
+	}
+	if p, err := s.Pending(); err != nil || len(p) != len(inputs) {
+		t.Fatalf("after a failure %d inputs pending (%v), want %d", len(p), err, len(inputs))
+	}
+	if !strings.Contains(errb.String(), "they stay in "+s.PendingDir()) {
+		t.Errorf("stderr does not say where they stay: %q", errb.String())
+	}
+
+	out.Reset()
+	errb.Reset()
+	if !recordPending(s, "go/unmarshal,schema/jsonschema-v6", &out, &errb) {
+		t.Fatalf("recordPending failed: %s", errb.String())
+	}
+	if p, err := s.Pending(); err != nil || len(p) != 0 {
+		t.Errorf("still pending after recording: %v (%v)", p, err)
+	}
+	cases, err := s.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) != 2 {
+		t.Fatalf("%d cases recorded, want 2 (a null root, null layerFolders)", len(cases))
+	}
+	want := "3 pending inputs (deferred by the workers: too slow to record within an input's time) recorded after the run, adding 2 cases:"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks %q:\n%s", want, out.String())
+	}
+	for _, c := range cases {
+		if !strings.Contains(out.String(), "    "+s.Path(c.Signature)+"\n") {
+			t.Errorf("output does not list case %s:\n%s", s.Path(c.Signature), out.String())
+		}
+	}
+}
+
+// A real run in which every worker defers every disagreement (a limit of
+// 1ns): the run completes, and the post-run step records the deferred
+// inputs into the corpus.
+func TestFuzzCommandDefers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go test -fuzz")
+	}
+	t.Setenv("OCIDIFF_RECORD_LIMIT", "1ns")
+	dir := filepath.Join(t.TempDir(), "corpus")
+	var out, errb bytes.Buffer
+	code := run([]string{"fuzz", "-duration", "3s", "-parallel", "1", "-targets", "FuzzDifferential", "-corpus", dir}, nil, &out, &errb)
+	if code != exitAgree {
+		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
+	}
+	s, err := corpus.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := s.Pending(); err != nil || len(p) != 0 {
+		t.Errorf("still pending after the run: %d (%v)", len(p), err)
+	}
+	cases, err := s.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 || !strings.Contains(out.String(), "recorded after the run, adding ") {
+		t.Fatalf("%d cases; the deferred inputs were not recorded after the run:\n%s", len(cases), out.String())
+	}
+}

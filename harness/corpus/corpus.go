@@ -486,22 +486,7 @@ func (s *Store) SaveHits(worker string) error {
 // whole: a temporary file renamed into place. ClearHits removes it too.
 func (s *Store) SaveWorkerData(worker, kind string, b []byte) error {
 	dir := filepath.Join(s.dir, hitsDir)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, tmpPrefix)
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // a no-op once renamed
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), filepath.Join(dir, worker+"."+kind))
+	return writeWhole(dir, filepath.Join(dir, worker+"."+kind), b)
 }
 
 // LoadWorkerData returns what every worker saved of that kind.

@@ -4,6 +4,7 @@
 package recorder
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -20,6 +21,14 @@ type Recorder struct {
 	store  *corpus.Store
 	// Budget caps the judge calls one minimization may make.
 	Budget int
+	// Limit, when not zero, bounds the wall-clock time Observe spends on
+	// one input, from its start: past it, Observe stops calling judges and
+	// defers the input (ErrDeferred). A fuzz worker needs this: Go's
+	// fuzzer stops the whole run when one input takes more than 10 s
+	// (internal/fuzz: "deadlocked!"), and recording a deeply nested input
+	// took over a minute under load. A judge call in flight is not
+	// interrupted, so Limit must leave room for one.
+	Limit time.Duration
 	// seen holds signatures this process has already handled, so that a
 	// signature met again costs one map lookup, not a minimization; it
 	// maps each to the signatures of the cases it was minimized to, which
@@ -36,6 +45,8 @@ type Stats struct {
 	// Flaky counts disagreements that did not reproduce on freshly
 	// started judges and so were not written (verify.go).
 	Flaky int
+	// Deferred counts inputs kept for recording later (ErrDeferred).
+	Deferred int
 	// Check is the time in the engine's Check for the inputs themselves;
 	// Minimize the time minimizing (judge calls included); Record the
 	// time verifying (verify.go) and writing cases.
@@ -61,11 +72,23 @@ func New(e *harness.Engine, s *corpus.Store) *Recorder {
 // A disagreement met again is counted as a hit of the cases it was
 // minimized to (corpus.Store.Count). Observe returns the result for
 // input and the directories of the cases it added. The error is a
-// failure to write the corpus.
+// failure to write the corpus, or ErrDeferred.
+//
+// With a Limit, Observe defers an input it cannot record in time: one
+// whose first check alone took more than a fifth of the limit (a deep
+// input: its minimization would make hundreds of such checks), or one
+// still being minimized or verified when the limit has passed. It then
+// keeps the input whole in the corpus's pending store
+// (corpus.Store.AddPending), to be observed again without a limit, and
+// returns an error that wraps ErrDeferred and names the file. Cases it
+// added before deferring are returned too; the signature counts as
+// handled in this process, so that the inputs after it are not deferred
+// in turn.
 func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 	t0 := time.Now()
 	res := r.engine.Check(input)
-	r.stats.Check += time.Since(t0)
+	checked := time.Since(t0)
+	r.stats.Check += checked
 	r.stats.Inputs++
 	if res.Agree {
 		return res, nil, nil
@@ -80,6 +103,10 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 	r.seen[res.Signature] = nil
 
 	var added []string
+	expired := func() bool { return r.Limit > 0 && time.Since(t0) >= r.Limit }
+	if r.Limit > 0 && checked > r.Limit/5 {
+		return res, added, r.deferInput(input)
+	}
 	devs := deviations(res)
 	covered := make([]bool, len(devs))
 	for i, d := range devs {
@@ -87,7 +114,14 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 			continue
 		}
 		t1 := time.Now()
-		min := minimize.Isolate(input, func(b []byte) bool { return d.isolates(res, r.engine.Check(b)) }, skeleton, r.Budget)
+		// Past the limit a candidate is refused without asking the
+		// judges, which costs nothing: the minimizer then spends the
+		// rest of its budget at once, and the input is deferred.
+		min := minimize.Isolate(input, func(b []byte) bool { return !expired() && d.isolates(res, r.engine.Check(b)) }, skeleton, r.Budget)
+		if expired() {
+			r.stats.Minimize += time.Since(t1)
+			return res, added, r.deferInput(input)
+		}
 		rm := r.engine.Check(min)
 		if !d.holds(rm) {
 			// A judge that is not deterministic (a timeout under load):
@@ -116,7 +150,17 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 			continue
 		}
 		t2 := time.Now()
-		if ok, err := r.verified(res.Signature, rm, min, input); err != nil {
+		if ok, err := r.verified(res.Signature, rm, min, input, expired); errors.Is(err, errExpired) {
+			// Not verified, so not known: the next input that
+			// shows it is looked at again. found stays seen,
+			// so its next inputs are not all deferred too.
+			r.stats.Record += time.Since(t2)
+			r.forget(res.Signature, rm.Signature)
+			if _, ok := r.seen[res.Signature]; !ok {
+				r.seen[res.Signature] = nil
+			}
+			return res, added, r.deferInput(input)
+		} else if err != nil {
 			return res, added, fmt.Errorf("keeping flaky %s: %w", rm.Signature, err)
 		} else if !ok {
 			r.stats.Record += time.Since(t2)
@@ -133,6 +177,21 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		}
 	}
 	return res, added, nil
+}
+
+// ErrDeferred says that Observe kept its input for recording later: see
+// Recorder.Limit.
+var ErrDeferred = errors.New("recording deferred")
+
+// deferInput keeps input in the pending store and returns the error that
+// says so.
+func (r *Recorder) deferInput(input []byte) error {
+	path, err := r.store.AddPending(input)
+	if err != nil {
+		return fmt.Errorf("deferring an input past the %v limit: %w", r.Limit, err)
+	}
+	r.stats.Deferred++
+	return fmt.Errorf("%w past the %v limit: input kept in %s", ErrDeferred, r.Limit, path)
 }
 
 // skeleton is the valid config a case's input is minimized against: every

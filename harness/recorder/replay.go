@@ -70,7 +70,7 @@ func (p *Replayer) Confirm(c corpus.Case, now harness.Result) ([]harness.Result,
 	if err != nil {
 		return nil, false, err
 	}
-	again, ok := reproduce(restartJudges, e, now, c.Input)
+	again, ok, _ := reproduce(restartJudges, e, now, c.Input, nil)
 	return again, ok, nil
 }
 

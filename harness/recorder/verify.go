@@ -1,6 +1,7 @@
 package recorder
 
 import (
+	"errors"
 	"io"
 	"slices"
 
@@ -29,19 +30,19 @@ const replays = 2
 // Stats.Flaky, kept in the corpus's flaky store for a person to look at
 // (corpus.Store.Flaky), and forgotten by this recorder, so that the same
 // signature met again, maybe for real, is looked at again.
-func (r *Recorder) verified(found string, rm harness.Result, min, original []byte) (bool, error) {
-	again, ok := reproduce(r.restart, r.engine, rm, min)
+//
+// When expired reports true before a replay, verified returns errExpired
+// and records nothing: a replay cut short is no evidence either way.
+func (r *Recorder) verified(found string, rm harness.Result, min, original []byte, expired func() bool) (bool, error) {
+	again, ok, err := reproduce(r.restart, r.engine, rm, min, expired)
+	if err != nil {
+		return false, err
+	}
 	if ok {
 		return true, nil
 	}
 	r.stats.Flaky++
-	r.seen[found] = slices.DeleteFunc(r.seen[found], func(s string) bool { return s == rm.Signature })
-	if len(r.seen[found]) == 0 {
-		delete(r.seen, found)
-	}
-	if rm.Signature != found {
-		delete(r.seen, rm.Signature)
-	}
+	r.forget(found, rm.Signature)
 	f, err := r.store.Flaky()
 	if err != nil {
 		return false, err
@@ -55,26 +56,46 @@ func (r *Recorder) verified(found string, rm harness.Result, min, original []byt
 	return false, nil
 }
 
+// forget undoes what Observe noted of the disagreement found, minimized
+// to sig, so that the next input that shows it is looked at again.
+func (r *Recorder) forget(found, sig string) {
+	r.seen[found] = slices.DeleteFunc(r.seen[found], func(s string) bool { return s == sig })
+	if len(r.seen[found]) == 0 {
+		delete(r.seen, found)
+	}
+	if sig != found {
+		delete(r.seen, sig)
+	}
+}
+
+// errExpired says that the recorder's limit passed during verification.
+var errExpired = errors.New("limit passed")
+
 // reproduce judges input `replays` times, each time on the judges of e
 // started afresh by restart, and reports whether every replay gives what
 // want asserts. It stops at the first replay that does not. A replay whose
 // judges cannot be started counts as one that did not reproduce: a
-// machine that cannot start a process is a passing fault too.
-func reproduce(restart func(*harness.Engine) (*harness.Engine, func(), error), e *harness.Engine, want harness.Result, input []byte) ([]harness.Result, bool) {
+// machine that cannot start a process is a passing fault too. When
+// expired (if not nil) reports true before a replay, it stops there and
+// returns errExpired.
+func reproduce(restart func(*harness.Engine) (*harness.Engine, func(), error), e *harness.Engine, want harness.Result, input []byte, expired func() bool) ([]harness.Result, bool, error) {
 	var got []harness.Result
 	for range replays {
+		if expired != nil && expired() {
+			return got, false, errExpired
+		}
 		fresh, stop, err := restart(e)
 		if err != nil {
-			return got, false
+			return got, false, nil
 		}
 		now := fresh.Check(input)
 		stop()
 		got = append(got, now)
 		if Changed(want, now) {
-			return got, false
+			return got, false, nil
 		}
 	}
-	return got, true
+	return got, true, nil
 }
 
 // restartJudges returns an engine over e's judges, with its rules, in
