@@ -141,6 +141,12 @@ func specsSubset(input []byte) (string, error) {
 		for i, keep := range g.fields[t] {
 			if keep {
 				f := t.Field(i)
+				if f.Anonymous {
+					// Embedded, as specs-go embeds LinuxBlockIODevice:
+					// encoding/json promotes its members.
+					fmt.Fprintf(&b, "\t%s\n", g.expr(f.Type, false))
+					continue
+				}
 				fmt.Fprintf(&b, "\t%s %s `%s`\n", f.Name, g.expr(f.Type, false), f.Tag)
 			}
 		}
@@ -204,7 +210,13 @@ func (g *typeGen) mark(t reflect.Type, place string, depth int) {
 		for i := range t.NumField() {
 			f := t.Field(i)
 			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" || !f.IsExported() {
+			if name == "-" || !f.IsExported() && !f.Anonymous {
+				continue
+			}
+			if f.Anonymous && name == "" {
+				// An embedded struct's members are read at this place.
+				g.fields[t][i] = true
+				g.mark(f.Type, place, depth+1)
 				continue
 			}
 			if name == "" {

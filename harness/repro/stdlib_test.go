@@ -43,6 +43,11 @@ func TestStdlibTypes(t *testing.T) {
 		{`{"process":{"cwd":"/"}}`, []string{"User User `json:\"user\"`", "UID uint32", "Cwd string"}, []string{"Capabilities"}},
 		{`{"linux":{"devices":[{"fileMode":8630}]}}`, []string{`import "io/fs"`, "FileMode *fs.FileMode"}, []string{"Resources"}},
 		{`{"linux":{"namespaces":[{"type":"pid"}]}}`, []string{"type LinuxNamespaceType string"}, nil},
+		// specs-go embeds LinuxBlockIODevice, and encoding/json promotes
+		// its members: a named field would read "major" as absent.
+		{`{"linux":{"resources":{"blockIO":{"throttleReadIOPSDevice":[{"major":8}]}}}}`,
+			[]string{"type LinuxThrottleDevice struct { LinuxBlockIODevice Rate uint64", "Major int64 `json:\"major\"`"},
+			[]string{"LinuxBlockIODevice LinuxBlockIODevice"}},
 	} {
 		p, err := Stdlib(parsers.Verdict{Judge: "go/unmarshal", Version: "v"}, []byte(tc.in))
 		if err != nil {
