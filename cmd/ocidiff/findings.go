@@ -6,20 +6,27 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
 // runFindings writes FINDINGS.md from the corpus and the triage notes. It
-// runs no judge: the file depends on what is committed alone.
+// runs only the judges of the libraries ocidiff carries in several
+// releases, to say on which releases each family holds.
 func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("findings", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	dir := fs.String("corpus", "corpus", "the corpus directory, relative to where FINDINGS.md lives")
 	notes := fs.String("annotations", "findings.json", "the triage notes (see harness/triage.Annotation)")
+	table := fs.Bool("table", false, "write only the table of families, with status, cases and links, as the README shows it")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ocidiff findings [-corpus DIR] [-annotations FILE] > FINDINGS.md")
+		fmt.Fprintln(stderr, "usage: ocidiff findings [-corpus DIR] [-annotations FILE] [-table] > FINDINGS.md")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -46,7 +53,18 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	w := bufio.NewWriter(stdout)
-	if err := triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns); err != nil {
+	write := func() error {
+		holds, stop, err := releaseHolds()
+		if err != nil {
+			return err
+		}
+		defer stop()
+		return triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns, holds)
+	}
+	if *table {
+		write = func() error { return triage.WriteTable(w, "FINDINGS.md", cases, anns) }
+	}
+	if err := write(); err != nil {
 		fmt.Fprintf(stderr, "ocidiff findings: %v\n", err)
 		return exitUsage
 	}
@@ -55,4 +73,48 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitAgree
+}
+
+// releaseHolds starts every judge of a library that ocidiff carries in
+// several releases (c/libocispec@crun-…, rust/oci-spec@…) and returns the
+// triage.Holds they answer, and how to stop them.
+func releaseHolds() (triage.Holds, func(), error) {
+	all, err := registry.Names("all")
+	if err != nil {
+		return nil, nil, err
+	}
+	byLib := map[string][]string{}
+	for _, n := range all {
+		if lib, _, ok := strings.Cut(n, "@"); ok {
+			byLib[lib] = append(byLib[lib], n)
+		}
+	}
+	engines := map[string]*harness.Engine{}
+	stop := func() {
+		for _, e := range engines {
+			e.Close()
+		}
+	}
+	for lib, names := range byLib {
+		if len(names) < 2 {
+			continue
+		}
+		e, err := registry.Engine(strings.Join(names, ","))
+		if err != nil {
+			stop()
+			return nil, nil, err
+		}
+		engines[lib] = e
+	}
+	return func(c corpus.Case, lib string) []string {
+		e, ok := engines[lib]
+		if !ok {
+			return nil
+		}
+		i := slices.IndexFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return strings.HasPrefix(v.Judge, lib+"@") })
+		if i < 0 {
+			return nil
+		}
+		return triage.HoldsOn(e, c.Result.Verdicts[i], e.Check(c.Input).Verdicts)
+	}, stop, nil
 }

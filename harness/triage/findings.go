@@ -155,20 +155,17 @@ func Family(anns []Annotation, signature string, input []byte) *Annotation {
 	return nil
 }
 
-// WriteFindings writes FINDINGS.md: every distinct discrepancy among cases,
-// the cases of corpus dir corpusDir (a path relative to where FINDINGS.md
-// lives, used for links). Cases that one annotation claims are one
-// family; every unclaimed case is a finding of its own, listed with its
-// signature in words as not yet triaged. It opens with the families to
-// file (status bug) and names each family's best case, the one to report.
-// The output depends on the cases and annotations alone, so that it can be
-// checked against the committed file.
-func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation) error {
-	type finding struct {
-		ann   *Annotation
-		cases []corpus.Case
-	}
-	var fs []*finding
+// finding is one family of FINDINGS.md: the cases an annotation claims,
+// or one case no annotation claims (ann nil).
+type finding struct {
+	ann   *Annotation
+	cases []corpus.Case
+}
+
+// group sorts cases into findings, as FINDINGS.md lists them: the
+// annotated families by status, then in the annotations' order, then each
+// unclaimed case on its own; count has the families of each status.
+func group(cases []corpus.Case, anns []Annotation) (fs []*finding, nUntriaged int, count map[Status]int) {
 	byAnn := map[string]*finding{}
 	var untriaged []*finding
 	for _, c := range cases {
@@ -193,12 +190,28 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 	}
 	fs = append(fs, untriaged...)
 
-	count := map[Status]int{}
+	count = map[Status]int{}
 	for _, f := range fs {
 		if f.ann != nil {
 			count[f.ann.Status]++
 		}
 	}
+	return fs, len(untriaged), count
+}
+
+// WriteFindings writes FINDINGS.md: every distinct discrepancy among cases,
+// the cases of corpus dir corpusDir (a path relative to where FINDINGS.md
+// lives, used for links). Cases that one annotation claims are one
+// family; every unclaimed case is a finding of its own, listed with its
+// signature in words as not yet triaged. It opens with the families to
+// file (status bug) and names each family's best case, the one to report.
+// With holds, a family whose judges of a versioned library (c/libocispec@…,
+// rust/oci-spec@…) stand apart also says on which releases its cases hold,
+// so that a finding names the releases it is true of, as the judges show
+// it. The output depends on the cases, the annotations and the judges
+// alone, so that it can be checked against the committed file.
+func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation, holds Holds) error {
+	fs, untriaged, count := group(cases, anns)
 	caseLink := func(c corpus.Case) string {
 		slug := harness.Slug(c.Signature)
 		return fmt.Sprintf("[%s](%s/)", slug, path.Join(corpusDir, slug))
@@ -209,7 +222,7 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 	fmt.Fprintf(&b, "Every distinct discrepancy in the regression corpus, [%s/](%s/), generated from the corpus and the triage notes in [%s](%s). "+
 		"`go test ./cmd/ocidiff` fails when this file falls out of date.\n\n", corpusDir, corpusDir, annotationsFile, annotationsFile)
 	fmt.Fprintf(&b, "%d families from %d corpus cases: %d %s, %d %s, %d %s, %d %s, %d not yet triaged.\n\n",
-		len(fs), len(cases), count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, len(untriaged))
+		len(fs), len(cases), count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriaged)
 	b.WriteString("Statuses: `bug` is " + Bug.Describe() + "; `spec-gap`, " + SpecGap.Describe() + "; `known`, " + Known.Describe() +
 		"; `by-design`, " + ByDesign.Describe() + ".\n\n")
 	b.WriteString("## To file: the `bug` families\n\n")
@@ -248,6 +261,9 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 			if f.ann.Note != "" {
 				fmt.Fprintf(&b, "Note: %s\n\n", f.ann.Note)
 			}
+			if line := holdsLine(holds, f.cases); line != "" {
+				b.WriteString(line + "\n\n")
+			}
 		} else {
 			fmt.Fprintf(&b, "Not yet triaged: add a note to %s.\n\n", annotationsFile)
 		}
@@ -263,6 +279,102 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// WriteTable writes the families of FINDINGS.md as one Markdown table, for
+// the README: a row per family with its status, its number of cases and
+// its upstream links, each family linked to its section of findingsFile
+// (the path of FINDINGS.md from where the table is shown). Cases that no
+// annotation claims share one last row. Like FINDINGS.md it depends on
+// the cases and annotations alone, so that a test can hold the README to
+// the corpus.
+func WriteTable(w io.Writer, findingsFile string, cases []corpus.Case, anns []Annotation) error {
+	fs, untriaged, count := group(cases, anns)
+	var b bytes.Buffer
+	b.WriteString("| # | Family | Status | Cases | Upstream |\n|---:|---|---|---:|---|\n")
+	for i, f := range fs {
+		if f.ann == nil {
+			continue
+		}
+		links := "not found upstream"
+		if f.ann.Status == ByDesign {
+			links = "documented:"
+		}
+		if len(f.ann.Known) > 0 {
+			var ls []string
+			for _, l := range f.ann.Known {
+				ls = append(ls, fmt.Sprintf("[%s](%s)", strings.ReplaceAll(l.Title, "|", "\\|"), l.URL))
+			}
+			links = strings.Join(ls, ", ")
+			if f.ann.Status == ByDesign {
+				links = "documented: " + links
+			}
+		}
+		fmt.Fprintf(&b, "| [%d](%s#%d) | %s | %s | %d | %s |\n", i+1, findingsFile, i+1,
+			strings.ReplaceAll(f.ann.Title, "|", "\\|"), f.ann.Status, len(f.cases), links)
+	}
+	if untriaged > 0 {
+		fmt.Fprintf(&b, "| | not yet triaged | | %d | |\n", untriaged)
+	}
+	fmt.Fprintf(&b, "\n%d cases in %d families: %d %s, %d %s, %d %s, %d %s; %d cases not yet triaged.\n",
+		len(cases), len(fs)-untriaged, count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriaged)
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+// Holds returns the releases of library lib (a judge name before "@", e.g.
+// c/libocispec) on which case c's recorded verdict of that library still
+// holds, as HoldsOn decides it; nil when c has no verdict of lib.
+type Holds func(c corpus.Case, lib string) []string
+
+// holdsLine says, for each versioned library whose judge stands apart in
+// the family's best case, on how many of the family's cases each release
+// gives the recorded verdict, e.g. "Holds on c/libocispec: crun-1.8.1 in
+// 3 of 5 cases, crun-1.21 in 3 of 5, crun-1.28 in 5 of 5."
+func holdsLine(holds Holds, cases []corpus.Case) string {
+	if holds == nil {
+		return ""
+	}
+	var libs []string
+	for _, d := range Assess(Best(cases).Result) {
+		for _, j := range d.Judges {
+			if lib, _, ok := strings.Cut(j, "@"); ok && !slices.Contains(libs, lib) {
+				libs = append(libs, lib)
+			}
+		}
+	}
+	slices.Sort(libs)
+	var parts []string
+	for _, lib := range libs {
+		n := map[string]int{}
+		var order []string
+		total := 0
+		for _, c := range cases {
+			if !slices.ContainsFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return strings.HasPrefix(v.Judge, lib+"@") }) {
+				continue
+			}
+			total++
+			for _, v := range holds(c, lib) {
+				if n[v] == 0 {
+					order = append(order, v)
+				}
+				n[v]++
+			}
+		}
+		if total == 0 {
+			continue
+		}
+		slices.SortFunc(order, compareVersions)
+		var each []string
+		for _, v := range order {
+			each = append(each, fmt.Sprintf("%s in %d of %d cases", v, n[v], total))
+		}
+		if len(each) == 0 {
+			each = []string{"none of the releases ocidiff carries"}
+		}
+		parts = append(parts, fmt.Sprintf("Holds on %s: %s.", lib, strings.Join(each, ", ")))
+	}
+	return strings.Join(parts, " ")
 }
 
 // linksLabel says what a family's links are, by its status.

@@ -38,7 +38,7 @@ func TestAnnotationsClaimSeeds(t *testing.T) {
 		r := e.Check(seedcases.Input(t, seed))
 		var buf bytes.Buffer
 		c := corpus.Case{Signature: r.Signature, Result: r}
-		if err := triage.WriteFindings(&buf, "corpus", "findings.json", []corpus.Case{c}, anns); err != nil {
+		if err := triage.WriteFindings(&buf, "corpus", "findings.json", []corpus.Case{c}, anns, nil); err != nil {
 			t.Fatal(err)
 		}
 		i := slices.IndexFunc(anns, func(a triage.Annotation) bool { return strings.Contains(buf.String(), "## 1. "+a.Title+"\n") })
@@ -79,7 +79,7 @@ func TestWriteFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := triage.WriteFindings(&buf, "corpus", "notes.json", cases, anns); err != nil {
+	if err := triage.WriteFindings(&buf, "corpus", "notes.json", cases, anns, nil); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
