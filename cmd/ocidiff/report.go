@@ -86,6 +86,11 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	opts.Family = triage.Family(anns, c.Result.Signature, input)
+	if opts.Upstream == "" && opts.Family != nil {
+		// The family's triage knows who has to change, which the rule
+		// that picks the deviating judge cannot.
+		opts.Upstream = opts.Family.Upstream
+	}
 	if opts.SpecDir, err = specmod.Dir(); err != nil {
 		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
 		return exitUsage

@@ -41,6 +41,11 @@ type Annotation struct {
 	Why string `json:"why"`
 	// Ask is, for a bug, what we ask the maintainers to change.
 	Ask string `json:"ask,omitempty"`
+	// Upstream, when set, names the project the family's reports go to
+	// (an Upstream's Name), for a family whose fix belongs elsewhere than
+	// with the judge that stands apart: json/v2 refusing specs-go's
+	// "hwconfig" tag for the spec's "hwConfig" is specs-go's to fix.
+	Upstream string `json:"upstream,omitempty"`
 	// Note is what a reader must keep in mind before filing, e.g. that a
 	// family was seen with one release of a judge only.
 	Note string `json:"note,omitempty"`
@@ -116,6 +121,11 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 			return nil, fmt.Errorf("%s: annotation %q: status bug needs an ask: what the maintainers should change", file, a.ID)
 		case (a.Status == Known || a.Status == ByDesign) && len(a.Known) == 0:
 			return nil, fmt.Errorf("%s: annotation %q: status %s needs a link (known)", file, a.ID, a.Status)
+		}
+		if a.Upstream != "" {
+			if _, err := FindUpstream(a.Upstream); err != nil {
+				return nil, fmt.Errorf("%s: annotation %q: %w", file, a.ID, err)
+			}
 		}
 		ids[a.ID] = true
 		if a.Match != "" {
