@@ -330,6 +330,13 @@ func writeFile(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	return fill(f, data)
+}
+
+// fill writes data to f, syncs and closes it: a file is only renamed into
+// place once its bytes are on disk, so that a crash leaves it whole or
+// absent.
+func fill(f *os.File, data []byte) error {
 	if _, err := f.Write(data); err != nil {
 		f.Close()
 		return err

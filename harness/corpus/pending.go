@@ -70,15 +70,7 @@ func writeWhole(dir, path string, data []byte) error {
 		return err
 	}
 	defer os.Remove(f.Name()) // a no-op once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
+	if err := fill(f, data); err != nil {
 		return err
 	}
 	return os.Rename(f.Name(), path)
