@@ -99,11 +99,8 @@ func ReproJudges(r harness.Result, u triage.Upstream) []parsers.Verdict {
 		if v.Outcome == parsers.Timeout {
 			continue
 		}
-		// A report to golang/go shows the standard library alone, which
-		// the in-tree decoders' programs do (repro.Stdlib); the judges
-		// pinned to an older specs-go run the same encoding/json, so they
-		// add nothing such a report could show.
-		if u.Name == "golang/go" && v.Judge != "go/unmarshal" && v.Judge != "go/decoder" {
+		// A report to golang/go shows the standard library alone.
+		if u.Name == "golang/go" && !repro.HasStdlib(v.Judge) {
 			continue
 		}
 		if u.Name == "runtime-spec" && (v.Judge == "schema/gojsonschema" || v.Judge == "go/unmarshal") || triage.UpstreamOf(v.Judge) == u {

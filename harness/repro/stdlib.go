@@ -31,10 +31,10 @@ import (
 // The program's module is named after Key, which hashes the generated
 // code, so that programs for different inputs can be built side by side.
 func Stdlib(v parsers.Verdict, input []byte) (Program, error) {
-	main := goSources[v.Judge]
-	if (v.Judge != "go/unmarshal" && v.Judge != "go/decoder") || !strings.Contains(main, specsImport) {
+	if !HasStdlib(v.Judge) {
 		return Program{}, fmt.Errorf("report: no standard-library reproduction for judge %s", v.Judge)
 	}
+	main := goSources[v.Judge]
 	types, err := specsSubset(input)
 	if err != nil {
 		return Program{}, err
@@ -54,6 +54,14 @@ func Stdlib(v parsers.Verdict, input []byte) (Program, error) {
 		Setup: []string{"go mod init " + key, "go build -o repro ."},
 		Run:   "./repro ../config.json",
 	}, nil
+}
+
+// HasStdlib reports whether Stdlib can reproduce judge's verdicts: the
+// in-tree encoding/json judges, whose programs import specs-go alone. The
+// judges pinned to an older specs-go run the same encoding/json, so a
+// report to golang/go needs none of theirs.
+func HasStdlib(judge string) bool {
+	return (judge == "go/unmarshal" || judge == "go/decoder") && strings.Contains(goSources[judge], specsImport)
 }
 
 // specsImport is how the programs of goSources import specs-go; the

@@ -2,7 +2,10 @@ package triage
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/ocidiff/ocidiff/parsers/gojson"
 )
 
 // Upstream is a project a report can be filed with.
@@ -47,7 +50,7 @@ func FindUpstream(name string) (Upstream, error) {
 func UpstreamOf(judge string) Upstream {
 	name := "runtime-spec"
 	switch {
-	case judge == "go/unmarshal" || judge == "go/decoder" || pinnedGo(judge):
+	case judge == "go/unmarshal" || judge == "go/decoder" || slices.Contains(gojson.Pinned(), judge):
 		name = "golang/go"
 	case judge == "go/jsonv2":
 		name = "go-json-experiment/json"
@@ -62,10 +65,4 @@ func UpstreamOf(judge string) Upstream {
 	}
 	u, _ := FindUpstream(name)
 	return u
-}
-
-// pinnedGo tells the Go judges pinned to an older runtime-spec release
-// (go/runc-1.1@spec-1.0.2-dev): encoding/json v1 reads for them too.
-func pinnedGo(judge string) bool {
-	return strings.HasPrefix(judge, "go/") && strings.Contains(judge, "@spec-")
 }
