@@ -89,7 +89,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if opts.Upstream == "" && opts.Family != nil {
 		// The family's triage knows who has to change, which the rule
 		// that picks the deviating judge cannot.
-		opts.Upstream = opts.Family.Upstream
+		opts.Upstream = opts.Family.Target()
 	}
 	if opts.SpecDir, err = specmod.Dir(); err != nil {
 		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)

@@ -387,6 +387,16 @@ func holdsLine(holds Holds, cases []corpus.Case) string {
 	return strings.Join(parts, " ")
 }
 
+// Target names the project a family's reports go to: its Upstream if set,
+// and for a spec-gap runtime-spec, whose text and schema disagree, whatever
+// judge stands apart; "" leaves the choice to the rule (Assess).
+func (a *Annotation) Target() string {
+	if a.Upstream == "" && a.Status == SpecGap {
+		return "runtime-spec"
+	}
+	return a.Upstream
+}
+
 // linksLabel says what a family's links are, by its status.
 func linksLabel(s Status) string {
 	switch s {
