@@ -144,8 +144,10 @@ witness: build
 # under valgrind memcheck, file by file and through one long-lived frame
 # loop; any memory error or leak fails.
 memcheck: $(C_ADAPTER)
-	$(MAKE) --no-print-directory -C c-adapter memcheck \
-		MEMCHECK_FILES="$$(echo $(CURDIR)/corpus/*/input.json $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json)"
+	@mkdir -p build && printf '%s\n' $(CURDIR)/corpus/*/input.json \
+		$$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json \
+		> build/memcheck-files
+	$(MAKE) --no-print-directory -C c-adapter memcheck MEMCHECK_LIST=$(CURDIR)/build/memcheck-files
 
 # The README's figures: the engine on one core, then the fuzzing loop.
 bench: build
