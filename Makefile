@@ -98,11 +98,16 @@ test: build gotest rusttest
 RACE_PKGS := ./parsers ./parsers/adapter ./parsers/rust ./harness/corpus ./harness/recorder ./harness/minimize/...
 RACE_SKIP := ^TestRustAdapterBadInput$$
 
+# harness/report's TestReports builds and runs every report's programs:
+# from a clean clone cargo compiles a few hundred Rust ones, which took
+# over go test's default 10 minutes on a loaded 2-core machine.
+TEST_TIMEOUT ?= 30m
+
 gotest:
 	$(GO) vet ./...
 	cd go-adapter && $(GO) vet .
-	$(GO) test ./...
-	$(GO) test -race -skip '$(RACE_SKIP)' $(RACE_PKGS)
+	$(GO) test -timeout $(TEST_TIMEOUT) ./...
+	$(GO) test -timeout $(TEST_TIMEOUT) -race -skip '$(RACE_SKIP)' $(RACE_PKGS)
 
 rusttest:
 	cd rust-adapter && $(CARGO) fmt --check
