@@ -122,10 +122,19 @@ func (cr checkReport) result() harness.Result {
 	return r
 }
 
+// annotationsPerKind is how many error (and warning) annotations GitHub
+// shows for one step; it drops the rest without a word
+// (https://github.com/orgs/community/discussions/68471). So annotate
+// writes that many of each, the files the job fails on first among them
+// in the order checked, and then says how many more there are.
+const annotationsPerKind = 10
+
 // annotate writes the workflow commands, the summary and the outputs, and
 // returns the exit status.
 func annotate(reports []checkReport, allowed []string, fail bool, summary, output string, stdout, stderr io.Writer) int {
 	var disagree, failing int
+	var b strings.Builder
+	shown, unshown := map[bool]int{}, map[bool]int{} // by allowed: warnings, errors
 	for _, cr := range reports {
 		if cr.Agree {
 			continue
@@ -135,10 +144,22 @@ func annotate(reports []checkReport, allowed []string, fail bool, summary, outpu
 		if !ok {
 			failing++
 		}
-		if _, err := io.WriteString(stdout, workflowCommand(cr, ok)); err != nil {
-			fmt.Fprintf(stderr, "ocidiff annotate: writing output: %v\n", err)
-			return exitUsage
+		if shown[ok] == annotationsPerKind {
+			unshown[ok]++
+			continue
 		}
+		shown[ok]++
+		b.WriteString(workflowCommand(cr, ok))
+	}
+	for _, ok := range []bool{false, true} {
+		if n := unshown[ok]; n > 0 {
+			fmt.Fprintf(&b, "::notice title=ocidiff%%3A %d more disagreements::GitHub shows %d annotations of a kind per step, so %d more disagreements %s are not annotated; the step summary lists every file.\n",
+				n, annotationsPerKind, n, map[bool]string{false: "in no family allowed", true: "in allowed families"}[ok])
+		}
+	}
+	if _, err := io.WriteString(stdout, b.String()); err != nil {
+		fmt.Fprintf(stderr, "ocidiff annotate: writing output: %v\n", err)
+		return exitUsage
 	}
 	err := appendTo(summary, summaryTable(reports, allowed, fail))
 	if err == nil {
@@ -245,7 +266,8 @@ func summaryTable(reports []checkReport, allowed []string, fail bool) string {
 	b.WriteString(" family | status | this job |\n|---|")
 	b.WriteString(strings.Repeat("---|", len(judges)+3) + "\n")
 	for _, cr := range reports {
-		b.WriteString("| " + mdtext.Code(cr.File) + " |")
+		// A table cell ends at a "|" even inside a code span.
+		b.WriteString("| " + strings.ReplaceAll(mdtext.Code(cr.File), "|", `\|`) + " |")
 		for _, j := range judges {
 			cell := "(not run)"
 			if i := slices.IndexFunc(cr.Verdicts, func(v verdictReport) bool { return v.Judge == j }); i >= 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -48,4 +49,52 @@ func TestAllowList(t *testing.T) {
 			t.Errorf("allowList(%q) = %q, want %q", tc.text, got, tc.want)
 		}
 	}
+}
+
+// TestAnnotationLimit: past GitHub's ten annotations of a kind per step,
+// a notice counts the rest rather than letting GitHub drop them silently;
+// errors and warnings are counted apart.
+func TestAnnotationLimit(t *testing.T) {
+	var reports []checkReport
+	for i := range 13 {
+		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "a", Outcome: "accept"}, {Judge: "b", Outcome: "reject"}}}
+		if i%4 == 0 {
+			cr.Family = &familyReport{ID: "known-family", Status: triage.Known}
+		}
+		reports = append(reports, cr)
+	}
+	var stdout, stderr strings.Builder
+	if got := annotate(reports, []string{"known-family"}, true, "", "", &stdout, &stderr); got != exitDisagree {
+		t.Errorf("exit status %d, want %d", got, exitDisagree)
+	}
+	out := stdout.String()
+	// 13 files: 4 in the allowed family (warnings), 9 in none (errors).
+	for prefix, want := range map[string]int{"::error ": 9, "::warning ": 4, "::notice ": 0} {
+		if n := linesStarting(out, prefix); n != want {
+			t.Errorf("%d lines start %q, want %d:\n%s", n, prefix, want, out)
+		}
+	}
+	reports = append(reports, reports...) // 18 errors, 8 warnings
+	stdout.Reset()
+	annotate(reports, []string{"known-family"}, false, "", "", &stdout, &stderr)
+	out = stdout.String()
+	if n := linesStarting(out, "::error "); n != annotationsPerKind {
+		t.Errorf("%d errors annotated, want %d", n, annotationsPerKind)
+	}
+	if !strings.Contains(out, "\n::notice title=ocidiff%3A 8 more disagreements::GitHub shows 10 annotations of a kind per step, so 8 more disagreements in no family allowed are not annotated; the step summary lists every file.\n") {
+		t.Errorf("no notice of the 8 errors left out:\n%s", out)
+	}
+	if n := linesStarting(out, "::warning "); n != 8 || strings.Contains(out, "allowed families") {
+		t.Errorf("%d warnings annotated, want all 8 with no notice:\n%s", n, out)
+	}
+}
+
+func linesStarting(text, prefix string) int {
+	n := 0
+	for l := range strings.Lines(text) {
+		if strings.HasPrefix(l, prefix) {
+			n++
+		}
+	}
+	return n
 }
