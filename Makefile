@@ -32,11 +32,15 @@ YOUKI_VERSION  := 0.7.0
 YOUKI_FEATURES := v1,v2,systemd,seccomp
 YOUKI         := bin/youki
 
-.PHONY: all build deps c-adapters test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos witness clean FORCE
+.PHONY: all build judges deps c-adapters test gotest rusttest fuzz conformance bench memcheck corpus-update findings chaos witness clean FORCE
 
 all: build
 
 build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS) $(YOUKI)
+
+# What `ocidiff check` runs, and no more: the GitHub Action (action.yml)
+# builds this, not youki, which only `ocidiff confirm` needs.
+judges: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS)
 
 # System packages: crun and runc (the real runtimes for `ocidiff confirm`),
 # busybox-static (the probe's rootfs), libseccomp-dev and pkg-config to

@@ -23,8 +23,7 @@ func WriteMatrix(w io.Writer, r Result) error {
 		return err
 	}
 	for _, d := range r.Diffs {
-		fmt.Fprintf(w, "value split at %s: %s read %s; %s read %s\n", d.Path,
-			strings.Join(d.A, ", "), orAbsent(d.AValue), strings.Join(d.B, ", "), orAbsent(d.BValue))
+		fmt.Fprintln(w, d)
 	}
 	var err error
 	if r.Agree {
@@ -33,6 +32,13 @@ func WriteMatrix(w io.Writer, r Result) error {
 		_, err = fmt.Fprintf(w, "disagree  signature: %s\n", r.Signature)
 	}
 	return err
+}
+
+// String is the value split on one line, as the matrix shows it; values
+// are cut to 60 runes so that one long string cannot push the rest away.
+func (d ValueDiff) String() string {
+	return fmt.Sprintf("value split at %s: %s read %s; %s read %s", d.Path,
+		strings.Join(d.A, ", "), orAbsent(d.AValue), strings.Join(d.B, ", "), orAbsent(d.BValue))
 }
 
 // Reason is a verdict's error on one line, cut to max runes.

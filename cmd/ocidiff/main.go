@@ -4,6 +4,7 @@
 //
 // Usage:
 //
+//	ocidiff annotate [-allow IDS] [-fail=false] [-summary FILE] [-output FILE] [REPORT]
 //	ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...
 //	ocidiff confirm [-json] [-run] [-agreement] CASE|FILE...
 //	ocidiff coverage [-json] [-corpus DIR] [-cache DIR]
@@ -28,6 +29,7 @@ import (
 const usage = `usage: ocidiff <command> [flags] [args]
 
 commands:
+  annotate        turn check -json output into GitHub annotations and a step summary; fail on families not allowed
   check FILE...   judge each config.json (- for stdin) and show where judges disagree
   confirm CASE... run the real crun, runc and youki on a case: load stage and, for a value split, a real container
   corpus ...      list, update (re-record) or merge regression corpora
@@ -53,6 +55,7 @@ const (
 type command func(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 
 var commands = map[string]command{
+	"annotate": runAnnotate,
 	"check":    runCheck,
 	"confirm":  runConfirm,
 	"corpus":   runCorpus,

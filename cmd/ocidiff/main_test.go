@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,6 +56,14 @@ func TestScripts(t *testing.T) {
 		t.Fatal(err)
 	}
 	env["FINDINGS"] = findings
+	// The GitHub Action's scripts (action/), which the action_* scripts
+	// run as the action does, with the ocidiff under test on PATH, and the
+	// repository's examples they check.
+	for k, dir := range map[string]string{"ACTION": "../../action", "EXAMPLES": "../../examples"} {
+		if env[k], err = filepath.Abs(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(e *testscript.Env) error {
@@ -62,6 +71,13 @@ func TestScripts(t *testing.T) {
 				e.Setenv(k, v)
 			}
 			return nil
+		},
+		// [root]: apt-get, and so the action's preflight, needs root.
+		Condition: func(cond string) (bool, error) {
+			if cond == "root" {
+				return os.Geteuid() == 0, nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
 		},
 	})
 }

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/harness/triage"
+)
+
+// TestWorkflowCommandEscaping: a file name or a message can hold what
+// would end a workflow command early (a newline) or a property (a colon
+// or comma), and a % that GitHub would read as an escape.
+func TestWorkflowCommandEscaping(t *testing.T) {
+	for _, tc := range []struct{ in, data, property string }{
+		{"plain/config.json", "plain/config.json", "plain/config.json"},
+		{"a,b:c.json", "a,b:c.json", "a%2Cb%3Ac.json"},
+		{"100%\r\nnext", "100%25%0D%0Anext", "100%25%0D%0Anext"},
+		{"::error::x", "::error::x", "%3A%3Aerror%3A%3Ax"},
+	} {
+		if got := commandData(tc.in); got != tc.data {
+			t.Errorf("commandData(%q) = %q, want %q", tc.in, got, tc.data)
+		}
+		if got := commandProperty(tc.in); got != tc.property {
+			t.Errorf("commandProperty(%q) = %q, want %q", tc.in, got, tc.property)
+		}
+	}
+}
+
+func TestAllowList(t *testing.T) {
+	anns := []triage.Annotation{{ID: "layerfolders-null"}, {ID: "duplicate-names"}}
+	for _, tc := range []struct {
+		text string
+		anns []triage.Annotation
+		want string // the ids joined by spaces, or the error
+	}{
+		{"", anns, ""},
+		{"layerfolders-null", anns, "layerfolders-null"},
+		{"layerFolders-null,\n duplicate-names\t", anns, "layerfolders-null duplicate-names"},
+		{"layerfolders-null, no-such-family", anns, "-allow no-such-family: no family of that id in the triage notes"},
+		{"layerfolders-null", nil, "-allow layerfolders-null: there are no triage notes to name families (-annotations FILE)"},
+	} {
+		ids, err := allowList(tc.text, tc.anns)
+		got := strings.Join(ids, " ")
+		if err != nil {
+			got = err.Error()
+		}
+		if got != tc.want {
+			t.Errorf("allowList(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// TestAnnotationLimit: past GitHub's ten annotations of a kind per step,
+// a notice counts the rest rather than letting GitHub drop them silently;
+// errors and warnings are counted apart.
+func TestAnnotationLimit(t *testing.T) {
+	var reports []checkReport
+	for i := range 13 {
+		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "a", Outcome: "accept"}, {Judge: "b", Outcome: "reject"}}}
+		if i%4 == 0 {
+			cr.Family = &familyReport{ID: "known-family", Status: triage.Known}
+		}
+		reports = append(reports, cr)
+	}
+	var stdout, stderr strings.Builder
+	if got := annotate(reports, []string{"known-family"}, true, "", "", &stdout, &stderr); got != exitDisagree {
+		t.Errorf("exit status %d, want %d", got, exitDisagree)
+	}
+	out := stdout.String()
+	// 13 files: 4 in the allowed family (warnings), 9 in none (errors).
+	for prefix, want := range map[string]int{"::error ": 9, "::warning ": 4, "::notice ": 0} {
+		if n := linesStarting(out, prefix); n != want {
+			t.Errorf("%d lines start %q, want %d:\n%s", n, prefix, want, out)
+		}
+	}
+	reports = append(reports, reports...) // 18 errors, 8 warnings
+	stdout.Reset()
+	annotate(reports, []string{"known-family"}, false, "", "", &stdout, &stderr)
+	out = stdout.String()
+	if n := linesStarting(out, "::error "); n != annotationsPerKind {
+		t.Errorf("%d errors annotated, want %d", n, annotationsPerKind)
+	}
+	if !strings.Contains(out, "\n::notice title=ocidiff%3A 8 more disagreements::GitHub shows 10 annotations of a kind per step, so 8 more disagreements in no family allowed are not annotated; the step summary lists every file.\n") {
+		t.Errorf("no notice of the 8 errors left out:\n%s", out)
+	}
+	if n := linesStarting(out, "::warning "); n != 8 || strings.Contains(out, "allowed families") {
+		t.Errorf("%d warnings annotated, want all 8 with no notice:\n%s", n, out)
+	}
+}
+
+func linesStarting(text, prefix string) int {
+	n := 0
+	for l := range strings.Lines(text) {
+		if strings.HasPrefix(l, prefix) {
+			n++
+		}
+	}
+	return n
+}
