@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	ocidiff "github.com/ocidiff/ocidiff"
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/gen"
@@ -42,6 +44,17 @@ import (
 // Under plain `go test` the targets run their seeds without recording:
 // the checks are that every judge gives a verdict and that disagreements
 // carry a signature.
+//
+// Built for ClusterFuzzLite (the gofuzz build tag, which OSS-Fuzz's Go
+// build sets), the targets record nothing: libFuzzer keeps an input only
+// when the target fails on it. So there they embed the corpus's case.json
+// files (ocidiff.BuiltCorpus) and fail on a split that corpus lacks, once
+// the recorder has minimized it and seen it come back twice on freshly
+// started judges (a killed adapter or a deadline missed under load is no
+// split); a split the corpus holds, and agreement, pass. The message
+// carries the signature, every judge's verdict and the input, for
+// `ocidiff corpus add`. OCIDIFF_CORPUS and OCIDIFF_FAIL_ON_NEW do not
+// apply there.
 
 func FuzzDifferential(f *testing.F) {
 	// The founding config as Structured builds it (base 1, nothing
@@ -104,6 +117,10 @@ type fuzzSession struct {
 	// cov is what this worker's inputs exercised of the spec, saved with
 	// the hit counts for ocidiff fuzz to add up.
 	cov *gen.Coverage
+	// built is set in a ClusterFuzzLite build: the corpus the target
+	// was built with, whose signatures under this machine's judges are
+	// the recorder's Known; store is then a temporary directory.
+	built *builtCorpus
 }
 
 var (
@@ -125,21 +142,42 @@ func newSession() (*fuzzSession, error) {
 	if err != nil {
 		return nil, err
 	}
+	var built *builtCorpus
+	if fsys := ocidiff.BuiltCorpus(); fsys != nil {
+		if built, err = readBuiltCorpus(e, fsys); err != nil {
+			return nil, err
+		}
+	}
 	dir := os.Getenv("OCIDIFF_CORPUS")
 	if dir == "" {
 		dir = "corpus"
+	}
+	if built != nil {
+		// Where the recorder writes what it verifies: nobody reads it
+		// but this process, which reports each new case.
+		if dir, err = os.MkdirTemp("", "ocidiff-cflite-"); err != nil {
+			return nil, err
+		}
 	}
 	store, err := corpus.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	rec := recorder.New(e, store)
+	if built != nil {
+		rec.Known = built.known
+	}
 	if s := os.Getenv("OCIDIFF_MIN_BUDGET"); s != "" {
 		if rec.Budget, err = strconv.Atoi(s); err != nil || rec.Budget < 0 {
 			return nil, fmt.Errorf("OCIDIFF_MIN_BUDGET=%q is not a count", s)
 		}
 	}
+	fz := flag.Lookup("test.fuzz")
+	goFuzzing := fz != nil && fz.Value.String() != ""
 	rec.Limit = recordLimit
+	if built != nil && !goFuzzing {
+		rec.Limit = libFuzzerRecordLimit
+	}
 	if s := os.Getenv("OCIDIFF_RECORD_LIMIT"); s != "" {
 		if rec.Limit, err = time.ParseDuration(s); err != nil || rec.Limit <= 0 {
 			return nil, fmt.Errorf("OCIDIFF_RECORD_LIMIT=%q is not a positive duration", s)
@@ -149,16 +187,51 @@ func newSession() (*fuzzSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	fz := flag.Lookup("test.fuzz")
 	return &fuzzSession{
-		cov:       cov,
-		rec:       rec,
-		store:     store,
-		judges:    len(e.Judges()),
-		record:    fz != nil && fz.Value.String() != "",
-		failOnNew: os.Getenv("OCIDIFF_FAIL_ON_NEW") == "1",
+		cov:    cov,
+		rec:    rec,
+		store:  store,
+		judges: len(e.Judges()),
+		// libFuzzer has no -test.fuzz: a ClusterFuzzLite build checks
+		// every input for new splits.
+		record:    goFuzzing || built != nil,
+		failOnNew: os.Getenv("OCIDIFF_FAIL_ON_NEW") == "1" && built == nil,
+		built:     built,
 	}, nil
 }
+
+// builtCorpus is the corpus a ClusterFuzzLite build embedded.
+type builtCorpus struct {
+	cases int
+	known map[string]bool
+}
+
+// readBuiltCorpus reads the embedded corpus and derives the signatures
+// its cases have under e's judges (recorder.KnownUnder): the image has no
+// C judge, so a case recorded with one has another signature here. A
+// case.json that cannot be read fails the target: with a case missing,
+// its split would be reported as new.
+func readBuiltCorpus(e *harness.Engine, fsys fs.FS) (*builtCorpus, error) {
+	cases, err := corpus.Recorded(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("the corpus embedded in this build: %w", err)
+	}
+	if len(cases) == 0 {
+		return nil, errors.New("the corpus embedded in this build holds no case")
+	}
+	known, missing := recorder.KnownUnder(e, cases)
+	if missing > 0 {
+		return nil, fmt.Errorf("the corpus embedded in this build: %d of %d cases were recorded without one of the judges here; re-record them (ocidiff corpus update -judges default)", missing, len(cases))
+	}
+	return &builtCorpus{cases: len(cases), known: known}, nil
+}
+
+// libFuzzerRecordLimit is recordLimit under libFuzzer, which has no 10 s
+// stop: ClusterFuzzLite reports an input that runs past 25 s as a
+// timeout, and the limit leaves 10 s of that for the judge call in
+// flight. An input still not recorded then is deferred and not reported:
+// whether its split is new is not known.
+const libFuzzerRecordLimit = 15 * time.Second
 
 // recordLimit bounds the time a worker spends recording one input. Go's
 // fuzzer stops the whole run when an input takes more than 10 s, and the
@@ -198,6 +271,17 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 		t.Fatal(err)
 	}
 	s.wellFormed(t, r, input)
+	if s.built != nil {
+		if err != nil {
+			t.Logf("not checked for a new split: %v", err)
+		}
+		if len(added) > 0 {
+			// t.Fatal with one string: go-118-fuzz-build's testing
+			// shim prints Fatalf's format and arguments apart.
+			t.Fatal(s.newSplits(r, input, added))
+		}
+		return
+	}
 	if len(added) > 0 && s.failOnNew {
 		t.Errorf("new disagreement recorded in %s", strings.Join(added, ", "))
 	}
@@ -222,6 +306,37 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// newSplits says what libFuzzer reports as the crash: each case the
+// recorder verified and wrote to this build's temporary store (a split
+// the embedded corpus lacks), with its signature, every judge's verdict
+// and its input, and the input the target judged.
+func (s *fuzzSession) newSplits(r harness.Result, input []byte, added []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ocidiff: %d new split(s): not among the %d signatures that the %d cases of the corpus this target was built with have under its %d judges; each came back twice on freshly started judges\n",
+		len(added), len(s.built.known), s.built.cases, s.judges)
+	for _, dir := range added {
+		c, err := corpus.Read(dir)
+		if err != nil {
+			fmt.Fprintf(&b, "\nreading the new case %s: %v\n", dir, err)
+			continue
+		}
+		fmt.Fprintf(&b, "\nnew signature: %s\n", c.Signature)
+		harness.WriteMatrix(&b, c.Result)
+		fmt.Fprintf(&b, "minimized input (%d bytes): %s\n", len(c.Input), strconv.Quote(string(c.Input)))
+	}
+	fmt.Fprintf(&b, "\ninput as judged (%d bytes, signature %s): %s\n", len(input), r.Signature, quoteCut(input, 4096))
+	b.WriteString("record it: write the minimized input (Go-quoted above) to a file and run `ocidiff corpus add FILE` in a checkout with the C judges (README.md, \"ClusterFuzzLite: new splits fail the targets\")\n")
+	return b.String()
+}
+
+// quoteCut quotes b, cut to max bytes: a deep input can be megabytes.
+func quoteCut(b []byte, max int) string {
+	if len(b) <= max {
+		return strconv.Quote(string(b))
+	}
+	return strconv.Quote(string(b[:max])) + fmt.Sprintf(" … (%d more bytes)", len(b)-max)
 }
 
 func (s *fuzzSession) saveHits() error {

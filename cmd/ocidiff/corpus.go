@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -25,6 +26,10 @@ const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR]
   add FILE...       check each config (- reads stdin) and record its disagreements as
                     the fuzzer does, minimized: prints each case directory added, and
                     "known: DIR" for each the corpus already held
+                    -target NAME reads each FILE as an input of fuzz target NAME
+                    (FuzzDifferential, FuzzRawJSON): a file of Go's fuzz corpus format
+                    ("go test fuzz v1"), else raw bytes, and records the config the
+                    target builds from it
 `
 
 func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -37,8 +42,10 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("corpus", "corpus", "corpus directory")
 	var ef engineFlags
+	target := new(string)
 	if sub == "add" {
 		ef.register(fs)
+		target = fs.String("target", "", "read each FILE as an input of this fuzz target (FuzzDifferential, FuzzRawJSON) and record the config it builds")
 	}
 	judges := new(string)
 	if sub == "update" {
@@ -75,12 +82,28 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case sub == "merge" && fs.NArg() > 0:
 		return corpusMerge(store, fs.Args(), stdout, fail)
 	case sub == "add" && fs.NArg() > 0:
+		var build func([]byte) ([]byte, error)
+		if *target != "" {
+			g, ok := targetGenerators[*target]
+			if !ok {
+				return fail(fmt.Errorf("-target %s: no such fuzz target (FuzzDifferential, FuzzRawJSON)", *target))
+			}
+			build = func(b []byte) ([]byte, error) {
+				if bytes.HasPrefix(b, []byte("go test fuzz v1\n")) {
+					var err error
+					if b, err = fuzzCacheInput(b); err != nil {
+						return nil, err
+					}
+				}
+				return g(b), nil
+			}
+		}
 		e, err := ef.engine()
 		if err != nil {
 			return fail(err)
 		}
 		defer e.Close()
-		return corpusAdd(recorder.New(e, store), store, fs.Args(), stdin, stdout, stderr)
+		return corpusAdd(recorder.New(e, store), store, fs.Args(), build, stdin, stdout, stderr)
 	}
 	fs.Usage()
 	return exitUsage
@@ -212,14 +235,20 @@ func recordInput(rec *recorder.Recorder, store *corpus.Store, input []byte) (res
 
 // corpusAdd records the disagreements of users' own configs as the fuzzer
 // records its inputs (recorder.Observe: minimized once per judge that
-// stands apart). It prints each case directory it added and "known: DIR"
+// stands apart). With build, each file is a fuzz target's input, and the
+// config build makes of it is recorded. It prints each case directory it added and "known: DIR"
 // for each case the corpus already held. A file that cannot be read is
 // named on stderr and the others are still added; the exit status is then
 // 2, else 0.
-func corpusAdd(rec *recorder.Recorder, store *corpus.Store, files []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func corpusAdd(rec *recorder.Recorder, store *corpus.Store, files []string, build func([]byte) ([]byte, error), stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitAgree
 	for _, f := range files {
 		input, err := readInput(f, stdin)
+		if err == nil && build != nil {
+			if input, err = build(input); err != nil {
+				err = fmt.Errorf("%s: %w", f, err)
+			}
+		}
 		if err != nil {
 			fmt.Fprintf(stderr, "ocidiff corpus add: %v\n", err)
 			status = exitUsage

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -408,14 +409,10 @@ func readCase(dir string) (Case, error) {
 	if err != nil {
 		return Case{}, fmt.Errorf("corpus: case %s: %w", dir, err)
 	}
-	var rec record
-	if err := json.Unmarshal(meta, &rec); err != nil {
-		return Case{}, fmt.Errorf("corpus: case %s: %s: %w", dir, caseFile, err)
+	c, rec, err := parseRecord(dir, meta)
+	if err != nil {
+		return Case{}, err
 	}
-	if want := harness.Slug(rec.Signature); want != filepath.Base(dir) {
-		return Case{}, fmt.Errorf("corpus: case %s: signature %q belongs in %s", dir, rec.Signature, want)
-	}
-	c := Case{Signature: rec.Signature, Found: rec.Found, Result: rec.Result, Versions: rec.Versions, Replays: rec.Replays}
 	for _, f := range []struct {
 		ref fileRef
 		dst *[]byte
@@ -434,6 +431,54 @@ func readCase(dir string) (Case, error) {
 		*f.dst = b
 	}
 	return c, nil
+}
+
+// parseRecord reads the case.json of the case in dir: the case less its
+// input files, and the record that names them.
+func parseRecord(dir string, meta []byte) (Case, record, error) {
+	var rec record
+	if err := json.Unmarshal(meta, &rec); err != nil {
+		return Case{}, rec, fmt.Errorf("corpus: case %s: %s: %w", dir, caseFile, err)
+	}
+	if want := harness.Slug(rec.Signature); want != filepath.Base(dir) {
+		return Case{}, rec, fmt.Errorf("corpus: case %s: signature %q belongs in %s", dir, rec.Signature, want)
+	}
+	return Case{Signature: rec.Signature, Found: rec.Found, Result: rec.Result, Versions: rec.Versions, Replays: rec.Replays}, rec, nil
+}
+
+// Recorded returns the cases of a corpus tree in fsys as their case.json
+// files record them, sorted by directory name, without their input
+// files: all that a program built with the corpus's case.json files
+// embedded (the ClusterFuzzLite fuzz targets) can read. Directories whose
+// names start with "." (a case being written, the flaky store) are not
+// cases. A case.json that does not parse, or whose signature does not
+// belong in its directory, is reported in the error, and the other cases
+// are returned all the same.
+func Recorded(fsys fs.FS) ([]Case, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	var cases []Case
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		meta, err := fs.ReadFile(fsys, path.Join(e.Name(), caseFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err == nil {
+			var c Case
+			if c, _, err = parseRecord(e.Name(), meta); err == nil {
+				cases = append(cases, c)
+				continue
+			}
+		}
+		errs = append(errs, err)
+	}
+	return cases, errors.Join(errs...)
 }
 
 // Count records one more hit of signature during this run and returns

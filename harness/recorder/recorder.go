@@ -29,6 +29,11 @@ type Recorder struct {
 	// took over a minute under load. A judge call in flight is not
 	// interrupted, so Limit must leave room for one.
 	Limit time.Duration
+	// Known, when not nil, names signatures held elsewhere than the store,
+	// which count as recorded: those of a corpus embedded in a
+	// ClusterFuzzLite build (KnownUnder), so that only a split that
+	// corpus lacks is written, and reported.
+	Known map[string]bool
 	// seen holds signatures this process has already handled, so that a
 	// signature met again costs one map lookup, not a minimization; it
 	// maps each to the signatures of the cases it was minimized to, which
@@ -145,7 +150,7 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 			// minimizing either.
 			r.seen[rm.Signature] = []string{rm.Signature}
 		}
-		if r.store.Has(rm.Signature) {
+		if r.Known[rm.Signature] || r.store.Has(rm.Signature) {
 			r.store.Count(rm.Signature)
 			continue
 		}

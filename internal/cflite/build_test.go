@@ -69,6 +69,13 @@ func TestBuildScript(t *testing.T) {
 	for _, tg := range targets {
 		t.Run(tg.function, func(t *testing.T) {
 			msg, err := fuzz(t, out, tg.function, tg.file)
+			if err != nil && len(newSignatures(msg)) > 0 {
+				// The target ran and did its job: a mutation showed a
+				// split the corpus lacks (TestBuildScript/splits tests
+				// that this is reported, and only then).
+				t.Logf("$OUT/%s found a new split while fuzzing; record it with `ocidiff corpus add`:\n%s", tg.file, msg)
+				return
+			}
 			if err != nil {
 				t.Fatalf("$OUT/%s: %v\n%s", tg.file, err, msg)
 			}
@@ -104,6 +111,8 @@ func TestBuildScript(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("splits", func(t *testing.T) { testSplits(t, root, out) })
 }
 
 // build runs build.sh in a stand-in of the OSS-Fuzz builder and returns
@@ -151,11 +160,18 @@ func fuzz(t *testing.T, dir, function, file string) (string, error) {
 		"-test.run=^$", "-test.fuzz=^"+function+"$", "-test.fuzztime=25x",
 		"-test.parallel=2", "-test.fuzzcachedir="+t.TempDir())
 	cmd.Dir = t.TempDir()
-	empty := t.TempDir()
-	// Later entries win: these replace the variables of this process.
-	cmd.Env = append(withoutOCIDiffEnv(), "GOMODCACHE="+empty, "GOPATH="+empty, "HOME="+empty)
+	cmd.Env = runnerEnv(t)
 	msg, err := cmd.CombinedOutput()
 	return string(msg), err
+}
+
+// runnerEnv is the environment of a fuzzing runner: no OCIDIFF_*
+// variable and an empty Go module cache. TMPDIR is the test's, where
+// a target built for ClusterFuzzLite keeps the cases it verifies.
+func runnerEnv(t *testing.T) []string {
+	empty := t.TempDir()
+	// Later entries win: these replace the variables of this process.
+	return append(withoutOCIDiffEnv(), "GOMODCACHE="+empty, "GOPATH="+empty, "HOME="+empty, "TMPDIR="+t.TempDir())
 }
 
 // withoutOCIDiffEnv is the environment less every OCIDIFF_* variable: the

@@ -4,5 +4,7 @@
 // compile_native_go_fuzzer_v2 that builds Go test binaries instead of
 // libFuzzer ones), and then run the fuzz targets it leaves in $OUT the way
 // a fuzzing runner would: from elsewhere, with no OCIDIFF_* variable and no
-// Go module cache, so that everything they need must come from $OUT.
+// Go module cache, so that everything they need must come from $OUT. They
+// also run the targets on single inputs, to show that a split the embedded
+// corpus holds passes and one it lacks fails.
 package cflite

@@ -1,0 +1,53 @@
+package corpus
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// TestRecorded reads a corpus through fs.FS, as the ClusterFuzzLite build
+// reads the case.json files it embedded: every whole case, without its
+// inputs; no temporary or flaky directory; damage named.
+func TestRecorded(t *testing.T) {
+	dir := t.TempDir()
+	s, _ := Open(dir)
+	for _, sig := range []string{"one", "two"} {
+		if _, _, err := s.Add(sampleCase(sig)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A case being written and the flaky store are not cases.
+	tmp := filepath.Join(dir, ".tmp-1", "x")
+	os.MkdirAll(tmp, 0o755)
+	os.WriteFile(filepath.Join(tmp, "case.json"), []byte("{"), 0o644)
+	f, _ := s.Flaky()
+	f.Add(sampleCase("flaky"))
+	// Only case.json is read: a build that embeds nothing else has no inputs.
+	os.Remove(filepath.Join(s.Path("two"), "input.json"))
+
+	got, err := Recorded(os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("Recorded: %v", err)
+	}
+	if len(got) != 2 || got[0].Signature != "one" || got[1].Signature != "two" {
+		t.Fatalf("Recorded = %d cases %v; want one, two", len(got), got)
+	}
+	want := sampleCase("one")
+	want.Input, want.Original = nil, nil
+	if !reflect.DeepEqual(compactModels(got[0]), compactModels(want)) {
+		t.Errorf("Recorded()[0] = %+v\nwant %+v", got[0], want)
+	}
+
+	// A misplaced or unreadable case.json is named; the rest still come.
+	os.Rename(s.Path("one"), filepath.Join(dir, "elsewhere"))
+	got, err = Recorded(os.DirFS(dir))
+	if err == nil || !strings.Contains(err.Error(), "elsewhere") {
+		t.Errorf("Recorded error = %v; want one naming elsewhere", err)
+	}
+	if len(got) != 1 || got[0].Signature != "two" {
+		t.Errorf("Recorded with a misplaced case = %v; want two", got)
+	}
+}
