@@ -21,7 +21,11 @@ import (
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
 // Options supplies what the site shows beyond the corpus and the triage
@@ -343,7 +347,35 @@ func (w *writer) page(name, tmpl string, data any) error {
 	return os.WriteFile(filepath.Join(w.dir, name), b.Bytes(), 0o644)
 }
 
-var md = goldmark.New(goldmark.WithExtensions(extension.GFM))
+// GFM without Linkify: Linkify takes "rust/oci-spec@0.10.0" for an e-mail
+// address and links it (mailto:), which the browser test caught.
+var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(unlinkRelative{}, 100))))
+
+// unlinkRelative keeps the text of a link that is not absolute and drops
+// the link. Reports quote the spec's Markdown, whose links are relative to
+// the spec's files ("glossary.md#…", "#poststop"); on a page of this site
+// they would lead nowhere.
+type unlinkRelative struct{}
+
+func (unlinkRelative) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	var links []*ast.Link
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if l, ok := n.(*ast.Link); ok && entering && !bytes.Contains(l.Destination, []byte("://")) {
+			links = append(links, l)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, l := range links {
+		parent := l.Parent()
+		for c := l.FirstChild(); c != nil; {
+			next := c.NextSibling()
+			parent.InsertBefore(parent, l, c)
+			c = next
+		}
+		parent.RemoveChild(parent, l)
+	}
+}
 
 // render turns a report's Markdown into HTML. goldmark leaves raw HTML
 // out by default, so what an input holds cannot become markup.

@@ -69,3 +69,16 @@ func TestCells(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderUnlinksRelative: the spec's own relative links, which reports
+// quote, lead nowhere on the site; their text stays, absolute links stay.
+func TestRenderUnlinksRelative(t *testing.T) {
+	got, err := render([]byte("see [the glossary](glossary.md#runtime-namespace), [poststop](#poststop) and [runc](https://github.com/opencontainers/runc)\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `<p>see the glossary, poststop and <a href="https://github.com/opencontainers/runc">runc</a></p>` + "\n"
+	if string(got) != want {
+		t.Errorf("render = %q, want %q", got, want)
+	}
+}
