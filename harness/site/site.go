@@ -350,19 +350,40 @@ func (w *writer) page(name, tmpl string, data any) error {
 // GFM without Linkify: Linkify takes "rust/oci-spec@0.10.0" for an e-mail
 // address and links it (mailto:), which the browser test caught.
 var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
-	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(unlinkRelative{}, 100))))
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(plainMarkup{}, 100))))
 
-// unlinkRelative keeps the text of a link that is not absolute and drops
-// the link. Reports quote the spec's Markdown, whose links are relative to
-// the spec's files ("glossary.md#…", "#poststop"); on a page of this site
-// they would lead nowhere.
-type unlinkRelative struct{}
+// plainMarkup adapts a report's Markdown to a page of this site.
+//   - A link that is not absolute keeps its text and loses the link:
+//     reports quote the spec's Markdown, whose links are relative to the
+//     spec's files ("glossary.md#…", "#poststop"), and would lead nowhere.
+//   - Inline HTML is shown as the text it is ("stat <bundle>/rootfs" in a
+//     runtime's message), except the few bare tags reports write
+//     themselves (<sub>…</sub>), which stay markup. goldmark would drop
+//     it all; nothing an input holds becomes markup either way.
+//   - Headings go two levels down, below the page's own h1 and h2.
+type plainMarkup struct{}
 
-func (unlinkRelative) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+// keptTags are the inline tags plainMarkup leaves as markup: bare, with no
+// attribute, so they cannot carry a script or a link.
+var keptTags = map[string]bool{"<sub>": true, "</sub>": true}
+
+func (plainMarkup) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+	src := reader.Source()
 	var links []*ast.Link
+	var raws []*ast.RawHTML
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if l, ok := n.(*ast.Link); ok && entering && !bytes.Contains(l.Destination, []byte("://")) {
-			links = append(links, l)
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Link:
+			if !bytes.Contains(n.Destination, []byte("://")) {
+				links = append(links, n)
+			}
+		case *ast.RawHTML:
+			raws = append(raws, n)
+		case *ast.Heading:
+			n.Level = min(n.Level+2, 6)
 		}
 		return ast.WalkContinue, nil
 	})
@@ -374,6 +395,17 @@ func (unlinkRelative) Transform(doc *ast.Document, _ text.Reader, _ parser.Conte
 			c = next
 		}
 		parent.RemoveChild(parent, l)
+	}
+	for _, r := range raws {
+		var v []byte
+		for i := range r.Segments.Len() {
+			seg := r.Segments.At(i)
+			v = append(v, seg.Value(src)...)
+		}
+		str := ast.NewString(v)
+		// A code string is written as it is; any other is escaped.
+		str.SetCode(keptTags[string(v)])
+		r.Parent().ReplaceChild(r.Parent(), r, str)
 	}
 }
 

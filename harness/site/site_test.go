@@ -82,3 +82,22 @@ func TestRenderUnlinksRelative(t *testing.T) {
 		t.Errorf("render = %q, want %q", got, want)
 	}
 }
+
+// TestRenderRawHTML: inline HTML shows as text, except the bare <sub>
+// reports write; an input cannot become markup.
+func TestRenderRawHTML(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"stat <bundle>/rootfs: no such file\n", "<p>stat &lt;bundle&gt;/rootfs: no such file</p>\n"},
+		{"<sub>ocidiff signature: `x`</sub>\n", "<p><sub>ocidiff signature: <code>x</code></sub></p>\n"},
+		{`a <img src=x onerror="alert(1)"> b` + "\n", "<p>a &lt;img src=x onerror=&quot;alert(1)&quot;&gt; b</p>\n"},
+		{"a <sub onclick=\"x\">b</sub>\n", "<p>a &lt;sub onclick=&quot;x&quot;&gt;b</sub></p>\n"},
+	} {
+		got, err := render([]byte(tc.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tc.want {
+			t.Errorf("render(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
