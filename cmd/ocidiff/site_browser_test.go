@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -280,6 +281,18 @@ func TestSiteInBrowser(t *testing.T) {
 	}
 	if status != "Copied." {
 		t.Errorf("after a click on the copy button the page says %q, want %q", status, "Copied.")
+	}
+	// What the clipboard holds now, read back through the page.
+	if _, err := chromedp.CallBrowser(ctx, browser.SetPermission, browser.SetPermissionParams{
+		Permission: &browser.PermissionDescriptor{Name: "clipboard-read"}, Setting: browser.PermissionSettingGranted}); err != nil {
+		t.Fatal(err)
+	}
+	clip, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.clipboard.readText()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: reading the clipboard: %v", rel(dir, cp), err)
+	}
+	if clip != markdown {
+		t.Errorf("the clipboard holds %.200q, want the report's Markdown %.200q", clip, markdown)
 	}
 	report(cp)
 }
