@@ -21,7 +21,7 @@ import (
 func runSite(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("site", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	out := fs.String("o", "", "the directory to write the site into (created if needed)")
+	out := fs.String("o", "", "the directory to write the site into (created if needed; files of an earlier site there are overwritten, not removed)")
 	dir := fs.String("corpus", "corpus", "the corpus directory")
 	notes := registerNotes(fs)
 	withConfirm := fs.Bool("confirm", false, "run the real runtimes (ocidiff confirm) on each family's best case and show what they did; needs root and the runtimes")
