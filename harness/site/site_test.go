@@ -1,9 +1,15 @@
 package site
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
@@ -99,5 +105,90 @@ func TestRenderRawHTML(t *testing.T) {
 		if string(got) != tc.want {
 			t.Errorf("render(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+// TestWrite writes a site from two cases and three notes, with a stand-in
+// matrix (the browser test in cmd/ocidiff runs the real judges): a row per
+// note in FINDINGS.md's order, also for a note that claims no case; a
+// case no note claims on its own; a recorded verdict that differs from
+// today's says so.
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	notes := filepath.Join(dir, "findings.json")
+	if err := os.WriteFile(notes, []byte(`[
+ {"id":"k","title":"known one","status":"known","match":"^x","why":"w","known":[{"title":"issue 1","url":"https://example.com/1"}]},
+ {"id":"b","title":"bug one","status":"bug","match":"^nothing","why":"w","ask":"a"},
+ {"id":"g","title":"gap one","status":"spec-gap","match":"^y","why":"w"}
+]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	anns, err := triage.ReadAnnotations(notes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdict := func(judge string, o parsers.Outcome) parsers.Verdict {
+		return parsers.Verdict{Judge: judge, Version: judge + " 1.0", Outcome: o}
+	}
+	cases := []corpus.Case{
+		{Signature: "x1", Input: []byte("{\"a\":\"\x00\xff\"}"), Result: harness.Result{Signature: "x1",
+			Verdicts: []parsers.Verdict{verdict("go/unmarshal", parsers.Reject)}}},
+		{Signature: "z1", Input: []byte(`{}`), Result: harness.Result{Signature: "z1"}},
+	}
+	opts := Options{
+		Matrix: func(in []byte) harness.Result {
+			return harness.Result{Verdicts: []parsers.Verdict{verdict("go/unmarshal", parsers.Accept), verdict("schema/gojsonschema", parsers.Reject)}}
+		},
+		Report: func(c corpus.Case, m harness.Result) ([]byte, error) {
+			return []byte("# report on " + c.Signature + "\n"), nil
+		},
+	}
+	st, err := Write(filepath.Join(dir, "site"), cases, anns, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Stats{Families: 3, Cases: 2, Pages: 6}); st != want {
+		t.Errorf("Stats = %+v, want %+v", st, want)
+	}
+	read := func(name string) string {
+		b, err := os.ReadFile(filepath.Join(dir, "site", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	index := read("index.html")
+	var order []string
+	for _, m := range regexp.MustCompile(`<tr class="family" id="([^"]+)">`).FindAllStringSubmatch(index, -1) {
+		order = append(order, m[1])
+	}
+	if got, want := strings.Join(order, ","), "b,g,k"; got != want {
+		t.Errorf("front page rows %s, want %s (by status: bug, spec-gap, known)", got, want)
+	}
+	for _, want := range []string{
+		`<td colspan="2" class="none">no case in this corpus</td>`,
+		`<td class="v accept">accept</td><td class="v reject">reject</td>`,
+		`<a href="https://example.com/1">issue 1</a>`,
+		`<a href="case/` + harness.Slug("z1") + `.html">`, // no note claims it
+	} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	x1 := "case/" + harness.Slug("x1")
+	page := read(x1 + ".html")
+	for _, want := range []string{
+		`differs from the verdict now; recorded by go/unmarshal 1.0`,
+		`&#34;{\&#34;a\&#34;:\&#34;\u0000\xff\&#34;}&#34;`, // escaped
+		"\u2400\ufffd", // as text
+		`<h3>report on x1</h3>`,
+		`generated without <code>-confirm</code>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("%s.html lacks %s", x1, want)
+		}
+	}
+	if got := read(x1 + ".input.json"); got != string(cases[0].Input) {
+		t.Errorf("%s.input.json = %q, want the input's bytes %q", x1, got, cases[0].Input)
 	}
 }
