@@ -46,13 +46,14 @@ judges: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS)
 # busybox-static (the probe's rootfs), libseccomp-dev and pkg-config to
 # build youki, valgrind for memcheck, shellcheck for the workflow lint,
 # Debian's runtime-spec Go sources for the Go judge pinned to Debian 12's
-# runc; installed only when missing. Then the
+# runc; chromium for the site's browser test (cmd/ocidiff
+# TestSiteInBrowser); installed only when missing. Then the
 # C judges' pinned .debs (crun and its JSON library, from Debian 12, 13
 # and unstable) into build/, without touching the machine's apt sources:
 # see c-adapter/fetch-debs.sh.
 deps:
 	@missing=""; \
-	for p in crun runc busybox-static libseccomp-dev pkg-config valgrind shellcheck $(DEBIAN_SPECS_PKG); do \
+	for p in crun runc busybox-static libseccomp-dev pkg-config valgrind shellcheck chromium $(DEBIAN_SPECS_PKG); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -14,6 +14,7 @@
 //	ocidiff matrix [-json] CASE...
 //	ocidiff report [-upstream NAME] CASE
 //	ocidiff rules
+//	ocidiff site -o DIR [-corpus DIR] [-confirm]
 //	ocidiff version
 //
 // Exit status: 0 when every judge agrees on every file, 1 when any
@@ -40,6 +41,7 @@ commands:
   matrix CASE...  run every version of every judge on a corpus case or config file
   report CASE     write a Markdown issue for the library that deviates on a case
   rules           list the equivalence rules applied before models are compared
+  site -o DIR     write the matrix, families and cases as a static HTML site
   version         print ocidiff's version and every judge's version
 
 run 'ocidiff <command> -h' for a command's flags.
@@ -66,6 +68,7 @@ var commands = map[string]command{
 	"matrix":   runMatrix,
 	"report":   runReport,
 	"rules":    runRules,
+	"site":     runSite,
 	"version":  runVersion,
 }
 

@@ -79,19 +79,13 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	c.Matrix = &m
-	opts := mdreport.Options{Upstream: *upstream, SpecVersion: specmod.Version()}
 	anns, err := readNotes(*notes)
 	if err != nil {
 		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
 		return exitUsage
 	}
-	opts.Family = triage.Family(anns, c.Result.Signature, input)
-	if opts.Upstream == "" && opts.Family != nil {
-		// The family's triage knows who has to change, which the rule
-		// that picks the deviating judge cannot.
-		opts.Upstream = opts.Family.Target()
-	}
-	if opts.SpecDir, err = specmod.Dir(); err != nil {
+	opts, err := reportOptions(anns, *upstream, c)
+	if err != nil {
 		fmt.Fprintf(stderr, "ocidiff report: %v\n", err)
 		return exitUsage
 	}
@@ -111,6 +105,21 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	return exitAgree
+}
+
+// reportOptions is how a report on c is written: to upstream if named,
+// else to whom c's family in anns names (the family's triage knows who has
+// to change, which the rule that picks the deviating judge cannot), with
+// the pinned spec's text and schema quoted.
+func reportOptions(anns []triage.Annotation, upstream string, c mdreport.Case) (mdreport.Options, error) {
+	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version()}
+	opts.Family = triage.Family(anns, c.Result.Signature, c.Input)
+	if opts.Upstream == "" && opts.Family != nil {
+		opts.Upstream = opts.Family.Target()
+	}
+	var err error
+	opts.SpecDir, err = specmod.Dir()
+	return opts, err
 }
 
 // confirmSection appends what the real runtimes did with input, when
