@@ -42,18 +42,23 @@ build: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS) $(YOUKI)
 # builds this, not youki, which only `ocidiff confirm` needs.
 judges: bin/ocidiff $(RUST_ADAPTER) $(C_ADAPTER) $(GO_ADAPTERS)
 
-# System packages: crun and runc (the real runtimes for `ocidiff confirm`),
+# System packages. The judges need only Debian's runtime-spec Go sources
+# (JUDGE_PKGS), for the Go judge pinned to Debian 12's runc. The tools
+# (TOOL_PKGS) are crun and runc (the real runtimes for `ocidiff confirm`),
 # busybox-static (the probe's rootfs), libseccomp-dev and pkg-config to
-# build youki, valgrind for memcheck, shellcheck for the workflow lint,
-# Debian's runtime-spec Go sources for the Go judge pinned to Debian 12's
-# runc; chromium for the site's browser test (cmd/ocidiff
-# TestSiteInBrowser); installed only when missing. Then the
-# C judges' pinned .debs (crun and its JSON library, from Debian 12, 13
-# and unstable) into build/, without touching the machine's apt sources:
-# see c-adapter/fetch-debs.sh.
+# build youki, valgrind for memcheck, shellcheck for the workflow lint and
+# chromium for the site's browser test (cmd/ocidiff TestSiteInBrowser);
+# the GitHub Action runs `make deps TOOL_PKGS= judges`, and so installs
+# none of them. Installed only when missing. Then the C judges' pinned
+# .debs (crun and its JSON library, from Debian 12, 13 and unstable) into
+# build/, without touching the machine's apt sources: see
+# c-adapter/fetch-debs.sh.
+JUDGE_PKGS := $(DEBIAN_SPECS_PKG)
+TOOL_PKGS  ?= crun runc busybox-static libseccomp-dev pkg-config valgrind shellcheck chromium
+
 deps:
 	@missing=""; \
-	for p in crun runc busybox-static libseccomp-dev pkg-config valgrind shellcheck chromium $(DEBIAN_SPECS_PKG); do \
+	for p in $(JUDGE_PKGS) $(TOOL_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

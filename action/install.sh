@@ -2,7 +2,7 @@
 # The action's install step, after preflight.sh and actions/setup-go: the
 # tools a bare Debian image lacks to build ocidiff (a C toolchain, make,
 # curl for rustup), Rust through rustup when cargo is missing, then
-# `make deps judges` in the action's own directory: the Debian packages
+# `make deps TOOL_PKGS= judges` in the action's own directory: the Debian packages
 # and pinned crun .debs `make deps` installs, and every judge
 # `ocidiff check` runs.
 set -euo pipefail
@@ -26,4 +26,4 @@ if ! command -v cargo >/dev/null; then
 	export PATH
 fi
 
-"${MAKE:-make}" -C "$action" deps judges
+"${MAKE:-make}" -C "$action" deps TOOL_PKGS= judges
