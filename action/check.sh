@@ -12,6 +12,8 @@
 set -euo pipefail
 
 action=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}
+# shellcheck source=action/commands.sh
+. "$action/action/commands.sh"
 ocidiff=${OCIDIFF:-$action/bin/ocidiff}
 notes=${INPUT_ANNOTATIONS:-$action/findings.json}
 
@@ -21,7 +23,7 @@ notes=${INPUT_ANNOTATIONS:-$action/findings.json}
 shopt -s globstar nullglob
 read -r -d '' -a patterns < <(printf '%s\0' "${INPUT_CONFIGS:-}") || true
 if [ "${#patterns[@]}" -eq 0 ]; then
-	echo "::error title=ocidiff: no configs::the configs input names no pattern"
+	gh_error "ocidiff: no configs" "the configs input names no pattern"
 	exit 2
 fi
 declare -A seen=()
@@ -33,7 +35,7 @@ for pattern in "${patterns[@]}"; do
 	# shellcheck disable=SC2206
 	matched=($pattern)
 	if [ "${#matched[@]}" -eq 0 ]; then
-		echo "::error title=ocidiff: no configs::configs: $pattern matches no file in $PWD"
+		gh_error "ocidiff: no configs" "configs: $pattern matches no file in $PWD"
 		exit 2
 	fi
 	for f in "${matched[@]}"; do
@@ -48,7 +50,7 @@ report=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/ocidiff-check.XXXXXX.jsonl")
 status=0
 "$ocidiff" check -json -judges "${INPUT_JUDGES:-default}" -annotations "$notes" -- "${files[@]}" >"$report" || status=$?
 if [ "$status" -gt 1 ]; then
-	echo "::error title=ocidiff check failed::ocidiff check exited with status $status: see its message above"
+	gh_error "ocidiff check failed" "ocidiff check exited with status $status: see its message above"
 	exit "$status"
 fi
 if [ -n "${GITHUB_OUTPUT:-}" ]; then
@@ -58,6 +60,6 @@ status=0
 "$ocidiff" annotate -annotations "$notes" -allow "${INPUT_ALLOW:-}" -fail="${INPUT_FAIL:-true}" \
 	-summary "${GITHUB_STEP_SUMMARY:-}" -output "${GITHUB_OUTPUT:-}" "$report" || status=$?
 if [ "$status" -gt 1 ]; then
-	echo "::error title=ocidiff annotate failed::ocidiff annotate exited with status $status: see its message above"
+	gh_error "ocidiff annotate failed" "ocidiff annotate exited with status $status: see its message above"
 fi
 exit "$status"

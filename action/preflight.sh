@@ -17,9 +17,11 @@ set -euo pipefail
 
 action=${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}
 os_release=${OCIDIFF_OS_RELEASE:-/etc/os-release}
+# shellcheck source=action/commands.sh
+. "$action/action/commands.sh"
 
 fail() {
-	echo "::error title=ocidiff: unsupported runner::$*"
+	gh_error "ocidiff: unsupported runner" "$*"
 	exit 1
 }
 

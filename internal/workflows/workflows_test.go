@@ -36,6 +36,10 @@ func newLinter(t *testing.T, root string) (*actionlint.Linter, *actionlint.Proje
 	}{{"shellcheck", &opts.Shellcheck}, {"pyflakes", &opts.Pyflakes}} {
 		if p, err := exec.LookPath(tool.name); err == nil {
 			*tool.set = p
+		} else if tool.name == "shellcheck" && os.Getenv("CI") == "true" {
+			// make deps installs it, and the README says the scripts
+			// pass it: in CI its absence is a broken install, not a skip.
+			t.Fatalf("shellcheck is not on PATH under CI=true: run make deps")
 		} else {
 			t.Logf("%s is not on PATH: run: scripts are not checked by it", tool.name)
 		}
