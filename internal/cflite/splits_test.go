@@ -152,11 +152,18 @@ func runInput(t *testing.T, dir string, input []byte) (string, error) {
 	}
 	cmd := exec.Command(filepath.Join(dir, "fuzz_differential"), "-test.run=^FuzzDifferential$/^testcase$", "-test.v")
 	cmd.Dir = wd
-	cmd.Env = runnerEnv(t)
+	// An input not recorded within the target's limit is set aside and
+	// passes, which would let a "stays silent" check pass without
+	// judging: on a loaded machine the limit is lifted, and a deferral
+	// fails the test.
+	cmd.Env = append(runnerEnv(t), "OCIDIFF_RECORD_LIMIT=10m")
 	msg, err := cmd.CombinedOutput()
 	// A pattern that matched nothing would pass without judging.
 	if !bytes.Contains(msg, []byte("FuzzDifferential/testcase")) {
 		t.Fatalf("fuzz_differential did not run the testcase (%v):\n%s", err, msg)
+	}
+	if bytes.Contains(msg, []byte("not checked for a new split")) {
+		t.Fatalf("fuzz_differential set the testcase aside unchecked:\n%s", msg)
 	}
 	return string(msg), err
 }
