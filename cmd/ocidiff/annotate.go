@@ -268,10 +268,14 @@ func summaryTable(reports []checkReport, allowed []string, fail bool) string {
 	for _, cr := range reports {
 		// A table cell ends at a "|" even inside a code span.
 		b.WriteString("| " + strings.ReplaceAll(mdtext.Code(cr.File), "|", `\|`) + " |")
+		odd := triage.OtherValues(cr.result())
 		for _, j := range judges {
 			cell := "(not run)"
 			if i := slices.IndexFunc(cr.Verdicts, func(v verdictReport) bool { return v.Judge == j }); i >= 0 {
 				cell = string(cr.Verdicts[i].Outcome)
+				if _, ok := odd[j]; ok && cr.Verdicts[i].Outcome == parsers.Accept {
+					cell = "value ≠"
+				}
 			}
 			b.WriteString(" " + cell + " |")
 		}

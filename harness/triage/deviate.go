@@ -334,3 +334,20 @@ const RuleText = "Who deviates, by ocidiff's rule: a judge that crashes or times
 	"the one that differs from most parsers; if parsers read different values, the side with the fewest projects, then judges; " +
 	"if both validators reject, each parser that accepts (and when that is most parsers, the schema and its implementations " +
 	"disagree, and runtime-spec is the place); if every parser rejects what the schema accepts, runtime-spec; otherwise, if parsers split on accepting, the side with the fewest projects, then judges."
+
+// OtherValues maps each accepting judge that Assess holds to read other
+// values than the rest (RuleValues) to the paths where it does. An
+// "accept" alone would hide a value split, which is the kind of
+// disagreement a runtime acts on silently; the matrices show these
+// judges as "value ≠" instead.
+func OtherValues(r harness.Result) map[string][]string {
+	odd := map[string][]string{}
+	for _, d := range Assess(r) {
+		if d.Rule == RuleValues {
+			for _, j := range d.Judges {
+				odd[j] = append(odd[j], d.Paths...)
+			}
+		}
+	}
+	return odd
+}
