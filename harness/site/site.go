@@ -88,7 +88,7 @@ func Write(dir string, cases []corpus.Case, anns []triage.Annotation, opts Optio
 	}
 	var cols []column
 	for _, v := range judges {
-		cols = append(cols, column{Judge: v.Judge, Version: v.Version})
+		cols = append(cols, column{Judge: v.Judge, Version: v.Version, ID: judgeID(v.Judge)})
 	}
 
 	front := frontPage{Page: page{Title: "ocidiff: where config.json parsers disagree", Root: ""}, Columns: cols}
@@ -174,8 +174,19 @@ func families(cases []corpus.Case, anns []triage.Annotation) (fs []family, untri
 	return fs, untriaged
 }
 
-// column is one judge of the matrix.
-type column struct{ Judge, Version string }
+// column is one judge of the matrix. ID names the judge's row of the
+// judges table, which the column's head links to: the judge's name with
+// every character a URL would escape ("/", "@") as "-".
+type column struct{ Judge, Version, ID string }
+
+func judgeID(judge string) string {
+	return "judge-" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, judge)
+}
 
 // cell is one judge's verdict in the matrix, in words: the class says it
 // again to the style sheet, never alone.

@@ -192,6 +192,9 @@ func TestWrite(t *testing.T) {
 		`<td class="v accept">accept</td><td class="v reject">reject</td>`,
 		`<a href="https://example.com/1">issue 1</a>`,
 		`<a href="family/b.html">bug one: <code>layerFolders</code> &lt;b&gt;</a>`,
+		// A judge's version is a link away from its column's head.
+		`<th scope="col" class="judge" title="go/unmarshal 1.0"><a href="#judge-go-unmarshal">go/unmarshal</a></th>`,
+		`<tr id="judge-go-unmarshal"><th scope="row"><code>go/unmarshal</code></th><td>go/unmarshal 1.0</td></tr>`,
 		`<a href="case/` + harness.Slug("z1") + `.html">`, // no note claims it
 	} {
 		if !strings.Contains(index, want) {
