@@ -38,8 +38,8 @@ var updateScreenshots = flag.Bool("update-screenshots", false, "write the browse
 // exception or a failed load, and every link the browser resolves must
 // exist. The matrix must have exactly one row per family of findings.json,
 // and a case page a working copy button. With -update-screenshots it
-// writes the front page and the founding family's best case to docs/,
-// which the README shows.
+// writes the front page and the founding case to docs/, which the README
+// shows.
 //
 // With OCIDIFF_SITE_DIR set, it checks the site already written there
 // instead of writing one, with the same checks: the nightly job writes the
