@@ -88,7 +88,7 @@ func Write(dir string, cases []corpus.Case, anns []triage.Annotation, opts Optio
 	}
 	var cols []column
 	for _, v := range judges {
-		cols = append(cols, column{Judge: v.Judge, Version: v.Version})
+		cols = append(cols, column{Judge: v.Judge, Version: v.Version, ID: judgeID(v.Judge)})
 	}
 
 	front := frontPage{Page: page{Title: "ocidiff: where config.json parsers disagree", Root: ""}, Columns: cols}
@@ -174,8 +174,19 @@ func families(cases []corpus.Case, anns []triage.Annotation) (fs []family, untri
 	return fs, untriaged
 }
 
-// column is one judge of the matrix.
-type column struct{ Judge, Version string }
+// column is one judge of the matrix. ID names the judge's row of the
+// judges table, which the column's head links to: the judge's name with
+// every character a URL would escape ("/", "@") as "-".
+type column struct{ Judge, Version, ID string }
+
+func judgeID(judge string) string {
+	return "judge-" + strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, judge)
+}
 
 // cell is one judge's verdict in the matrix, in words: the class says it
 // again to the style sheet, never alone.
@@ -352,6 +363,17 @@ func (w *writer) page(name, tmpl string, data any) error {
 var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
 	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(plainMarkup{}, 100))))
 
+// inlineMD renders the one-paragraph texts of findings.json (a family's
+// title, why, ask and note), which quote code in backticks as FINDINGS.md
+// shows them. It parses paragraphs only, so that a text that starts with
+// "1." or "#" or holds a "|" stays a line of text and never becomes a
+// list, a heading or a table; and it drops every link, because a title is
+// itself the text of a link on the front page.
+var inlineMD = goldmark.New(goldmark.WithParser(parser.NewParser(
+	parser.WithBlockParsers(util.Prioritized(parser.NewParagraphParser(), 100)),
+	parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+	parser.WithASTTransformers(util.Prioritized(plainMarkup{unlinkAll: true}, 100)))))
+
 // plainMarkup adapts a report's Markdown to a page of this site.
 //   - A link that is not absolute keeps its text and loses the link:
 //     reports quote the spec's Markdown, whose links are relative to the
@@ -361,24 +383,31 @@ var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Striket
 //     themselves (<sub>…</sub>), which stay markup. goldmark would drop
 //     it all; nothing an input holds becomes markup either way.
 //   - Headings go two levels down, below the page's own h1 and h2.
-type plainMarkup struct{}
+//
+// With unlinkAll, every link keeps its text and loses the link.
+type plainMarkup struct{ unlinkAll bool }
 
 // keptTags are the inline tags plainMarkup leaves as markup: bare, with no
 // attribute, so they cannot carry a script or a link.
 var keptTags = map[string]bool{"<sub>": true, "</sub>": true}
 
-func (plainMarkup) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+func (pm plainMarkup) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
 	src := reader.Source()
 	var links []*ast.Link
 	var raws []*ast.RawHTML
+	var autos []*ast.AutoLink
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Link:
-			if !bytes.Contains(n.Destination, []byte("://")) {
+			if pm.unlinkAll || !bytes.Contains(n.Destination, []byte("://")) {
 				links = append(links, n)
+			}
+		case *ast.AutoLink:
+			if pm.unlinkAll {
+				autos = append(autos, n)
 			}
 		case *ast.RawHTML:
 			raws = append(raws, n)
@@ -395,6 +424,9 @@ func (plainMarkup) Transform(doc *ast.Document, reader text.Reader, _ parser.Con
 			c = next
 		}
 		parent.RemoveChild(parent, l)
+	}
+	for _, a := range autos {
+		a.Parent().ReplaceChild(a.Parent(), a, ast.NewString(a.Label(src)))
 	}
 	for _, r := range raws {
 		var v []byte
@@ -417,6 +449,20 @@ func render(src []byte) (template.HTML, error) {
 		return "", err
 	}
 	return template.HTML(b.String()), nil
+}
+
+// inline renders one text of findings.json as inline HTML: its Markdown
+// (code spans, emphasis) as markup, with the paragraph tags left out, so
+// that it fits in a link, a heading or a table cell. Raw HTML shows as
+// text, as in a report.
+func inline(s string) (template.HTML, error) {
+	var b bytes.Buffer
+	if err := inlineMD.Convert([]byte(s), &b); err != nil {
+		return "", fmt.Errorf("site: rendering %q: %w", s, err)
+	}
+	h := strings.TrimSpace(b.String())
+	h = strings.TrimSuffix(strings.TrimPrefix(h, "<p>"), "</p>")
+	return template.HTML(strings.ReplaceAll(h, "</p>\n<p>", " ")), nil
 }
 
 // displayText is the input as text for a <pre>: bytes that are not UTF-8
@@ -489,6 +535,7 @@ var styleCSS []byte
 
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"describe": func(s triage.Status) string { return s.Describe() },
+	"inline":   inline,
 	"join":     strings.Join,
 	"outcome":  func(v *parsers.Verdict) string { return string(v.Outcome) },
 	"orAbsent": triage.OrAbsent,

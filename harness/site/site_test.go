@@ -108,6 +108,28 @@ func TestRenderRawHTML(t *testing.T) {
 	}
 }
 
+// TestInline: the texts of findings.json show their Markdown as markup
+// (a code span as <code>), never a block, a link or raw HTML.
+func TestInline(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"`layerFolders`: null", "<code>layerFolders</code>: null"},
+		{"crun's `/* */` and `//` comments", "crun's <code>/* */</code> and <code>//</code> comments"},
+		{"S_IFCHR|0666 *and* more", "S_IFCHR|0666 <em>and</em> more"},
+		{"1. not a list", "1. not a list"},
+		{"# not a heading", "# not a heading"},
+		{"see [runc](https://github.com/opencontainers/runc) and <https://example.com>", "see runc and https://example.com"},
+		{`a <img src=x onerror="alert(1)"> & b`, "a &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; b"},
+	} {
+		got, err := inline(tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != tc.want {
+			t.Errorf("inline(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
 // TestWrite writes a site from two cases and three notes, with a stand-in
 // matrix (the browser test in cmd/ocidiff runs the real judges): a row per
 // note in FINDINGS.md's order, also for a note that claims no case; a
@@ -118,7 +140,7 @@ func TestWrite(t *testing.T) {
 	notes := filepath.Join(dir, "findings.json")
 	if err := os.WriteFile(notes, []byte(`[
  {"id":"k","title":"known one","status":"known","match":"^x","why":"w","known":[{"title":"issue 1","url":"https://example.com/1"}]},
- {"id":"b","title":"bug one","status":"bug","match":"^nothing","why":"w","ask":"a"},
+ {"id":"b","title":"bug one: `+"`"+`layerFolders`+"`"+` <b>","status":"bug","match":"^nothing","why":"w *is* `+"`"+`x`+"`"+`","ask":"a"},
  {"id":"g","title":"gap one","status":"spec-gap","match":"^y","why":"w"}
 ]`), 0o644); err != nil {
 		t.Fatal(err)
@@ -169,10 +191,23 @@ func TestWrite(t *testing.T) {
 		`<td colspan="2" class="none">no case in this corpus</td>`,
 		`<td class="v accept">accept</td><td class="v reject">reject</td>`,
 		`<a href="https://example.com/1">issue 1</a>`,
+		`<a href="family/b.html">bug one: <code>layerFolders</code> &lt;b&gt;</a>`,
+		// A judge's version is a link away from its column's head.
+		`<th scope="col" class="judge" title="go/unmarshal 1.0"><a href="#judge-go-unmarshal">go/unmarshal</a></th>`,
+		`<tr id="judge-go-unmarshal"><th scope="row"><code>go/unmarshal</code></th><td>go/unmarshal 1.0</td></tr>`,
 		`<a href="case/` + harness.Slug("z1") + `.html">`, // no note claims it
 	} {
 		if !strings.Contains(index, want) {
 			t.Errorf("index.html lacks %s", want)
+		}
+	}
+	fam := read("family/b.html")
+	for _, want := range []string{
+		`<h1>1. bug one: <code>layerFolders</code> &lt;b&gt;</h1>`,
+		`<dd>w <em>is</em> <code>x</code></dd>`,
+	} {
+		if !strings.Contains(fam, want) {
+			t.Errorf("family/b.html lacks %s", want)
 		}
 	}
 	x1 := "case/" + harness.Slug("x1")
