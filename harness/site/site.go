@@ -198,14 +198,7 @@ type cell struct {
 // holds to read other values (triage.RuleValues) shows "value ≠", with the
 // paths; a judge m lacks shows "not run".
 func cells(cols []column, m harness.Result) []cell {
-	odd := map[string][]string{}
-	for _, d := range triage.Assess(m) {
-		if d.Rule == triage.RuleValues {
-			for _, j := range d.Judges {
-				odd[j] = append(odd[j], d.Paths...)
-			}
-		}
-	}
+	odd := triage.OtherValues(m)
 	out := make([]cell, len(cols))
 	for i, col := range cols {
 		j := slices.IndexFunc(m.Verdicts, func(v parsers.Verdict) bool { return v.Judge == col.Judge })
