@@ -170,8 +170,9 @@ func fuzzCacheInput(b []byte) ([]byte, error) {
 		return nil, errors.New(`not a Go fuzz input (no "go test fuzz v1" line)`)
 	}
 	line := strings.TrimSpace(string(rest))
-	lit, ok := strings.CutPrefix(line, "[]byte(")
-	if lit, ok = strings.CutSuffix(lit, ")"); !ok {
+	lit, prefixed := strings.CutPrefix(line, "[]byte(")
+	lit, closed := strings.CutSuffix(lit, ")")
+	if !prefixed || !closed {
 		return nil, errors.New("not one []byte(...) value")
 	}
 	s, err := strconv.Unquote(lit)
