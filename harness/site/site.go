@@ -101,7 +101,9 @@ func Write(dir string, cases []corpus.Case, anns []triage.Annotation, opts Optio
 			row.Cells = cells(cols, m)
 			row.Changes = triage.VersionChanges(m)
 		}
-		fp := familyPage{Page: page{Title: f.ann.Title, Root: "../"}, Row: row, Columns: cols}
+		// A <title> is text, where a title's Markdown code spans would
+		// show their backticks.
+		fp := familyPage{Page: page{Title: strings.ReplaceAll(f.ann.Title, "`", ""), Root: "../"}, Row: row, Columns: cols}
 		for _, c := range f.cases {
 			fp.Cases = append(fp.Cases, caseRow{Slug: harness.Slug(c.Signature), Bytes: len(c.Input),
 				Words: triage.Words(c.Result), Best: harness.Slug(c.Signature) == row.Best,

@@ -205,6 +205,8 @@ func TestWrite(t *testing.T) {
 	for _, want := range []string{
 		`<h1>1. bug one: <code>layerFolders</code> &lt;b&gt;</h1>`,
 		`<dd>w <em>is</em> <code>x</code></dd>`,
+		// A browser tab shows text: the code span's backticks go.
+		`<title>bug one: layerFolders &lt;b&gt;</title>`,
 	} {
 		if !strings.Contains(fam, want) {
 			t.Errorf("family/b.html lacks %s", want)
