@@ -421,17 +421,22 @@ func writeSpec(b *bytes.Buffer, r harness.Result, devs []triage.Deviation, dir, 
 	base := "https://github.com/opencontainers/runtime-spec/blob/" + version + "/"
 	b.WriteString("## What the spec says\n\n")
 	fmt.Fprintf(b, "Quoted from runtime-spec %s, the version the judges were built with.\n\n", version)
+	var shown []string
 	for _, p := range ptrs[:min(len(ptrs), maxFields)] {
 		d, err := Lookup(dir, p)
 		if err != nil {
 			return err
 		}
-		if d.Schema == "" {
+		if d.Schema == "" || slices.Contains(shown, d.SpecPointer) {
 			// Not a member of the spec (an unknown name such as /s/a):
 			// a bullet of the same name elsewhere would mislead.
 			continue
 		}
-		fmt.Fprintf(b, "### %s\n\n", mdtext.Code(p))
+		shown = append(shown, d.SpecPointer)
+		fmt.Fprintf(b, "### %s\n\n", mdtext.Code(d.SpecPointer))
+		if d.SpecPointer != p {
+			fmt.Fprintf(b, "Named %s above, as specs-go's JSON tags spell it.\n\n", mdtext.Code(p))
+		}
 		if d.Text != "" {
 			fmt.Fprintf(b, "The spec text, [%s](%s%s#%s) ([line %d](%s%s?plain=1#L%d)):\n\n", d.TextFile, base, d.TextFile, d.TextAnchor, d.TextLine, base, d.TextFile, d.TextLine)
 			for _, l := range strings.Split(d.Text, "\n") {
