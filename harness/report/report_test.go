@@ -174,7 +174,7 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 		"## Input",
 	}
 	if len(md) < report.MaxLen-20000 {
-		must = append(must, "## Every version ocidiff carries")
+		must = append(must, "## Every version ocidiff tests")
 	}
 	if len(ref.c.Input) <= 8<<10 {
 		must = append(must, "> config.json")
