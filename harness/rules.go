@@ -3,6 +3,8 @@ package harness
 import (
 	"encoding/json"
 	"fmt"
+	"iter"
+	"maps"
 	"slices"
 	"strings"
 
@@ -119,14 +121,28 @@ func specNames(path []string, m map[string]any) {
 				return // a map: its keys are the user's
 			}
 		}
-		for n := range names {
-			if _, clash := m[n]; !clash && strings.EqualFold(n, k) {
+		if n, ok := SpecName(k, maps.Keys(names)); ok {
+			if _, clash := m[n]; !clash {
 				delete(m, k)
 				m[n] = v
-				break
 			}
 		}
 	}
+}
+
+// SpecName returns the name among names that k spells in another letter
+// case: the member the spec-names rule takes k for. Reports use it too, to
+// find what the spec says about a member named by specs-go's spelling
+// ("hwconfig", which the schema and the spec text call "hwConfig"). At
+// most one name matches at any place of specs.Spec, or encoding/json's
+// case-insensitive matching would be ambiguous there.
+func SpecName(k string, names iter.Seq[string]) (string, bool) {
+	for n := range names {
+		if n != k && strings.EqualFold(n, k) {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // allNames holds every member name the spec gives anywhere.

@@ -117,7 +117,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	if err != nil {
 		return err
 	}
-	title := "ocidiff: the judges disagree"
+	title := "ocidiff: the implementations disagree"
 	for _, d := range devs {
 		if d.Upstream == target {
 			title = d.Why
@@ -132,11 +132,11 @@ func Write(w io.Writer, c Case, opts Options) error {
 	writeFamily(&head, opts.Family)
 	fmt.Fprintf(&head, "For: **%s** (%s) — %s.\n\n", target.Name, target.URL(), target.What)
 	fmt.Fprintf(&head, "ocidiff, a differential tester, gave one OCI runtime-spec `config.json` (%s) to several implementations and they disagree.\n\n", mdtext.Escape(c.Source))
-	head.WriteString("## Who deviates\n\n")
+	head.WriteString("## Which implementation differs\n\n")
 	for _, d := range devs {
-		fmt.Fprintf(&head, "- **%s** (%s; report to %s): %s.\n", d.Rule, strings.Join(d.Judges, ", "), d.Upstream.Name, mdtext.Escape(mdtext.Visible(d.Why)))
+		fmt.Fprintf(&head, "- **%s** (%s; report to %s): %s.\n", ruleLabel[d.Rule], strings.Join(d.Judges, ", "), d.Upstream.Name, mdtext.Escape(mdtext.Visible(d.Why)))
 	}
-	fmt.Fprintf(&head, "\nHow ocidiff decides who deviates: [its README](%s).\n\n", ReadmeURL)
+	fmt.Fprintf(&head, "\nHow ocidiff decides which implementation differs: [its README](%s).\n\n", ReadmeURL)
 	if f := opts.Family; f != nil {
 		fmt.Fprintf(&head, "**The cause**, as triaged: %s\n\n", mdtext.Visible(f.Why))
 		if f.Ask != "" {
@@ -201,6 +201,18 @@ func Write(w io.Writer, c Case, opts Options) error {
 	return err
 }
 
+// ruleLabel names each rule of triage.Assess for a maintainer who has not
+// read ocidiff's README; the README's list gives them in the same order.
+var ruleLabel = map[triage.Rule]string{
+	triage.RuleCrash:      "Crash or timeout",
+	triage.RuleValidators: "Schema validators disagree",
+	triage.RuleValues:     "Different value read",
+	triage.RuleSpec:       "Most parsers accept what the schema rejects",
+	triage.RuleLenient:    "Accepted although the schema rejects it",
+	triage.RuleSchemaGap:  "Schema accepts what every parser rejects",
+	triage.RuleMinority:   "Accepted or rejected unlike the other parsers",
+}
+
 // writeFamily opens the report with what triage knows of the family.
 func writeFamily(b *bytes.Buffer, f *triage.Annotation) {
 	if f == nil {
@@ -235,7 +247,7 @@ func writeFamily(b *bytes.Buffer, f *triage.Annotation) {
 }
 
 func writeMatrix(b *bytes.Buffer, m harness.Result) {
-	b.WriteString("## Every version ocidiff carries\n\n")
+	b.WriteString("## Every version ocidiff tests\n\n")
 	if ch := triage.VersionChanges(m); len(ch) > 0 {
 		for _, s := range ch {
 			fmt.Fprintf(b, "- %s\n", mdtext.Escape(mdtext.Visible(s)))
@@ -245,7 +257,7 @@ func writeMatrix(b *bytes.Buffer, m harness.Result) {
 	var t bytes.Buffer
 	harness.WriteMatrix(&t, m) // a bytes.Buffer does not fail
 	text := mdtext.Visible(t.String())
-	fmt.Fprintf(b, "%s\n%s%s\n\n", mdtext.Fence(text), text, mdtext.Fence(text))
+	fmt.Fprintf(b, "What `ocidiff check` prints for every version of every library it has:\n\n%s\n%s%s\n\n", mdtext.Fence(text), text, mdtext.Fence(text))
 }
 
 // writeInput shows the input once, as a command that writes it byte for
@@ -322,18 +334,27 @@ func printable(in []byte) bool {
 }
 
 func writeVerdicts(b *bytes.Buffer, r harness.Result) {
-	b.WriteString("## What each implementation did\n\n| Judge | Version | Verdict | Error |\n|---|---|---|---|\n")
+	b.WriteString("## What each implementation did\n\n| Implementation | Version | Result | Error |\n|---|---|---|---|\n")
 	for _, v := range r.Verdicts {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", v.Judge, mdtext.Cell(v.Version), v.Outcome, mdtext.Cell(mdtext.Cut(mdtext.OneLine(v.Error), 200)))
 	}
 	b.WriteString("\n")
 	for _, d := range r.Diffs {
-		fmt.Fprintf(b, "- value split at %s: %s read %s; %s read %s\n", mdtext.Code(d.Path),
-			strings.Join(d.A, ", "), mdtext.Code(mdtext.Cut(triage.OrAbsent(d.AValue), 80)), strings.Join(d.B, ", "), mdtext.Code(mdtext.Cut(triage.OrAbsent(d.BValue), 80)))
+		fmt.Fprintf(b, "- At %s, %s read %s; %s read %s.\n", mdtext.Code(d.Path),
+			strings.Join(d.A, ", "), valueText(d.AValue), strings.Join(d.B, ", "), valueText(d.BValue))
 	}
 	if len(r.Diffs) > 0 {
 		b.WriteString("\n")
 	}
+}
+
+// valueText shows a value that implementations read, or says they read
+// none: their models lack the member.
+func valueText(v string) string {
+	if v == "" {
+		return "no value"
+	}
+	return mdtext.Code(mdtext.Cut(v, 80))
 }
 
 var (
@@ -420,18 +441,23 @@ func writeSpec(b *bytes.Buffer, r harness.Result, devs []triage.Deviation, dir, 
 	}
 	base := "https://github.com/opencontainers/runtime-spec/blob/" + version + "/"
 	b.WriteString("## What the spec says\n\n")
-	fmt.Fprintf(b, "Quoted from runtime-spec %s, the version the judges were built with.\n\n", version)
+	fmt.Fprintf(b, "Quoted from runtime-spec %s, the version the Go implementations and the schema validators above use.\n\n", version)
+	var shown []string
 	for _, p := range ptrs[:min(len(ptrs), maxFields)] {
 		d, err := Lookup(dir, p)
 		if err != nil {
 			return err
 		}
-		if d.Schema == "" {
+		if d.Schema == "" || slices.Contains(shown, d.SpecPointer) {
 			// Not a member of the spec (an unknown name such as /s/a):
 			// a bullet of the same name elsewhere would mislead.
 			continue
 		}
-		fmt.Fprintf(b, "### %s\n\n", mdtext.Code(p))
+		shown = append(shown, d.SpecPointer)
+		fmt.Fprintf(b, "### %s\n\n", mdtext.Code(d.SpecPointer))
+		if d.SpecPointer != p {
+			fmt.Fprintf(b, "Named %s above, as specs-go's JSON tags spell it.\n\n", mdtext.Code(p))
+		}
 		if d.Text != "" {
 			fmt.Fprintf(b, "The spec text, [%s](%s%s#%s) ([line %d](%s%s?plain=1#L%d)):\n\n", d.TextFile, base, d.TextFile, d.TextAnchor, d.TextLine, base, d.TextFile, d.TextLine)
 			for _, l := range strings.Split(d.Text, "\n") {

@@ -174,7 +174,7 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 		"## Input",
 	}
 	if len(md) < report.MaxLen-20000 {
-		must = append(must, "## Every version ocidiff carries")
+		must = append(must, "## Every version ocidiff tests")
 	}
 	if len(ref.c.Input) <= 8<<10 {
 		must = append(must, "> config.json")
@@ -513,4 +513,56 @@ func command(t *testing.T, dir string, env []string, name string, args ...string
 		t.Fatalf("%s %s in %s: %v\n%s", name, strings.Join(args, " "), dir, err, out)
 	}
 	return string(out)
+}
+
+// TestSpecUnderGoSpelling renders corpus cases whose value splits name a
+// member as specs-go's JSON tag spells it (/vm/hwconfig/...), where the
+// schema and the spec text say hwConfig: the spec section must still
+// quote the member, once, under the schema's name.
+func TestSpecUnderGoSpelling(t *testing.T) {
+	specDir, err := specmod.Dir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dir  string
+		want []string // headings of the spec section, each once
+		text string   // in the spec text quoted
+	}{
+		{"reject-schema-jsonschema-v6-vm-hwconfig-iomems-r-188659f19c17",
+			[]string{"/vm/hwConfig/iomems", "/vm/hwConfig/iomems/*/firstMFN", "/vm/hwConfig/iomems/*/nrMFNs"},
+			"> * **`iomems`** (array OPTIONAL)"},
+		// The split at /vm/hwconfig/iomems/0/firstMFN and the validators'
+		// /vm/hwConfig/iomems/*/firstMFN are one member.
+		{"reject-schema-jsonschema-v6-vm-hwconfig-iomems-r-3d404faffe18",
+			[]string{"/vm/hwConfig/iomems", "/vm/hwConfig/iomems/*/firstMFN", "/vm/hwConfig/iomems/*/nrMFNs"},
+			"> * **`firstMFN`** (int REQUIRED)"},
+		{"accept-go-unmarshal-go-decoder-go-jsonv2-rust-oc-3e292e1d4912",
+			[]string{"/vm/hwConfig/vcpus"},
+			"> * **`vcpus`** (int OPTIONAL)"},
+	} {
+		c, err := corpus.Read(filepath.Join("../../corpus", tc.dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var md bytes.Buffer
+		if err := report.Write(&md, report.Case{Source: "corpus/" + tc.dir, Input: c.Input, Result: c.Result},
+			report.Options{SpecDir: specDir, SpecVersion: specmod.Version()}); err != nil {
+			t.Fatalf("%s: %v", tc.dir, err)
+		}
+		_, spec, _ := strings.Cut(md.String(), "## What the spec says")
+		spec, _, _ = strings.Cut(spec, "\n## ")
+		var got []string
+		for _, l := range strings.Split(spec, "\n") {
+			if h, ok := strings.CutPrefix(l, "### "); ok {
+				got = append(got, strings.Trim(h, "`"))
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: the spec section quotes %q; want %q\n%s", tc.dir, got, tc.want, spec)
+		}
+		if !strings.Contains(spec, tc.text) {
+			t.Errorf("%s: the spec section lacks %q\n%s", tc.dir, tc.text, spec)
+		}
+	}
 }

@@ -3,14 +3,18 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ocidiff/ocidiff/harness"
 )
 
 // FieldDoc is what the pinned runtime-spec says about one member of
@@ -19,8 +23,11 @@ import (
 // does not describe every member the schema has, nor the other way round.
 type FieldDoc struct {
 	// Pointer is the member asked for, a JSON pointer in which "*"
-	// stands for any array index or map key.
-	Pointer string
+	// stands for any array index or map key. SpecPointer is the same
+	// member as the schema spells it: a member named by specs-go's JSON
+	// tag ("/vm/hwconfig") is the schema's member of that name in another
+	// letter case ("/vm/hwConfig"), as the spec-names rule takes it.
+	Pointer, SpecPointer string
 
 	// TextFile is the spec's Markdown file (e.g. "config-windows.md"),
 	// TextAnchor the anchor of the section holding the bullet, TextLine
@@ -47,11 +54,13 @@ type FieldDoc struct {
 // the member at pointer. It follows "$ref" across the schema files and
 // looks for the member's bullet in the spec's config*.md files.
 func Lookup(dir, pointer string) (FieldDoc, error) {
-	d := FieldDoc{Pointer: pointer}
+	d := FieldDoc{Pointer: pointer, SpecPointer: pointer}
 	tokens := splitPointer(pointer)
 	if err := lookupSchema(dir, tokens, &d); err != nil {
 		return d, err
 	}
+	// The spec text names members as the schema does.
+	tokens = splitPointer(d.SpecPointer)
 	if err := lookupText(dir, tokens, &d); err != nil {
 		return d, err
 	}
@@ -74,6 +83,9 @@ type schemaNode struct {
 	file string // relative to the schema directory
 	ptr  string // JSON pointer inside file
 	raw  json.RawMessage
+	// name is the member's name as the schema spells it, set by child
+	// for a member of "properties".
+	name string
 }
 
 type schemaReader struct {
@@ -116,7 +128,7 @@ func (r *schemaReader) at(file, ptr string) (schemaNode, error) {
 		}
 		raw = v
 	}
-	return schemaNode{file, ptr, raw}, nil
+	return schemaNode{file: file, ptr: ptr, raw: raw}, nil
 }
 
 func (r *schemaReader) object(n schemaNode) map[string]json.RawMessage {
@@ -164,8 +176,12 @@ func (r *schemaReader) child(n schemaNode, tok string) (schemaNode, bool, bool) 
 	json.Unmarshal(obj["required"], &required)
 	var props map[string]json.RawMessage
 	if json.Unmarshal(obj["properties"], &props) == nil {
-		if _, ok := props[tok]; ok {
-			return schemaNode{n.file, n.ptr + "/properties/" + escape(tok), props[tok]}, slices.Contains(required, tok), true
+		name, ok := tok, false
+		if _, ok = props[tok]; !ok {
+			name, ok = harness.SpecName(tok, maps.Keys(props))
+		}
+		if ok {
+			return schemaNode{n.file, n.ptr + "/properties/" + escape(name), props[name], name}, slices.Contains(required, name), true
 		}
 	}
 	var pats map[string]json.RawMessage
@@ -177,17 +193,17 @@ func (r *schemaReader) child(n schemaNode, tok string) (schemaNode, bool, bool) 
 		slices.Sort(keys)
 		for _, k := range keys {
 			if re, err := regexp.Compile(k); err == nil && (tok == "*" || re.MatchString(tok)) {
-				return schemaNode{n.file, n.ptr + "/patternProperties/" + escape(k), pats[k]}, false, true
+				return schemaNode{file: n.file, ptr: n.ptr + "/patternProperties/" + escape(k), raw: pats[k]}, false, true
 			}
 		}
 	}
 	if ap, ok := obj["additionalProperties"]; ok && bytes.HasPrefix(bytes.TrimSpace(ap), []byte("{")) {
-		return schemaNode{n.file, n.ptr + "/additionalProperties", ap}, false, true
+		return schemaNode{file: n.file, ptr: n.ptr + "/additionalProperties", raw: ap}, false, true
 	}
 	if it, ok := obj["items"]; ok {
 		it = bytes.TrimSpace(it)
 		if bytes.HasPrefix(it, []byte("{")) {
-			return schemaNode{n.file, n.ptr + "/items", it}, false, true
+			return schemaNode{file: n.file, ptr: n.ptr + "/items", raw: it}, false, true
 		}
 		var tuple []json.RawMessage
 		if json.Unmarshal(it, &tuple) == nil && len(tuple) > 0 {
@@ -195,7 +211,7 @@ func (r *schemaReader) child(n schemaNode, tok string) (schemaNode, bool, bool) 
 			if err != nil || i >= len(tuple) {
 				i = 0
 			}
-			return schemaNode{n.file, fmt.Sprintf("%s/items/%d", n.ptr, i), tuple[i]}, false, true
+			return schemaNode{file: n.file, ptr: fmt.Sprintf("%s/items/%d", n.ptr, i), raw: tuple[i]}, false, true
 		}
 	}
 	for _, kw := range []string{"allOf", "anyOf", "oneOf"} {
@@ -204,7 +220,7 @@ func (r *schemaReader) child(n schemaNode, tok string) (schemaNode, bool, bool) 
 			continue
 		}
 		for i, b := range branches {
-			bn, err := r.deref(schemaNode{n.file, fmt.Sprintf("%s/%s/%d", n.ptr, kw, i), b})
+			bn, err := r.deref(schemaNode{file: n.file, ptr: fmt.Sprintf("%s/%s/%d", n.ptr, kw, i), raw: b})
 			if err != nil {
 				continue
 			}
@@ -226,7 +242,8 @@ func lookupSchema(dir string, tokens []string, d *FieldDoc) error {
 	}
 	var found schemaNode
 	required := false
-	for _, tok := range tokens {
+	spelled := make([]string, len(tokens))
+	for i, tok := range tokens {
 		if n, err = r.deref(n); err != nil {
 			return fmt.Errorf("report: %w", err)
 		}
@@ -235,9 +252,14 @@ func lookupSchema(dir string, tokens []string, d *FieldDoc) error {
 			return nil // the schema does not describe this member
 		}
 		found, required, n = c, req, c
+		spelled[i] = cmp.Or(c.name, tok)
 	}
 	if found.raw == nil {
 		return nil
+	}
+	d.SpecPointer = ""
+	for _, tok := range spelled {
+		d.SpecPointer += "/" + escape(tok)
 	}
 	d.SchemaFile = "schema/" + found.file
 	d.SchemaPointer = found.ptr

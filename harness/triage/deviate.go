@@ -109,7 +109,7 @@ func Assess(r harness.Result) []Deviation {
 		} else {
 			for _, v := range vs {
 				devs = append(devs, Deviation{Rule: RuleValidators, Judges: []string{v.Judge}, Upstream: UpstreamOf(v.Judge),
-					Why: fmt.Sprintf("the schema validators split (%s %s) and the parsers are even", v.Judge, verbClass([]parsers.Verdict{v}))})
+					Why: fmt.Sprintf("the two schema validators disagree (%s %s) and the parsers are evenly split", v.Judge, verbClass([]parsers.Verdict{v}))})
 			}
 		}
 	}
@@ -142,7 +142,7 @@ func Assess(r harness.Result) []Deviation {
 			for _, g := range byUpstream(s) {
 				why := fmt.Sprintf("%s %s where %s %s", list(names(g)), verbClass(g), list(names(other)), verb(other))
 				if even {
-					why += " (neither side has more projects or judges)"
+					why += " (neither side has more projects or implementations)"
 				}
 				devs = append(devs, Deviation{Rule: RuleMinority, Judges: names(g), Upstream: UpstreamOf(g[0].Judge), Why: why})
 			}
@@ -195,10 +195,10 @@ func valueDeviations(diffs []harness.ValueDiff) []Deviation {
 				}
 			}
 		}
-		why := fmt.Sprintf("%s %s %s as %s where %s %s %s", list(s.judges), plural(s.judges, "reads", "read"), s.paths[0],
-			OrAbsent(s.value), list(others), plural(others, "reads", "read"), OrAbsent(otherValue))
+		why := fmt.Sprintf("%s %s where %s %s", list(s.judges), reads(s.judges, s.paths[0], s.value),
+			list(others), reads(others, "", otherValue))
 		if even {
-			why += " (neither side has more projects or judges)"
+			why += " (neither side has more projects or implementations)"
 		}
 		slices.Sort(s.paths)
 		devs = append(devs, Deviation{Rule: RuleValues, Judges: s.judges, Upstream: UpstreamOf(s.judges[0]), Why: why, Paths: s.paths})
@@ -276,7 +276,7 @@ func names(vs []parsers.Verdict) []string {
 func list(ns []string) string {
 	switch len(ns) {
 	case 0:
-		return "no judge"
+		return "no implementation"
 	case 1:
 		return ns[0]
 	}
@@ -314,6 +314,23 @@ func pastTense(o parsers.Outcome) string {
 	return "crashed"
 }
 
+// reads says what judges read at path (left out when "") in plain words:
+// "read /p as 1", or "read no value at /p" for a member their models lack.
+func reads(judges []string, path, value string) string {
+	s := plural(judges, "reads", "read")
+	switch {
+	case value == "" && path == "":
+		return s + " no value"
+	case value == "":
+		return s + " no value at " + path
+	case path == "":
+		return s + " " + value
+	}
+	return s + " " + path + " as " + value
+}
+
+// OrAbsent shows a value of a value split, "(absent)" where a model lacks
+// the member.
 func OrAbsent(s string) string {
 	if s == "" {
 		return "(absent)"
