@@ -52,7 +52,8 @@ type Deviation struct {
 }
 
 // Assess decides who deviates in a disagreement, by a rule small enough to
-// state in full (RuleText, which every report quotes):
+// state in full (the README's "Reports to file upstream" gives it to
+// readers of a report):
 //
 //  1. A judge that crashed or timed out deviates.
 //  2. If the schema validators split, the one whose outcome differs from
@@ -345,12 +346,6 @@ func mustUpstream(name string) Upstream {
 	}
 	return u
 }
-
-// RuleText is Assess's rule in one paragraph, for readers of a report.
-const RuleText = "Who deviates, by ocidiff's rule: a judge that crashes or times out; if the two schema validators split, " +
-	"the one that differs from most parsers; if parsers read different values, the side with the fewest projects, then judges; " +
-	"if both validators reject, each parser that accepts (and when that is most parsers, the schema and its implementations " +
-	"disagree, and runtime-spec is the place); if every parser rejects what the schema accepts, runtime-spec; otherwise, if parsers split on accepting, the side with the fewest projects, then judges."
 
 // OtherValues maps each accepting judge that Assess holds to read other
 // values than the rest (RuleValues) to the paths where it does. An
