@@ -533,5 +533,4 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"inline":   inline,
 	"join":     strings.Join,
 	"outcome":  func(v *parsers.Verdict) string { return string(v.Outcome) },
-	"orAbsent": triage.OrAbsent,
 }).ParseFS(templateFS, "templates/*.html"))

@@ -159,7 +159,8 @@ func TestWrite(t *testing.T) {
 	}
 	opts := Options{
 		Matrix: func(in []byte) harness.Result {
-			return harness.Result{Verdicts: []parsers.Verdict{verdict("go/unmarshal", parsers.Accept), verdict("schema/gojsonschema", parsers.Reject)}}
+			return harness.Result{Verdicts: []parsers.Verdict{verdict("go/unmarshal", parsers.Accept), verdict("schema/gojsonschema", parsers.Reject)},
+				Diffs: []harness.ValueDiff{{Path: "/a", A: []string{"rust/a"}, AValue: "1", B: []string{"c/b"}}}}
 		},
 		Report: func(c corpus.Case, m harness.Result) ([]byte, error) {
 			return []byte("# report on " + c.Signature + "\n"), nil
@@ -215,6 +216,8 @@ func TestWrite(t *testing.T) {
 	x1 := "case/" + harness.Slug("x1")
 	page := read(x1 + ".html")
 	for _, want := range []string{
+		// A member one side lacks is said in words, not as a value.
+		`<td>rust/a</td><td><code>1</code></td><td>c/b</td><td>no value</td>`,
 		`differs from the verdict now; recorded by go/unmarshal 1.0`,
 		`&#34;{\&#34;a\&#34;:\&#34;\u0000\xff\&#34;}&#34;`, // escaped
 		"\u2400\ufffd", // as text

@@ -330,15 +330,6 @@ func reads(judges []string, path, value string) string {
 	return s + " " + path + " as " + value
 }
 
-// OrAbsent shows a value of a value split, "(absent)" where a model lacks
-// the member.
-func OrAbsent(s string) string {
-	if s == "" {
-		return "(absent)"
-	}
-	return s
-}
-
 func mustUpstream(name string) Upstream {
 	u, err := FindUpstream(name)
 	if err != nil {
