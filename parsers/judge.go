@@ -28,6 +28,11 @@ const (
 	Timeout Outcome = "timeout"
 )
 
+// Retried joins, in the Error of a crash or timeout, what a fresh process
+// did to what the first one did: such a verdict stands only when it
+// happens again (adapter.Client). A report's summary keeps the first part.
+const Retried = "; and before, on the first child: "
+
 // Kind tells the engine what a judge can say beyond accept or reject.
 type Kind int
 

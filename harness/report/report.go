@@ -137,8 +137,20 @@ func Write(w io.Writer, c Case, opts Options) error {
 		fmt.Fprintf(&head, "- **%s** (%s; report to %s): %s.\n", ruleLabel[d.Rule], strings.Join(d.Judges, ", "), d.Upstream.Name, mdtext.Escape(mdtext.Visible(d.Why)))
 	}
 	fmt.Fprintf(&head, "\nHow ocidiff decides which implementation differs: [its README](%s).\n\n", ReadmeURL)
+	if !slices.ContainsFunc(devs, func(d triage.Deviation) bool { return d.Upstream == target }) {
+		// The family's triage (or the reader) sent the report elsewhere
+		// than the rule points: say so, or the bullets above contradict
+		// the addressee.
+		var by []string
+		for _, d := range devs {
+			if !slices.Contains(by, d.Upstream.Name) {
+				by = append(by, d.Upstream.Name)
+			}
+		}
+		fmt.Fprintf(&head, "By that rule alone this would go to %s; it goes to %s, where the fix belongs.\n\n", strings.Join(by, " and "), target.Name)
+	}
 	if f := opts.Family; f != nil {
-		fmt.Fprintf(&head, "**The cause**, as triaged: %s\n\n", mdtext.Visible(f.Why))
+		fmt.Fprintf(&head, "**Cause:** %s\n\n", mdtext.Visible(f.Why))
 		if f.Ask != "" {
 			fmt.Fprintf(&head, "**What we ask:** %s\n\n", mdtext.Visible(f.Ask))
 		}
@@ -555,7 +567,17 @@ func writeRepros(b *bytes.Buffer, r harness.Result, input []byte, target triage.
 		}
 		fmt.Fprintf(b, "```sh\ncd %s\n%s\n%s\n```\n\n", rp.Key, strings.Join(rp.Setup, "\n"), rp.Run)
 		out := mdtext.Visible(mdtext.Cut(repro.ExpectedOutput(v), 400))
-		fmt.Fprintf(b, "It prints what ocidiff recorded:\n\n%s\n%s\n%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
+		// A program that crashes or hangs prints no verdict; what ocidiff
+		// recorded then is its own adapter's account, and says so.
+		switch v.Outcome {
+		case parsers.Crash:
+			b.WriteString("It prints no verdict: it dies, as ocidiff's adapter (the same calls) did. What ocidiff recorded:\n\n")
+		case parsers.Timeout:
+			b.WriteString("It prints no verdict: it does not finish, as ocidiff's adapter (the same calls) did not. What ocidiff recorded:\n\n")
+		default:
+			b.WriteString("It prints what ocidiff recorded:\n\n")
+		}
+		fmt.Fprintf(b, "%s\n%s\n%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
 	}
 	return nil
 }

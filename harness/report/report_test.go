@@ -566,3 +566,29 @@ func TestSpecUnderGoSpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestRoutedElsewhere: a report sent to another project than the one the
+// rule names (here runtime-spec, for a split the rule lays at
+// oci-spec-rs's and libocispec's door) says so, and one sent where the
+// rule points does not.
+func TestRoutedElsewhere(t *testing.T) {
+	const dir = "reject-go-unmarshal-json-cannot-unmarshal-into-g-2800bcd774eb"
+	c, err := corpus.Read(filepath.Join("../../corpus", dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const routed = "By that rule alone this would go to oci-spec-rs and libocispec; it goes to runtime-spec, where the fix belongs."
+	for _, tc := range []struct {
+		upstream string
+		want     bool
+	}{{"runtime-spec", true}, {"", false}} {
+		var md bytes.Buffer
+		if err := report.Write(&md, report.Case{Source: "corpus/" + dir, Input: c.Input, Result: c.Result},
+			report.Options{Upstream: tc.upstream}); err != nil {
+			t.Fatalf("-upstream %q: %v", tc.upstream, err)
+		}
+		if got := strings.Contains(md.String(), routed); got != tc.want {
+			t.Errorf("-upstream %q: the report says %q: %v, want %v", tc.upstream, routed, got, tc.want)
+		}
+	}
+}

@@ -85,8 +85,14 @@ func Assess(r harness.Result) []Deviation {
 	for _, v := range r.Verdicts {
 		switch {
 		case v.Outcome == parsers.Crash || v.Outcome == parsers.Timeout:
+			// The retry's account, on a fresh process, is enough for a
+			// summary; the first process's stays in the verdict table.
+			msg, _, retried := strings.Cut(mdtext.OneLine(v.Error), parsers.Retried)
+			if retried {
+				msg += " (on a fresh process; the first one failed too)"
+			}
 			devs = append(devs, Deviation{Rule: RuleCrash, Judges: []string{v.Judge}, Upstream: UpstreamOf(v.Judge),
-				Why: fmt.Sprintf("%s %s: %s", v.Judge, pastTense(v.Outcome), mdtext.OneLine(v.Error))})
+				Why: fmt.Sprintf("%s %s: %s", v.Judge, pastTense(v.Outcome), msg)})
 		case IsValidator(v.Judge):
 			vs = append(vs, v)
 		default:

@@ -78,3 +78,23 @@ func TestAssess(t *testing.T) {
 		t.Errorf("agreement: got %v", d)
 	}
 }
+
+// TestCrashWhy: a crash that stood on a fresh process carries both
+// processes' errors; the summary a report opens with keeps the fresh
+// one's and says the first failed too.
+func TestCrashWhy(t *testing.T) {
+	for _, tc := range []struct{ err, want string }{
+		{"died (signal: killed)", "c/x crashed: died (signal: killed)"},
+		{"died (signal: segmentation fault)" + parsers.Retried + "died (signal: segmentation fault)",
+			"c/x crashed: died (signal: segmentation fault) (on a fresh process; the first one failed too)"},
+	} {
+		r := harness.Result{Verdicts: []parsers.Verdict{
+			{Judge: "go/unmarshal", Outcome: parsers.Accept},
+			{Judge: "c/x", Outcome: parsers.Crash, Error: tc.err},
+		}}
+		devs := Assess(r)
+		if len(devs) == 0 || devs[0].Why != tc.want {
+			t.Errorf("Assess(crash %q): %+v, want Why %q", tc.err, devs, tc.want)
+		}
+	}
+}

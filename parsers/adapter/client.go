@@ -200,7 +200,7 @@ func (c *Client) retry(v parsers.Verdict, input []byte, first parsers.Verdict) p
 	err := writeFrame(c.proc.w, input)
 	got, failed := c.receive(v, len(input), err, timeout)
 	if failed {
-		got.Error = fmt.Sprintf("%s; and before, on the first child: %s", got.Error, first.Error)
+		got.Error = got.Error + parsers.Retried + first.Error
 	}
 	return got
 }
