@@ -302,7 +302,7 @@ type writer struct {
 func (w *writer) casePage(c corpus.Case, fam *triage.Annotation, m harness.Result, best bool, st *Stats) error {
 	slug := harness.Slug(c.Signature)
 	p := casePage{Page: page{Title: "case " + slug, Root: "../"}, Slug: slug, Family: fam, Signature: c.Signature,
-		Best: best, Text: displayText(c.Input), Escaped: Escape(c.Input), Bytes: len(c.Input),
+		Best: best, Text: displayText(c.Input), Escaped: escapeJSON(c.Input), Bytes: len(c.Input),
 		Diffs: m.Diffs, Changes: triage.VersionChanges(m), Confirmable: w.opts.Confirm != nil}
 	if !c.Found.IsZero() {
 		p.Found = c.Found.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -485,13 +485,13 @@ func displayText(in []byte) string {
 	return b.String()
 }
 
-// Escape writes input as one JSON string literal, escaping everything
+// escapeJSON writes input as one JSON string literal, escaping everything
 // that is not printable ASCII, so that look-alike letters, control
 // characters and stray bytes are all visible: a character as \uXXXX (a
 // surrogate pair past U+FFFF), as JSON writes it. A byte that is not part
 // of valid UTF-8 has no JSON escape; it is written \xNN, which makes the
 // literal exact but no longer JSON, as it must be.
-func Escape(in []byte) string {
+func escapeJSON(in []byte) string {
 	var b strings.Builder
 	b.WriteByte('"')
 	for len(in) > 0 {

@@ -13,7 +13,7 @@ import (
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
-func TestEscape(t *testing.T) {
+func TestEscapeJSON(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string
 	}{
@@ -28,8 +28,8 @@ func TestEscape(t *testing.T) {
 		{"\ufeff{}", `"\ufeff{}"`},         // a BOM
 		{"", `""`},
 	} {
-		if got := Escape([]byte(tc.in)); got != tc.want {
-			t.Errorf("Escape(%q) = %s, want %s", tc.in, got, tc.want)
+		if got := escapeJSON([]byte(tc.in)); got != tc.want {
+			t.Errorf("escapeJSON(%q) = %s, want %s", tc.in, got, tc.want)
 		}
 	}
 }
