@@ -75,6 +75,11 @@ type Verdict struct {
 	// class of each; Class is made of them. Minimizing for one cause at a
 	// time separates inputs that hold several.
 	Causes []string `json:"causes,omitempty"`
+	// At is, for a rejection, the member the judge's error names, as a
+	// JSON pointer with array indices as written ("/mounts/0/type"), when
+	// the judge's error says where; empty when it does not. Causes are
+	// placed by it (harness/cause).
+	At string `json:"at,omitempty"`
 	// Model is, for a Parser that accepted, the parsed document
 	// re-serialized as JSON by the judge's own serializer.
 	Model json.RawMessage `json:"model,omitempty"`
