@@ -15,6 +15,8 @@ import (
 type Engine struct {
 	judges []parsers.Judge
 	rules  []Rule
+	// descs holds each judge's descriptor, by name, for naming causes.
+	descs map[string]parsers.Descriptor
 	// Time spent in the judges and in comparing their verdicts, for the
 	// benchmark that tells judge cost from harness cost.
 	judgeTime, compareTime time.Duration
@@ -29,7 +31,12 @@ func New(judges []parsers.Judge, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 	}
-	return &Engine{judges: judges, rules: c.rules}, nil
+	descs := make(map[string]parsers.Descriptor, len(judges))
+	for _, j := range judges {
+		d, _ := parsers.DescriptorOf(j)
+		descs[j.Name()] = d
+	}
+	return &Engine{judges: judges, rules: c.rules, descs: descs}, nil
 }
 
 // Judges returns the engine's judges in the order they run.
@@ -66,6 +73,7 @@ func (e *Engine) Check(input []byte) Result {
 	}
 	t1 := time.Now()
 	r := e.Compare(vs)
+	r.Causes = Causes(input, r, e.descs)
 	e.judgeTime += t1.Sub(t0)
 	e.compareTime += time.Since(t1)
 	return r
@@ -89,8 +97,17 @@ func (e *Engine) Compare(vs []parsers.Verdict) Result {
 	if !r.Agree {
 		r.Signature = signature(vs, r.Diffs)
 	}
+	r.Refused = r.Agree && len(vs) > 0 && !vs[0].Accepted()
 	return r
 }
+
+// Descriptors returns the descriptor of each judge, by name, as the
+// engine names causes with them.
+func (e *Engine) Descriptors() map[string]parsers.Descriptor { return e.descs }
+
+// Explain names the causes of a result on input, as Check does: for a
+// result recorded before, or compared from verdicts given (Compare).
+func (e *Engine) Explain(input []byte, r Result) []Cause { return Causes(input, r, e.descs) }
 
 // valueDiffs compares the models of accepting parsers. Parsers that
 // wrote the very same bytes share a model without decoding it again (the

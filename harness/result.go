@@ -16,6 +16,15 @@ type Result struct {
 	// classes and the paths involved. Two inputs with the same cause get the
 	// same signature. Empty when the judges agree.
 	Signature string `json:"signature,omitempty"`
+	// Causes are the disagreement's causes (see Cause), one for each
+	// library that stands apart and each thing it does; none when the
+	// judges agree. A disagreement is the set of its causes: every one is
+	// named, counted and allowed on its own.
+	Causes []Cause `json:"causes,omitempty"`
+	// Refused is true when every judge refused the input: they agree, and
+	// no program would run it, which a user checking a config of their own
+	// must hear about as much as of a disagreement.
+	Refused bool `json:"refused,omitempty"`
 }
 
 // ValueDiff is one place where two parsers both accepted but read

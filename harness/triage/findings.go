@@ -37,6 +37,11 @@ type Annotation struct {
 	Match string   `json:"match,omitempty"`
 	Input string   `json:"input,omitempty"`
 	Cases []string `json:"cases,omitempty"`
+	// Cause is the family's claim on causes: a cause is the family's when
+	// every field the predicate sets allows it. Families are named by
+	// cause, so that a file's every cause is named, and naming does not
+	// change with the judges that run.
+	Cause *Predicate `json:"cause,omitempty"`
 	// Why is the cause, in a sentence or two.
 	Why string `json:"why"`
 	// Ask is, for a bug, what we ask the maintainers to change.
@@ -113,8 +118,8 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 			return nil, fmt.Errorf("%s: annotation %d: id, title and why are required", file, i)
 		case ids[a.ID]:
 			return nil, fmt.Errorf("%s: annotation %q: duplicate id", file, a.ID)
-		case a.Match == "" && len(a.Cases) == 0:
-			return nil, fmt.Errorf("%s: annotation %q: neither match nor cases", file, a.ID)
+		case a.Match == "" && len(a.Cases) == 0 && a.Cause == nil:
+			return nil, fmt.Errorf("%s: annotation %q: neither cause, match nor cases", file, a.ID)
 		case !slices.Contains(Statuses, a.Status):
 			return nil, fmt.Errorf("%s: annotation %q: status %q is not one of %v", file, a.ID, a.Status, Statuses)
 		case a.Status == Bug && a.Ask == "":
@@ -128,6 +133,11 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 			}
 		}
 		ids[a.ID] = true
+		if a.Cause != nil {
+			if err := a.Cause.check(); err != nil {
+				return nil, fmt.Errorf("%s: annotation %q: cause: %w", file, a.ID, err)
+			}
+		}
 		if a.Match != "" {
 			if a.re, err = regexp.Compile(a.Match); err != nil {
 				return nil, fmt.Errorf("%s: annotation %q: match: %w", file, a.ID, err)
@@ -145,6 +155,79 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 		}
 	}
 	return anns, nil
+}
+
+// Predicate is a family's claim on causes, field by field: a field left
+// empty allows any value, a list allows any of its values. Members are
+// patterns as causes name them; one ending in "/**" allows the member and
+// every member below it.
+type Predicate struct {
+	Library   []string            `json:"library,omitempty"`
+	Behaviour []harness.Behaviour `json:"behaviour,omitempty"`
+	Form      []harness.Form      `json:"form,omitempty"`
+	Member    []string            `json:"member,omitempty"`
+	// NotMember takes members back out of Member (or out of all).
+	NotMember []string `json:"notMember,omitempty"`
+	// Class lists words of which the library's error class must hold one.
+	Class []string `json:"class,omitempty"`
+}
+
+// Allows reports whether the predicate claims c.
+func (p *Predicate) Allows(c harness.Cause) bool {
+	return anyOf(p.Library, c.Library) && anyOf(p.Behaviour, c.Behaviour) && anyOf(p.Form, c.Form) &&
+		(len(p.Member) == 0 || memberIn(p.Member, c.Member)) && !memberIn(p.NotMember, c.Member) &&
+		(len(p.Class) == 0 || slices.ContainsFunc(p.Class, func(w string) bool { return strings.Contains(c.Class, w) }))
+}
+
+func anyOf[T comparable](allowed []T, v T) bool { return len(allowed) == 0 || slices.Contains(allowed, v) }
+
+func memberIn(patterns []string, member string) bool {
+	for _, p := range patterns {
+		if sub, ok := strings.CutSuffix(p, "/**"); ok && (member == sub || strings.HasPrefix(member, sub+"/")) || p == member {
+			return true
+		}
+	}
+	return false
+}
+
+// check says what is wrong with a predicate: a behaviour or form no
+// cause can have.
+func (p *Predicate) check() error {
+	for _, b := range p.Behaviour {
+		if !slices.Contains(harness.Behaviours, b) {
+			return fmt.Errorf("behaviour %q is not one of %v", b, harness.Behaviours)
+		}
+	}
+	for _, f := range p.Form {
+		if !slices.Contains(harness.Forms, f) {
+			return fmt.Errorf("form %q is not one of %v", f, harness.Forms)
+		}
+	}
+	return nil
+}
+
+// FamilyOf returns the family that claims cause c, or nil if none does.
+// Families claim causes through their predicates alone; ReadAnnotations
+// and the corpus test see to it that no cause of the corpus has two.
+func FamilyOf(anns []Annotation, c harness.Cause) *Annotation {
+	for i := range anns {
+		if anns[i].Cause != nil && anns[i].Cause.Allows(c) {
+			return &anns[i]
+		}
+	}
+	return nil
+}
+
+// Claimants lists every family whose predicate claims c: more than one
+// is a fault of the notes, which the tests report.
+func Claimants(anns []Annotation, c harness.Cause) []string {
+	var ids []string
+	for i := range anns {
+		if anns[i].Cause != nil && anns[i].Cause.Allows(c) {
+			ids = append(ids, anns[i].ID)
+		}
+	}
+	return ids
 }
 
 func (a *Annotation) claims(signature string, input []byte) bool {

@@ -156,3 +156,43 @@ func addFields(m map[string]reflect.Type, t reflect.Type) {
 // the view of specs-go that Pattern walks, shared with the generator so
 // that both read the Go types the same way.
 func JSONFields(t reflect.Type) map[string]reflect.Type { return jsonFields(t) }
+
+// GoFieldPattern turns the field path of an encoding/json error ("Go
+// struct field LinuxWeightDevice.linux.resources.blockIO.weightDevice.
+// LinuxBlockIODevice.minor" gives "linux.resources.blockIO.weightDevice.
+// LinuxBlockIODevice.minor") into the pattern Pattern writes:
+// "/linux/resources/blockIO/weightDevice/*/minor". encoding/json joins the
+// JSON names of the fields it went through, with no array index or map
+// key and with the Go names of embedded structs in between, so the walk
+// adds a "*" wherever specs.Spec holds a slice or map and skips a token
+// that names no member. ok is false when a token is neither.
+func GoFieldPattern(dotted string) (pattern string, ok bool) {
+	var b strings.Builder
+	t := reflect.TypeFor[specs.Spec]()
+	for _, tok := range strings.Split(dotted, ".") {
+		for {
+			for t != nil && t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			if t == nil || t.Kind() != reflect.Map && t.Kind() != reflect.Slice && t.Kind() != reflect.Array {
+				break
+			}
+			b.WriteString("/*")
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct {
+			return "", false
+		}
+		next, found := jsonFields(t)[tok]
+		if !found {
+			if f, embedded := t.FieldByName(tok); embedded && len(f.Index) > 0 {
+				continue // an embedded struct's Go name: its fields are promoted
+			}
+			return "", false
+		}
+		b.WriteByte('/')
+		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
+		t = next
+	}
+	return b.String(), true
+}

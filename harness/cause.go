@@ -1,0 +1,399 @@
+package harness
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// A Cause is the unit of a finding: one library standing apart from the
+// others, what it does, at which member of the spec, for which form of
+// input. It is what a maintainer is told, so it names the library (every
+// release of it alike), never a judge instance, and the member in the
+// spec's terms, never the input's array indices or map keys. Two inputs
+// that show the same Cause are the same finding whatever else they hold,
+// and a judge added, removed or upgraded changes no Cause's key: the
+// judges and releases that show it are attributes, outside the key.
+type Cause struct {
+	// Library is the implementation that stands apart, as its judges'
+	// descriptors name it (parsers.Descriptor.Library).
+	Library   string    `json:"library"`
+	Behaviour Behaviour `json:"behaviour"`
+	// Member is the place in config.json, as a JSON pointer pattern in
+	// the spec's names with array elements and map entries folded to "*"
+	// ("/mounts/*/options/*"); "" for the document as a whole (bad
+	// syntax) or when no judge says where.
+	Member string `json:"member"`
+	// Form is what the input holds there that the libraries read
+	// differently.
+	Form Form `json:"form"`
+	// Class is the library's own error class with the member taken out,
+	// for a library that refuses or crashes; "" otherwise.
+	Class string `json:"class,omitempty"`
+
+	// Judges are the judges of Library that show the cause, Releases
+	// their releases, in the engine's order.
+	Judges   []string `json:"judges"`
+	Releases []string `json:"releases,omitempty"`
+	// Values are, for a library that reads another value, what it read
+	// at Member and what the others read, as JSON ("" for no value).
+	Value      string `json:"value,omitempty"`
+	OtherValue string `json:"otherValue,omitempty"`
+}
+
+// Key identifies the cause: the library, what it does, to which form of
+// input, with which error; not the member, which is where an instance
+// shows it (the same library refusing null at /process/cwd and at
+// /root/path is one cause, met at two members), and nothing that says
+// which judges ran. The corpus, the fuzzer's hit counts and "is this
+// known" are keyed on it; families may also look at the member.
+func (c Cause) Key() string {
+	return c.Library + " " + string(c.Behaviour) + " " + string(c.Form) + " [" + c.Class + "]"
+}
+
+// Instance is Key with the member: one cause at one place.
+func (c Cause) Instance() string { return c.Key() + " @ " + cmp.Or(c.Member, "/") }
+
+// String says the cause in words, e.g. "libocispec refuses null at
+// /windows/layerFolders [Required field 'layerFolders' not present]".
+func (c Cause) String() string {
+	s := c.Library + " " + c.Behaviour.Words() + " " + c.Form.Words()
+	if c.Member != "" {
+		s += " at " + c.Member
+	}
+	if c.Class != "" {
+		s += " [" + c.Class + "]"
+	}
+	return s
+}
+
+// Behaviour is what the library that stands apart does.
+type Behaviour string
+
+const (
+	// Refuses: the library refuses a config most libraries read.
+	Refuses Behaviour = "refuses"
+	// Reads: the library reads a config most libraries refuse.
+	Reads Behaviour = "reads"
+	// ReadsOther: the library reads another value than most.
+	ReadsOther Behaviour = "reads-other"
+	// ReadsNone: the library reads no value where most read one.
+	ReadsNone Behaviour = "reads-none"
+	// Crashes: the library's process died or answered no verdict.
+	Crashes Behaviour = "crashes"
+	// Hangs: the library gave no answer within its deadline.
+	Hangs Behaviour = "hangs"
+)
+
+// Behaviours lists every behaviour, for validating families.
+var Behaviours = []Behaviour{Refuses, Reads, ReadsOther, ReadsNone, Crashes, Hangs}
+
+// Words says the behaviour as a verb phrase for a cause's sentence.
+func (b Behaviour) Words() string {
+	switch b {
+	case Refuses:
+		return "refuses"
+	case Reads:
+		return "reads"
+	case ReadsOther:
+		return "reads another value for"
+	case ReadsNone:
+		return "reads no value for"
+	case Crashes:
+		return "crashes on"
+	case Hangs:
+		return "hangs on"
+	}
+	return string(b)
+}
+
+// Form is the form of the input at a cause's member.
+type Form string
+
+const (
+	Null          Form = "null"
+	WrongType     Form = "wrong-type"
+	OutOfRange    Form = "out-of-range"
+	NotAllowed    Form = "not-allowed" // outside an enum or pattern
+	Missing       Form = "missing-required"
+	DuplicateName Form = "duplicate-name"
+	LetterCase    Form = "letter-case"
+	NumberForm    Form = "number-form" // an exponent, a fraction or -0 for an integer
+	Empty         Form = "empty"       // "", [] or {}
+	BadSyntax     Form = "bad-syntax"
+	TrailingData  Form = "trailing-data"
+	BadEncoding   Form = "bad-encoding" // invalid UTF-8, lone surrogates
+	TooDeep       Form = "too-deep"
+	Value         Form = "value" // a value of the right type, read otherwise
+)
+
+// Forms lists every form, for validating families.
+var Forms = []Form{Null, WrongType, OutOfRange, NotAllowed, Missing, DuplicateName, LetterCase, NumberForm, Empty, BadSyntax, TrailingData, BadEncoding, TooDeep, Value}
+
+// Words says the form as a noun phrase.
+func (f Form) Words() string {
+	switch f {
+	case Null:
+		return "null"
+	case WrongType:
+		return "a value of the wrong type"
+	case OutOfRange:
+		return "a number out of range"
+	case NotAllowed:
+		return "a value the spec does not allow"
+	case Missing:
+		return "a missing REQUIRED member"
+	case DuplicateName:
+		return "a duplicate member name"
+	case LetterCase:
+		return "a member name in another letter case"
+	case NumberForm:
+		return "an integer written as an exponent, fraction or -0"
+	case Empty:
+		return "an empty value"
+	case BadSyntax:
+		return "text that is not JSON"
+	case TrailingData:
+		return "data after the document"
+	case BadEncoding:
+		return "invalid UTF-8 or a lone surrogate"
+	case TooDeep:
+		return "nesting too deep"
+	case Value:
+		return "a value"
+	}
+	return string(f)
+}
+
+// stance is one judge's part in a result, as Causes needs it.
+type stance struct {
+	v        parsers.Verdict
+	desc     parsers.Descriptor
+	upstream string
+}
+
+// Causes names the causes of a disagreement on input: for every library
+// that stands apart, one cause per distinct thing it does. A library stands
+// apart when its outcome is not the one most upstream projects gave (each
+// project one vote, so that the three Go judges, or two releases of one
+// crate, are not three opinions; on a tie refusers stand apart), or when,
+// accepting, it read another model than the group of accepting parsers
+// that most projects stand in (on a tie every group stands apart).
+//
+// descs gives each verdict's judge its descriptor; a judge it lacks stands
+// for a library of its own name. Causes returns nil when the judges agree.
+func Causes(input []byte, r Result, descs map[string]parsers.Descriptor) []Cause {
+	if r.Agree || len(r.Verdicts) == 0 {
+		return nil
+	}
+	ss := make([]stance, len(r.Verdicts))
+	for i, v := range r.Verdicts {
+		d, ok := descs[v.Judge]
+		if !ok {
+			d = parsers.Descriptor{Name: v.Judge, Library: v.Judge, Release: v.Version}
+		}
+		ss[i] = stance{v, d, cmp.Or(d.Upstream.Name, d.Library)}
+	}
+	in := newInputView(input)
+
+	votes := map[parsers.Outcome]map[string]bool{}
+	for _, s := range ss {
+		o := s.v.Outcome
+		if o == parsers.Timeout {
+			o = parsers.Crash
+		}
+		if votes[o] == nil {
+			votes[o] = map[string]bool{}
+		}
+		votes[o][s.upstream] = true
+	}
+	majority := parsers.Accept
+	for _, o := range []parsers.Outcome{parsers.Reject, parsers.Crash} {
+		if len(votes[o]) > len(votes[majority]) {
+			majority = o
+		}
+	}
+
+	// Where the judges that refuse say the input is wrong, and how: a
+	// library that reads what they refuse, or one that crashes without
+	// saying where, is placed by them.
+	var refusals []located
+	own := make([][]located, len(ss))
+	for i, s := range ss {
+		if s.v.Outcome == parsers.Reject {
+			own[i] = locate(s.v, in)
+			refusals = append(refusals, own[i]...)
+		}
+	}
+	// A library that refuses without saying where (a serde error names
+	// no member) is placed where the others that refuse say they do, when
+	// they name one member alone.
+	placed := slices.DeleteFunc(slices.Clone(refusals), func(l located) bool { return l.member == "" })
+	for i := range own {
+		for j, l := range own[i] {
+			if l.member == "" && !documentForm(l.form) {
+				if p := placeBy(placed, in); p.member != "" {
+					own[i][j].member = p.member
+					own[i][j].form = in.refine(p.member, l.form)
+				}
+			}
+		}
+	}
+
+	var cs causeSet
+	add := cs.add
+
+	for i, s := range ss {
+		o := s.v.Outcome
+		switch {
+		case o == parsers.Crash || o == parsers.Timeout:
+			b := Crashes
+			if o == parsers.Timeout {
+				b = Hangs
+			}
+			l := placeBy(placed, in)
+			add(s, Cause{Behaviour: b, Member: l.member, Form: l.form, Class: s.v.Class})
+		case o == majority:
+		case o == parsers.Reject:
+			for _, l := range own[i] {
+				add(s, Cause{Behaviour: Refuses, Member: l.member, Form: l.form, Class: l.class})
+			}
+		case o == parsers.Accept:
+			// It reads what the others refuse: for each distinct
+			// place and form they refuse.
+			seen := map[string]bool{}
+			for _, l := range placed {
+				k := l.member + " " + string(l.form)
+				if !seen[k] {
+					seen[k] = true
+					add(s, Cause{Behaviour: Reads, Member: l.member, Form: l.form})
+				}
+			}
+			if len(placed) == 0 {
+				add(s, Cause{Behaviour: Reads, Form: readsForm(refusals, in)})
+			}
+		}
+	}
+	for _, c := range valueCauses(r, ss, in) {
+		cs = append(cs, c)
+	}
+	slices.SortStableFunc(cs, func(a, b Cause) int { return strings.Compare(a.Instance(), b.Instance()) })
+	return cs
+}
+
+// valueCauses names the causes of the value splits among accepting
+// parsers: the groups that read one model are weighed by the upstream
+// projects in them, and every group but the heaviest stands apart at the
+// members where it differs (every group, on a tie).
+func valueCauses(r Result, ss []stance, in *inputView) []Cause {
+	if len(r.Diffs) == 0 {
+		return nil
+	}
+	byJudge := map[string]stance{}
+	for _, s := range ss {
+		byJudge[s.v.Judge] = s
+	}
+	type group struct {
+		judges []string
+		weight int
+	}
+	var groups []group
+	for _, d := range r.Diffs {
+		for _, js := range [][]string{d.A, d.B} {
+			if !slices.ContainsFunc(groups, func(g group) bool { return slices.Equal(g.judges, js) }) {
+				ups := map[string]bool{}
+				for _, j := range js {
+					ups[byJudge[j].upstream] = true
+				}
+				groups = append(groups, group{js, len(ups)})
+			}
+		}
+	}
+	heaviest, tie := 0, false
+	for i, g := range groups[1:] {
+		switch {
+		case g.weight > groups[heaviest].weight:
+			heaviest, tie = i+1, false
+		case g.weight == groups[heaviest].weight:
+			tie = true
+		}
+	}
+	var cs causeSet
+	add := cs.add
+	for gi, g := range groups {
+		if gi == heaviest && !tie {
+			continue
+		}
+		for _, d := range r.Diffs {
+			var mine, other string
+			switch {
+			case slices.Equal(d.A, g.judges):
+				mine, other = d.AValue, d.BValue
+			case slices.Equal(d.B, g.judges):
+				mine, other = d.BValue, d.AValue
+			default:
+				continue
+			}
+			b := ReadsOther
+			if mine == "" {
+				b = ReadsNone
+			}
+			member := patternOf(d.Path)
+			form := in.valueForm(member)
+			for _, j := range g.judges {
+				add(byJudge[j], Cause{Behaviour: b, Member: member, Form: form, Value: mine, OtherValue: other})
+			}
+		}
+	}
+	return cs
+}
+
+// causeSet gathers causes: a judge showing a cause already there joins it,
+// with its release.
+type causeSet []Cause
+
+func (cs *causeSet) add(s stance, c Cause) {
+	c.Library = s.desc.Library
+	for i := range *cs {
+		e := &(*cs)[i]
+		if e.Instance() != c.Instance() {
+			continue
+		}
+		if !slices.Contains(e.Judges, s.v.Judge) {
+			e.Judges = append(e.Judges, s.v.Judge)
+		}
+		if s.desc.Release != "" && !slices.Contains(e.Releases, s.desc.Release) {
+			e.Releases = append(e.Releases, s.desc.Release)
+		}
+		return
+	}
+	c.Judges = []string{s.v.Judge}
+	if s.desc.Release != "" {
+		c.Releases = []string{s.desc.Release}
+	}
+	*cs = append(*cs, c)
+}
+
+
+// documentForm reports whether a form is about the text as a whole, which
+// has no member.
+func documentForm(f Form) bool {
+	return f == BadSyntax || f == TrailingData || f == BadEncoding || f == TooDeep
+}
+
+// readsForm is the form of what a library reads that the others refuse
+// without naming a member: the form they give, when they agree on one.
+func readsForm(ls []located, in *inputView) Form {
+	var f Form
+	for _, l := range ls {
+		switch {
+		case f == "":
+			f = l.form
+		case f != l.form:
+			return in.documentForm()
+		}
+	}
+	return cmp.Or(f, in.documentForm())
+}
