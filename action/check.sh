@@ -57,7 +57,7 @@ if [ -n "${GITHUB_OUTPUT:-}" ]; then
 	echo "report=$report" >>"$GITHUB_OUTPUT"
 fi
 status=0
-"$ocidiff" annotate -annotations "$notes" -allow "${INPUT_ALLOW:-}" -fail="${INPUT_FAIL:-true}" \
+"$ocidiff" annotate -annotations "$notes" -allow "${INPUT_ALLOW:-}" -allow-refused="${INPUT_ALLOW_REFUSED:-false}" -fail="${INPUT_FAIL:-true}" \
 	-summary "${GITHUB_STEP_SUMMARY:-}" -output "${GITHUB_OUTPUT:-}" "$report" || status=$?
 if [ "$status" -gt 1 ]; then
 	gh_error "ocidiff annotate failed" "ocidiff annotate exited with status $status: see its message above"

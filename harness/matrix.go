@@ -34,6 +34,42 @@ func WriteMatrix(w io.Writer, r Result) error {
 	return err
 }
 
+// WriteNarrow renders a result in at most width columns, for a terminal:
+// one row per judge with its outcome and reason cut to what fits, then the
+// value splits, each on one cut line. The versions and the signature,
+// which alone take a terminal's width, are left to WriteMatrix (check -v)
+// and the JSON output.
+func WriteNarrow(w io.Writer, r Result, width int) error {
+	judgeW := len("JUDGE")
+	for _, v := range r.Verdicts {
+		judgeW = max(judgeW, len([]rune(v.Judge)))
+	}
+	const verdictW = len("timeout")
+	reasonW := max(width-judgeW-verdictW-4, 10)
+	var b strings.Builder
+	row := func(j, o, reason string) {
+		line := fmt.Sprintf("%-*s  %-*s  %s", judgeW, j, verdictW, o, reason)
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
+	}
+	row("JUDGE", "VERDICT", "REASON")
+	for _, v := range r.Verdicts {
+		row(v.Judge, string(v.Outcome), Reason(v, reasonW))
+	}
+	for _, d := range r.Diffs {
+		b.WriteString(Cut(d.String(), width) + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Cut shortens s to at most n runes, marking the cut.
+func Cut(s string, n int) string {
+	if rs := []rune(s); len(rs) > n {
+		return string(rs[:n-1]) + "…"
+	}
+	return s
+}
+
 // String is the value split on one line, as the matrix shows it; values
 // are cut to 60 runes so that one long string cannot push the rest away.
 func (d ValueDiff) String() string {

@@ -29,7 +29,8 @@ func runAnnotate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("annotate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	allow := fs.String("allow", "", "family ids (see findings.json) whose disagreements are warnings and do not fail, separated by commas or white space")
-	fail := fs.Bool("fail", true, "exit 1 when a disagreement is in a family not allowed or in none; -fail=false only annotates")
+	fail := fs.Bool("fail", true, "exit 1 when a cause is in a family not allowed or in none, or every judge refuses a file; -fail=false only annotates")
+	allowRefused := fs.Bool("allow-refused", false, "a file every judge refuses is a warning, not a failure")
 	summary := fs.String("summary", "", "append the matrix as a Markdown table to `FILE` (a job's $GITHUB_STEP_SUMMARY)")
 	output := fs.String("output", "", "append the counts as name=value lines to `FILE` (a step's $GITHUB_OUTPUT)")
 	notes := registerNotes(fs)
@@ -54,7 +55,7 @@ func runAnnotate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if allowed, err = allowList(*allow, anns); err == nil {
 			var reports []checkReport
 			if reports, err = readReports(name, stdin); err == nil {
-				return annotate(reports, allowed, *fail, *summary, *output, stdout, stderr)
+				return annotate(reports, policy{allowed, *allowRefused}, *fail, *summary, *output, stdout, stderr)
 			}
 		}
 	}
@@ -102,8 +103,12 @@ func readReports(name string, stdin io.Reader) ([]checkReport, error) {
 		if errors.Is(err, io.EOF) {
 			return reports, nil
 		}
-		if err == nil && (cr.File == "" || len(cr.Verdicts) == 0) {
+		switch {
+		case err != nil:
+		case cr.File == "" || len(cr.Verdicts) == 0:
 			err = errors.New("not an object of `ocidiff check -json`: no file or no verdicts")
+		case !cr.Agree && len(cr.Causes) == 0:
+			err = errors.New("a disagreement without causes: written by an ocidiff older than this one; run check again")
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: report %d: %w", name, n, err)
@@ -115,7 +120,10 @@ func readReports(name string, stdin io.Reader) ([]checkReport, error) {
 // result is the harness.Result a report was printed from, less the models,
 // so that annotations say the verdicts in the words the other commands use.
 func (cr checkReport) result() harness.Result {
-	r := harness.Result{Agree: cr.Agree, Signature: cr.Signature, Diffs: cr.Diffs}
+	r := harness.Result{Agree: cr.Agree, Refused: cr.Refused, Signature: cr.Signature, Diffs: cr.Diffs}
+	for _, c := range cr.Causes {
+		r.Causes = append(r.Causes, c.Cause)
+	}
 	for _, v := range cr.Verdicts {
 		r.Verdicts = append(r.Verdicts, parsers.Verdict{Judge: v.Judge, Version: v.Version, Outcome: v.Outcome, Error: v.Error, Class: v.Class})
 	}
@@ -129,18 +137,45 @@ func (cr checkReport) result() harness.Result {
 // in the order checked, and then says how many more there are.
 const annotationsPerKind = 10
 
+// policy is what the caller lets through: causes in the allowed families,
+// and, with refused, files that every judge refuses.
+type policy struct {
+	allowed []string
+	refused bool
+}
+
+// allows reports whether a cause is let through.
+func (p policy) allows(c causeReport) bool {
+	return c.Family != nil && slices.Contains(p.allowed, c.Family.ID)
+}
+
+// passes reports whether a file is let through: every cause is, and a
+// file every judge refuses only when the caller said so.
+func (p policy) passes(cr checkReport) bool {
+	if cr.Refused && !p.refused {
+		return false
+	}
+	for _, c := range cr.Causes {
+		if !p.allows(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // annotate writes the workflow commands, the summary and the outputs, and
-// returns the exit status.
-func annotate(reports []checkReport, allowed []string, fail bool, summary, output string, stdout, stderr io.Writer) int {
+// returns the exit status. A file fails when one of its causes is in no
+// family allowed: allowing the family of one cause lets no other through.
+func annotate(reports []checkReport, p policy, fail bool, summary, output string, stdout, stderr io.Writer) int {
 	var disagree, failing int
 	var b strings.Builder
 	shown, unshown := map[bool]int{}, map[bool]int{} // by allowed: warnings, errors
 	for _, cr := range reports {
-		if cr.Agree {
+		if cr.Agree && !cr.Refused {
 			continue
 		}
 		disagree++
-		ok := cr.Family != nil && slices.Contains(allowed, cr.Family.ID)
+		ok := p.passes(cr)
 		if !ok {
 			failing++
 		}
@@ -149,19 +184,19 @@ func annotate(reports []checkReport, allowed []string, fail bool, summary, outpu
 			continue
 		}
 		shown[ok]++
-		b.WriteString(workflowCommand(cr, ok))
+		b.WriteString(workflowCommand(cr, p))
 	}
 	for _, ok := range []bool{false, true} {
 		if n := unshown[ok]; n > 0 {
-			fmt.Fprintf(&b, "::notice title=ocidiff%%3A %d more disagreements::GitHub shows %d annotations of a kind per step, so %d more disagreements %s are not annotated; the step summary lists every file.\n",
-				n, annotationsPerKind, n, map[bool]string{false: "in no family allowed", true: "in allowed families"}[ok])
+			fmt.Fprintf(&b, "::notice title=ocidiff%%3A %d more files::GitHub shows %d annotations of a kind per step, so %d more files %s are not annotated; the step summary lists every file.\n",
+				n, annotationsPerKind, n, map[bool]string{false: "that fail", true: "whose causes are all allowed"}[ok])
 		}
 	}
 	if _, err := io.WriteString(stdout, b.String()); err != nil {
 		fmt.Fprintf(stderr, "ocidiff annotate: writing output: %v\n", err)
 		return exitUsage
 	}
-	err := appendTo(summary, summaryTable(reports, allowed, fail))
+	err := appendTo(summary, summaryTable(reports, p, fail))
 	if err == nil {
 		err = appendTo(output, fmt.Sprintf("configs=%d\ndisagree=%d\nfailing=%d\n", len(reports), disagree, failing))
 	}
@@ -178,7 +213,7 @@ func annotate(reports []checkReport, allowed []string, fail bool, summary, outpu
 
 // counts says what the job found in a line.
 func counts(files, disagree, failing int) string {
-	return fmt.Sprintf("%d config files; the judges disagree on %d, %d of them in no family allowed", files, disagree, failing)
+	return fmt.Sprintf("%d config files; the judges disagree on (or all refuse) %d, %d of them with a cause not allowed", files, disagree, failing)
 }
 
 // appendTo appends text to file, as GitHub expects of the files it names
@@ -201,35 +236,53 @@ func appendTo(file, text string) error {
 	return nil
 }
 
-// workflowCommand is one disagreement as a GitHub workflow command on the
-// file: a warning when the caller allowed its family, else an error. The
-// message says who split how and why, then the family, status and links,
-// or that the split is in no known family, with its signature.
-func workflowCommand(cr checkReport, allowed bool) string {
+// workflowCommand is one file's disagreement as a GitHub workflow command
+// on the file: a warning when the caller lets every cause through, else an
+// error. The message names every cause, each with its family, status and
+// links, or says that it is in no known family.
+func workflowCommand(cr checkReport, p policy) string {
 	r := cr.result()
-	lines := []string{"The judges disagree on this config.json: " + verdictLine(r)}
+	var lines []string
+	if cr.Refused {
+		lines = append(lines, "Every judge refuses this config.json: no runtime would run it.")
+		if p.refused {
+			lines = append(lines, "Allowed by this workflow (allow-refused).")
+		}
+	} else {
+		lines = append(lines, fmt.Sprintf("The judges disagree on this config.json: %d %s.", len(cr.Causes), plural(len(cr.Causes), "cause", "causes")))
+	}
 	for _, v := range r.Verdicts {
 		if !v.Accepted() {
 			lines = append(lines, fmt.Sprintf("%s %s: %s", v.Judge, v.Outcome, harness.Reason(v, 200)))
 		}
 	}
-	for _, d := range r.Diffs {
-		lines = append(lines, d.String())
-	}
-	level, title := "error", "ocidiff: a split in no known family"
-	if f := cr.Family; f != nil {
-		title = fmt.Sprintf("ocidiff: %s (%s)", f.ID, f.Status)
-		lines = append(lines, fmt.Sprintf("Family %s, status %s (%s): %s", f.ID, f.Status, f.Status.Describe(), f.Title))
+	var ids []string
+	for i, c := range cr.Causes {
+		lines = append(lines, fmt.Sprintf("Cause %d: %s (shown by %s)", i+1, c.Cause, strings.Join(c.Judges, ", ")))
+		f := c.Family
+		if f == nil {
+			lines = append(lines, "  in no known family of ocidiff's findings; `ocidiff corpus add FILE` in an ocidiff checkout records it as a new case.")
+			ids = append(ids, "a new cause")
+			continue
+		}
+		if !slices.Contains(ids, f.ID) {
+			ids = append(ids, f.ID)
+		}
+		lines = append(lines, fmt.Sprintf("  family %s, status %s (%s): %s", f.ID, f.Status, f.Status.Describe(), f.Title))
 		for _, l := range f.Links {
-			lines = append(lines, l.Title+": "+l.URL)
+			lines = append(lines, "  "+l.Title+": "+l.URL)
 		}
-		if allowed {
-			level = "warning"
-			lines = append(lines, "Allowed by this workflow (allow: "+f.ID+").")
+		if p.allows(c) {
+			lines = append(lines, "  allowed by this workflow (allow: "+f.ID+").")
 		}
-	} else {
-		lines = append(lines, "In no known family of ocidiff's findings. Signature: "+r.Signature,
-			"`ocidiff corpus add FILE` in an ocidiff checkout records it as a new case.")
+	}
+	level := "error"
+	if p.passes(cr) {
+		level = "warning"
+	}
+	title := "ocidiff: every judge refuses"
+	if !cr.Refused {
+		title = "ocidiff: " + strings.Join(ids, ", ")
 	}
 	return fmt.Sprintf("::%s file=%s,title=%s::%s\n", level, commandProperty(cr.File), commandProperty(title), commandData(strings.Join(lines, "\n")))
 }
@@ -246,9 +299,9 @@ func commandProperty(s string) string {
 }
 
 // summaryTable is the matrix as Markdown for the step summary: a row per
-// file, a column per judge, then the family, its status and what it does
-// to the job; below it, each disagreement's signature and links.
-func summaryTable(reports []checkReport, allowed []string, fail bool) string {
+// file, a column per judge, then the families of its causes and what they
+// do to the job; below it, each file's causes with their families and links.
+func summaryTable(reports []checkReport, p policy, fail bool) string {
 	var judges []string
 	for _, cr := range reports {
 		for _, v := range cr.Verdicts {
@@ -263,8 +316,8 @@ func summaryTable(reports []checkReport, allowed []string, fail bool) string {
 	for _, j := range judges {
 		b.WriteString(" " + mdtext.Cell(j) + " |")
 	}
-	b.WriteString(" family | status | this job |\n|---|")
-	b.WriteString(strings.Repeat("---|", len(judges)+3) + "\n")
+	b.WriteString(" families | this job |\n|---|")
+	b.WriteString(strings.Repeat("---|", len(judges)+2) + "\n")
 	for _, cr := range reports {
 		// A table cell ends at a "|" even inside a code span.
 		b.WriteString("| " + strings.ReplaceAll(mdtext.Code(cr.File), "|", `\|`) + " |")
@@ -279,36 +332,52 @@ func summaryTable(reports []checkReport, allowed []string, fail bool) string {
 			}
 			b.WriteString(" " + cell + " |")
 		}
-		if cr.Agree {
-			b.WriteString(" | agree | |\n")
+		if cr.Agree && !cr.Refused {
+			b.WriteString(" agree | |\n")
 			continue
 		}
 		disagree++
-		family, status, job := "none known", "new split", "fails"
-		if f := cr.Family; f != nil {
-			family, status = mdtext.Code(f.ID), string(f.Status)
-			if len(f.Links) > 0 {
-				family = fmt.Sprintf("[%s](%s)", family, f.Links[0].URL)
+		var fams []string
+		if cr.Refused {
+			fams = append(fams, "every judge refuses")
+		}
+		for _, c := range cr.Causes {
+			f := "new cause"
+			if c.Family != nil {
+				f = mdtext.Code(c.Family.ID)
+				if len(c.Family.Links) > 0 {
+					f = fmt.Sprintf("[%s](%s)", f, c.Family.Links[0].URL)
+				}
 			}
-			if slices.Contains(allowed, f.ID) {
-				job = "allowed"
+			if !slices.Contains(fams, f) {
+				fams = append(fams, f)
 			}
 		}
-		if job == "fails" {
+		job := "allowed"
+		if !p.passes(cr) {
 			failing++
+			job = "fails"
 			if !fail {
 				job = "annotated only"
 			}
 		}
-		fmt.Fprintf(&b, " %s | %s | %s |\n", family, status, job)
-		fmt.Fprintf(&notes, "- %s: %s\n", mdtext.Code(cr.File), mdtext.Escape(verdictLine(cr.result())))
-		if f := cr.Family; f != nil {
-			fmt.Fprintf(&notes, "  - family %s (%s: %s): %s\n", mdtext.Code(f.ID), f.Status, f.Status.Describe(), mdtext.Escape(mdtext.OneLine(f.Title)))
-			for _, l := range f.Links {
-				fmt.Fprintf(&notes, "  - [%s](%s)\n", mdtext.Escape(l.Title), l.URL)
-			}
+		fmt.Fprintf(&b, " %s | %s |\n", strings.Join(fams, ", "), job)
+		fmt.Fprintf(&notes, "- %s:\n", mdtext.Code(cr.File))
+		if cr.Refused {
+			notes.WriteString("  - every judge refuses it\n")
 		}
-		fmt.Fprintf(&notes, "  - signature: %s\n", mdtext.Code(cr.Signature))
+		for _, c := range cr.Causes {
+			fmt.Fprintf(&notes, "  - %s", mdtext.Escape(c.Cause.String()))
+			if f := c.Family; f != nil {
+				fmt.Fprintf(&notes, ": family %s (%s: %s)", mdtext.Code(f.ID), f.Status, f.Status.Describe())
+				for _, l := range f.Links {
+					fmt.Fprintf(&notes, ", [%s](%s)", mdtext.Escape(l.Title), l.URL)
+				}
+			} else {
+				notes.WriteString(": in no known family")
+			}
+			notes.WriteString("\n")
+		}
 	}
 	head := "### ocidiff: " + counts(len(reports), disagree, failing) + "\n\n"
 	if notes.Len() > 0 {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/triage"
 )
 
@@ -57,14 +58,16 @@ func TestAllowList(t *testing.T) {
 func TestAnnotationLimit(t *testing.T) {
 	var reports []checkReport
 	for i := range 13 {
-		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "a", Outcome: "accept"}, {Judge: "b", Outcome: "reject"}}}
+		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "a", Outcome: "accept"}, {Judge: "b", Outcome: "reject"}},
+			Causes: []causeReport{{Cause: harness.Cause{Library: "b", Behaviour: harness.Refuses}}}}
 		if i%4 == 0 {
-			cr.Family = &familyReport{ID: "known-family", Status: triage.Known}
+			cr.Causes[0].Family = &familyReport{ID: "known-family", Status: triage.Known}
 		}
 		reports = append(reports, cr)
 	}
 	var stdout, stderr strings.Builder
-	if got := annotate(reports, []string{"known-family"}, true, "", "", &stdout, &stderr); got != exitDisagree {
+	p := policy{allowed: []string{"known-family"}}
+	if got := annotate(reports, p, true, "", "", &stdout, &stderr); got != exitDisagree {
 		t.Errorf("exit status %d, want %d", got, exitDisagree)
 	}
 	out := stdout.String()
@@ -76,16 +79,43 @@ func TestAnnotationLimit(t *testing.T) {
 	}
 	reports = append(reports, reports...) // 18 errors, 8 warnings
 	stdout.Reset()
-	annotate(reports, []string{"known-family"}, false, "", "", &stdout, &stderr)
+	annotate(reports, p, false, "", "", &stdout, &stderr)
 	out = stdout.String()
 	if n := linesStarting(out, "::error "); n != annotationsPerKind {
 		t.Errorf("%d errors annotated, want %d", n, annotationsPerKind)
 	}
-	if !strings.Contains(out, "\n::notice title=ocidiff%3A 8 more disagreements::GitHub shows 10 annotations of a kind per step, so 8 more disagreements in no family allowed are not annotated; the step summary lists every file.\n") {
+	if !strings.Contains(out, "\n::notice title=ocidiff%3A 8 more files::GitHub shows 10 annotations of a kind per step, so 8 more files that fail are not annotated; the step summary lists every file.\n") {
 		t.Errorf("no notice of the 8 errors left out:\n%s", out)
 	}
-	if n := linesStarting(out, "::warning "); n != 8 || strings.Contains(out, "allowed families") {
+	if n := linesStarting(out, "::warning "); n != 8 || strings.Contains(out, "whose causes are all allowed") {
 		t.Errorf("%d warnings annotated, want all 8 with no notice:\n%s", n, out)
+	}
+}
+
+// TestPolicyPerCause: allowing the family of one cause lets a file
+// through only when every cause of it is allowed, and a file every judge
+// refuses fails unless the caller allows that too.
+func TestPolicyPerCause(t *testing.T) {
+	known := func(id string) causeReport {
+		return causeReport{Cause: harness.Cause{Library: id}, Family: &familyReport{ID: id}}
+	}
+	p := policy{allowed: []string{"a"}}
+	for _, tc := range []struct {
+		name string
+		cr   checkReport
+		pass bool
+	}{
+		{"one allowed cause", checkReport{Causes: []causeReport{known("a")}}, true},
+		{"an allowed and another", checkReport{Causes: []causeReport{known("a"), known("b")}}, false},
+		{"an allowed and one in no family", checkReport{Causes: []causeReport{known("a"), {Cause: harness.Cause{Library: "x"}}}}, false},
+		{"refused by every judge", checkReport{Agree: true, Refused: true}, false},
+	} {
+		if got := p.passes(tc.cr); got != tc.pass {
+			t.Errorf("%s: passes = %v, want %v", tc.name, got, tc.pass)
+		}
+	}
+	if !(policy{refused: true}).passes(checkReport{Agree: true, Refused: true}) {
+		t.Error("allow-refused does not let a refused file through")
 	}
 }
 

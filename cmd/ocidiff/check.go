@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -42,12 +43,20 @@ func (f *engineFlags) engine() (*harness.Engine, error) {
 
 // checkReport is the -json form of one file's result.
 type checkReport struct {
-	File      string              `json:"file"`
-	Agree     bool                `json:"agree"`
-	Signature string              `json:"signature"`
+	File  string `json:"file"`
+	Agree bool   `json:"agree"`
+	// Refused is true when every judge refused the file.
+	Refused   bool                `json:"refused,omitempty"`
+	Signature string              `json:"signature,omitempty"`
 	Verdicts  []verdictReport     `json:"verdicts"`
 	Diffs     []harness.ValueDiff `json:"diffs,omitempty"`
-	// Family is the triaged family the disagreement belongs to, if any.
+	// Causes are every cause of the disagreement, each with its family.
+	Causes []causeReport `json:"causes,omitempty"`
+}
+
+// causeReport is one cause with the family that claims it, if any.
+type causeReport struct {
+	harness.Cause
 	Family *familyReport `json:"family,omitempty"`
 }
 
@@ -71,7 +80,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	asJSON := fs.Bool("json", false, "print one JSON object per file instead of a matrix")
-	brief := fs.Bool("brief", false, "print one line per file: agree, or who split how")
+	brief := fs.Bool("brief", false, "print one line per file: agree, or its causes")
+	verbose := fs.Bool("v", false, "print every judge's exact version and the signature, past 100 columns")
 	var ef engineFlags
 	ef.register(fs)
 	notes := registerNotes(fs)
@@ -90,8 +100,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	out := matrixOut
+	out := narrowOut
 	switch {
+	case *verbose:
+		out = matrixOut
 	case *asJSON:
 		out = jsonOut
 	case *brief:
@@ -123,10 +135,14 @@ func startJudging(cmd string, fs *flag.FlagSet, ef *engineFlags, args []string, 
 type output int
 
 const (
-	matrixOut output = iota // harness.WriteMatrix, for a person
+	narrowOut output = iota // harness.WriteNarrow and the causes, in 100 columns
+	matrixOut               // harness.WriteMatrix and the causes, with versions
 	jsonOut                 // one checkReport object per input
 	briefOut                // one line per input
 )
+
+// width is what the terminal output fits in by default.
+const width = 100
 
 // judgeInputs checks each named input (a file, "-" for stdin, or a corpus
 // case directory) with e and prints each result, with the family that
@@ -145,34 +161,26 @@ func judgeInputs(cmd string, e *harness.Engine, names []string, out output, anns
 			continue
 		}
 		r := e.Check(input)
-		if !r.Agree && status == exitAgree {
+		if (!r.Agree || r.Refused) && status == exitAgree {
 			status = exitDisagree
-		}
-		var fam *triage.Annotation
-		if !r.Agree {
-			fam = triage.Family(anns, r.Signature, input)
 		}
 		switch out {
 		case jsonOut:
-			cr := report(name, r)
-			if fam != nil {
-				cr.Family = &familyReport{ID: fam.ID, Title: fam.Title, Status: fam.Status, Links: fam.Known}
-			}
-			err = enc.Encode(cr)
+			err = enc.Encode(report(name, r, anns))
 		case briefOut:
-			if r.Agree {
-				_, err = fmt.Fprintf(stdout, "%s: agree\n", name)
-			} else {
-				_, err = fmt.Fprintf(stdout, "%s: disagree: %s%s\n", name, verdictLine(r), familyBrief(fam, anns))
-			}
+			_, err = fmt.Fprintf(stdout, "%s: %s\n", name, briefLine(r, anns))
 		default:
 			if i > 0 {
 				fmt.Fprintln(stdout)
 			}
 			fmt.Fprintf(stdout, "%s\n", name)
-			err = harness.WriteMatrix(stdout, r)
-			if err == nil && !r.Agree && anns != nil {
-				err = writeFamily(stdout, fam)
+			if out == matrixOut {
+				err = harness.WriteMatrix(stdout, r)
+			} else {
+				err = harness.WriteNarrow(stdout, r, width)
+			}
+			if err == nil {
+				err = writeCauses(stdout, r, anns, out == matrixOut)
 			}
 			if err == nil && after != nil {
 				after(stdout, r)
@@ -186,15 +194,26 @@ func judgeInputs(cmd string, e *harness.Engine, names []string, out output, anns
 	return status
 }
 
-func report(file string, r harness.Result) checkReport {
-	cr := checkReport{File: file, Agree: r.Agree, Signature: r.Signature, Diffs: r.Diffs}
+func report(file string, r harness.Result, anns []triage.Annotation) checkReport {
+	cr := checkReport{File: file, Agree: r.Agree, Refused: r.Refused, Signature: r.Signature, Diffs: r.Diffs}
 	for _, v := range r.Verdicts {
 		cr.Verdicts = append(cr.Verdicts, verdictReport{
 			Judge: v.Judge, Version: v.Version, Accepted: v.Accepted(),
 			Outcome: v.Outcome, Error: v.Error, Class: v.Class,
 		})
 	}
+	for _, c := range r.Causes {
+		cr.Causes = append(cr.Causes, causeReport{Cause: c, Family: familyOf(anns, c)})
+	}
 	return cr
+}
+
+func familyOf(anns []triage.Annotation, c harness.Cause) *familyReport {
+	f := triage.FamilyOf(anns, c)
+	if f == nil {
+		return nil
+	}
+	return &familyReport{ID: f.ID, Title: f.Title, Status: f.Status, Links: f.Known}
 }
 
 // readInput reads one named input; "-" is stdin. Errors name the file.
@@ -250,31 +269,78 @@ func readNotes(file string) ([]triage.Annotation, error) {
 	return nil, nil
 }
 
-// writeFamily says below a matrix which family the disagreement belongs to.
-func writeFamily(w io.Writer, f *triage.Annotation) error {
-	if f == nil {
-		_, err := fmt.Fprintln(w, "family: none yet; `ocidiff corpus add FILE` records it as a new case")
-		return err
+// writeCauses says below a matrix whether the judges agree and, if not,
+// each cause with its family, cut to the terminal's width unless long.
+func writeCauses(w io.Writer, r harness.Result, anns []triage.Annotation, long bool) error {
+	cut := func(s string) string { return harness.Cut(s, width) }
+	if long {
+		cut = func(s string) string { return s }
 	}
-	_, err := fmt.Fprintf(w, "family: %s (%s: %s) %s\n", f.ID, f.Status, f.Status.Describe(), f.Title)
-	for _, l := range f.Known {
-		if err == nil {
-			_, err = fmt.Fprintf(w, "  %s: %s\n", l.Title, l.URL)
+	var b strings.Builder
+	switch {
+	case r.Refused:
+		b.WriteString("refused: every judge refuses this file, so no runtime would run it\n")
+	case r.Agree:
+		b.WriteString("agree\n")
+	default:
+		fmt.Fprintf(&b, "disagree: %d %s\n", len(r.Causes), plural(len(r.Causes), "cause", "causes"))
+		for i, c := range r.Causes {
+			b.WriteString(cut(fmt.Sprintf("%2d. %s", i+1, c)) + "\n")
+			shown := "    shown by " + strings.Join(c.Judges, ", ")
+			if c.Value != "" || c.OtherValue != "" {
+				shown += fmt.Sprintf("; it reads %s where the others read %s", orNone(c.Value), orNone(c.OtherValue))
+			}
+			b.WriteString(cut(shown) + "\n")
+			if anns == nil {
+				continue
+			}
+			f := triage.FamilyOf(anns, c)
+			if f == nil {
+				b.WriteString("    family: none yet; `ocidiff corpus add FILE` records it as a new case\n")
+				continue
+			}
+			b.WriteString(cut(fmt.Sprintf("    family %s (%s): %s", f.ID, f.Status, f.Title)) + "\n")
+			for _, l := range f.Known {
+				b.WriteString(cut("      "+l.URL) + "\n")
+			}
+		}
+		if long {
+			fmt.Fprintf(&b, "signature: %s\n", r.Signature)
 		}
 	}
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-// familyBrief is the family in a few words, for -brief; nothing when
-// there are no triage notes.
-func familyBrief(f *triage.Annotation, anns []triage.Annotation) string {
-	switch {
-	case anns == nil:
-		return ""
-	case f == nil:
-		return " [family: none yet]"
-	case len(f.Known) > 0:
-		return fmt.Sprintf(" [family %s, %s: %s]", f.ID, f.Status, f.Known[0].URL)
+func orNone(v string) string { return cmp.Or(harness.Cut(v, 40), "no value") }
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
 	}
-	return fmt.Sprintf(" [family %s, %s]", f.ID, f.Status)
+	return many
+}
+
+// briefLine is a file's result in one line: agree, refused by every judge,
+// or its causes with their families.
+func briefLine(r harness.Result, anns []triage.Annotation) string {
+	switch {
+	case r.Refused:
+		return "refused by every judge"
+	case r.Agree:
+		return "agree"
+	}
+	var parts []string
+	for _, c := range r.Causes {
+		p := c.String()
+		if anns != nil {
+			if f := triage.FamilyOf(anns, c); f != nil {
+				p += " [family " + f.ID + ", " + string(f.Status) + "]"
+			} else {
+				p += " [family: none yet]"
+			}
+		}
+		parts = append(parts, p)
+	}
+	return "disagree: " + strings.Join(parts, "; ")
 }
