@@ -376,7 +376,6 @@ func (cs *causeSet) add(s stance, c Cause) {
 	*cs = append(*cs, c)
 }
 
-
 // documentForm reports whether a form is about the text as a whole, which
 // has no member.
 func documentForm(f Form) bool {

@@ -416,6 +416,8 @@ func (in *inputView) documentForm() Form {
 		return TooDeep
 	case in.valid:
 		return Value
+	case depth(in.raw) > maxDepth:
+		return TooDeep
 	case json.Valid(in.raw):
 		return BadSyntax
 	}
@@ -519,6 +521,10 @@ func duplicates(b []byte) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// maxDepth is encoding/json's nesting limit: deeper, a text is too deep
+// to read whatever else it holds.
+const maxDepth = 10000
 
 // depth is the deepest nesting of arrays and objects in a JSON text.
 func depth(b []byte) int {

@@ -63,7 +63,7 @@ type Verdict struct {
 	Judge string `json:"judge"`
 	// Version is the exact version of the code that judged, e.g.
 	// "github.com/opencontainers/runtime-spec v1.3.0".
-	Version string  `json:"version"`
+	Version string  `json:"version,omitempty"`
 	Outcome Outcome `json:"outcome"`
 	// Error is the judge's own error text, verbatim.
 	Error string `json:"error,omitempty"`

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
@@ -130,7 +131,7 @@ func corpusUpdate(store *corpus.Store, judges string, stdout io.Writer, fail fun
 		if err != nil {
 			return fail(fmt.Errorf("case %s: %w", store.Path(c.Signature), err))
 		}
-		fresh := recorder.NewCase(now, c.Input, c.Original)
+		fresh := recorder.NewCase(now, primaryOf(c, now), c.Input, c.Original)
 		changed := recorder.Changed(c.Result, now)
 		if changed {
 			// A judge that flakes while re-recording must not take a
@@ -156,10 +157,10 @@ func corpusUpdate(store *corpus.Store, judges string, stdout io.Writer, fail fun
 			gone++
 			fmt.Fprintf(stdout, "judges agree now, removed %s\n", store.Path(c.Signature))
 			err = store.Remove(c.Signature)
-		case now.Signature != c.Signature:
+		case fresh.Signature != c.Signature:
 			moved++
-			fmt.Fprintf(stdout, "signature changed: %s -> %s\n", store.Path(c.Signature), store.Path(now.Signature))
-			if err = store.Remove(c.Signature); err == nil && !store.Has(now.Signature) {
+			fmt.Fprintf(stdout, "cause changed: %s -> %s\n", store.Path(c.Signature), store.Path(fresh.Signature))
+			if err = store.Remove(c.Signature); err == nil && !store.Has(fresh.Signature) {
 				_, err = store.Replace(fresh)
 			}
 		default:
@@ -225,12 +226,36 @@ func recordInput(rec *recorder.Recorder, store *corpus.Store, input []byte) (res
 	if err != nil || res.Agree {
 		return res, added, nil, err
 	}
-	for _, sig := range rec.Minimized(res.Signature) {
-		if dir := store.Path(sig); !slices.Contains(added, dir) {
-			known = append(known, dir)
+	for _, c := range res.Causes {
+		for _, dir := range rec.CasesOf(c) {
+			if !slices.Contains(added, dir) && !slices.Contains(known, dir) {
+				known = append(known, dir)
+			}
 		}
 	}
 	return res, added, known, nil
+}
+
+// primaryOf is the cause a case stands for in a new result on its input:
+// the instance it is named by, if the result still shows it; else the
+// cause of the same key at another member; else the first cause.
+func primaryOf(c corpus.Case, now harness.Result) harness.Cause {
+	var same *harness.Cause
+	for i, x := range now.Causes {
+		if x.Instance() == c.Signature {
+			return x
+		}
+		if same == nil && strings.HasPrefix(c.Signature, x.Key()+" @ ") {
+			same = &now.Causes[i]
+		}
+	}
+	if same != nil {
+		return *same
+	}
+	if len(now.Causes) > 0 {
+		return now.Causes[0]
+	}
+	return harness.Cause{}
 }
 
 // corpusAdd records the disagreements of users' own configs as the fuzzer

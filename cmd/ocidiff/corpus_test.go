@@ -28,7 +28,7 @@ func recordCases(t *testing.T, e *harness.Engine, dir string, inputs ...string) 
 		if r.Agree {
 			t.Fatalf("judges agree on %s", in)
 		}
-		if _, _, err := s.Add(recorder.NewCase(r, []byte(in), []byte(in))); err != nil {
+		if _, _, err := s.Add(recorder.NewCase(r, r.Causes[0], []byte(in), []byte(in))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,7 +107,7 @@ func TestCorpusUpdate(t *testing.T) {
 	if _, err := s.Replace(stale); err != nil {
 		t.Fatal(err)
 	}
-	agreed := recorder.NewCase(cases[1].Result, []byte(`{"ociVersion":"1.0.2"}`), nil)
+	agreed := recorder.NewCase(cases[1].Result, cases[1].Result.Causes[0], []byte(`{"ociVersion":"1.0.2"}`), nil)
 	agreed.Signature = "reject: schema/jsonschema-v6 [gone] | accept: go/unmarshal"
 	if _, _, err := s.Add(agreed); err != nil {
 		t.Fatal(err)

@@ -89,7 +89,8 @@ func TestFuzzSummaryListsFlaky(t *testing.T) {
 	r := e.Check(in)
 	r.Verdicts[1].Outcome, r.Verdicts[1].Class = parsers.Crash, "crash: signal: killed"
 	r = e.Compare(r.Verdicts)
-	if _, _, err := flaky.Add(recorder.NewCase(r, in, in)); err != nil {
+	r.Causes = e.Explain(in, r)
+	if _, _, err := flaky.Add(recorder.NewCase(r, r.Causes[0], in, in)); err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {

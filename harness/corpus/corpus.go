@@ -1,9 +1,11 @@
-// Package corpus keeps the regression corpus: one directory per
-// disagreement signature, corpus/<slug>/, holding
+// Package corpus keeps the regression corpus: one directory per case,
+// corpus/<slug>/, named by the cause the case stands for (its instance: the
+// cause's key and member, harness.Cause.Instance), holding
 //
-//	case.json      signature, when found, every judge's verdict for the
-//	               minimized input, judge versions, and the size and
-//	               SHA-256 of the two input files
+//	case.json      that name, when found, every judge's outcome and
+//	               error for the minimized input with the causes they
+//	               show, judge versions once, and the size and SHA-256
+//	               of the two input files
 //	input.json     the minimized input, byte for byte
 //	original.json  the input as the fuzzer first produced it
 //
@@ -37,6 +39,7 @@ import (
 	"time"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/parsers"
 )
 
 // Case is one disagreement kept for regression.
@@ -301,7 +304,7 @@ func writeCase(dir string, c Case) error {
 		Input:     refTo(inputFile, c.Input),
 		Original:  refTo(originalFile, c.Original),
 		Versions:  c.Versions,
-		Result:    c.Result,
+		Result:    compact(c.Result, c.Versions),
 		Replays:   c.Replays,
 	}
 	meta, err := json.MarshalIndent(rec, "", "  ")
@@ -324,6 +327,24 @@ func writeCase(dir string, c Case) error {
 		return err
 	}
 	return syncDir(dir)
+}
+
+// compact drops from a result what a case need not keep: each parser's
+// re-serialized model (the value splits, Diffs, say what differed, and a
+// replay reads the models afresh) and each verdict's version, which the
+// case's versions hold once. A case is then its input and, per judge,
+// outcome and error, which a pull request can show.
+func compact(r harness.Result, versions map[string]string) harness.Result {
+	vs := make([]parsers.Verdict, len(r.Verdicts))
+	for i, v := range r.Verdicts {
+		v.Model = nil
+		if versions[v.Judge] == v.Version {
+			v.Version = ""
+		}
+		vs[i] = v
+	}
+	r.Verdicts = vs
+	return r
 }
 
 func writeFile(name string, data []byte) error {
@@ -443,7 +464,48 @@ func parseRecord(dir string, meta []byte) (Case, record, error) {
 	if want := harness.Slug(rec.Signature); want != filepath.Base(dir) {
 		return Case{}, rec, fmt.Errorf("corpus: case %s: signature %q belongs in %s", dir, rec.Signature, want)
 	}
+	for i, v := range rec.Result.Verdicts {
+		if v.Version == "" {
+			rec.Result.Verdicts[i].Version = rec.Versions[v.Judge]
+		}
+	}
 	return Case{Signature: rec.Signature, Found: rec.Found, Result: rec.Result, Versions: rec.Versions, Replays: rec.Replays}, rec, nil
+}
+
+// CauseIndex maps the key of every cause the corpus's cases show
+// (harness.Cause.Key) to the directories of those cases, reading only
+// their case.json files. A case.json that does not parse is an error: a
+// damaged case must not make its cause look new.
+func (s *Store) CauseIndex() (map[string][]string, error) {
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil, fmt.Errorf("corpus: %w", err)
+	}
+	index := map[string][]string{}
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		dir := filepath.Join(s.dir, e.Name())
+		meta, err := os.ReadFile(filepath.Join(dir, caseFile))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // being written, or damaged: Cases reports it
+		}
+		if err != nil {
+			return nil, fmt.Errorf("corpus: %w", err)
+		}
+		c, _, err := parseRecord(dir, meta)
+		if err != nil {
+			return nil, err
+		}
+		for _, cause := range c.Result.Causes {
+			k := cause.Key()
+			if !slices.Contains(index[k], dir) {
+				index[k] = append(index[k], dir)
+			}
+		}
+	}
+	return index, nil
 }
 
 // Recorded returns the cases of a corpus tree in fsys as their case.json

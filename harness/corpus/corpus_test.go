@@ -3,7 +3,6 @@ package corpus
 import (
 	"bufio"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -72,18 +71,39 @@ func TestAddAndRead(t *testing.T) {
 	}
 }
 
-// compactModels removes the whitespace of judges' models: case.json is
-// indented for people, which re-indents the models inside it.
+// compactModels is a case as the store keeps it: without the judges'
+// models, which a case does not keep (compact).
 func compactModels(c Case) Case {
 	c.Result.Verdicts = slices.Clone(c.Result.Verdicts)
-	for i, v := range c.Result.Verdicts {
-		if v.Model != nil {
-			var b bytes.Buffer
-			json.Compact(&b, v.Model)
-			c.Result.Verdicts[i].Model = b.Bytes()
-		}
+	for i := range c.Result.Verdicts {
+		c.Result.Verdicts[i].Model = nil
 	}
 	return c
+}
+
+// TestCaseIsCompact: case.json holds no model and each version once, in
+// versions, and reading the case gives every verdict its version back.
+func TestCaseIsCompact(t *testing.T) {
+	s, _ := Open(t.TempDir())
+	c := sampleCase("compact")
+	c.Versions["go/specs-go"] = c.Result.Verdicts[0].Version
+	path, _, err := s.Add(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	meta, _ := os.ReadFile(filepath.Join(path, "case.json"))
+	if bytes.Contains(meta, []byte(`"model"`)) || bytes.Count(meta, []byte("runtime-spec v1.3.0")) != 1 {
+		t.Errorf("case.json holds a model or a version twice:\n%s", meta)
+	}
+	got, err := Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range got.Result.Verdicts {
+		if v.Version != c.Result.Verdicts[i].Version {
+			t.Errorf("verdict %s read back with version %q, want %q", v.Judge, v.Version, c.Result.Verdicts[i].Version)
+		}
+	}
 }
 
 func TestAddRejectsEmptySignature(t *testing.T) {

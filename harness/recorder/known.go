@@ -1,40 +1,35 @@
 package recorder
 
 import (
+	"slices"
+
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	"github.com/ocidiff/ocidiff/parsers"
 )
 
-// KnownUnder returns the signatures the cases have under e's judges, for
-// Recorder.Known. A case's signature names every judge it was recorded
-// with, and a machine that runs fewer (the ClusterFuzzLite image has no C
-// judge) gives the same input another signature. So each case's recorded
-// verdicts of e's judges, in e's order, are compared by e as if they had
-// just been given: the signature the case's input has on this machine,
-// with no judge run. A case the judges agree on then (a split only a
-// missing judge showed) adds nothing. A case recorded without one of e's
-// judges cannot say what that judge thinks; it adds nothing either, and
-// is counted in missing.
+// KnownUnder returns the keys of the causes the cases show that e's judges
+// can show too, for Recorder.Known. A cause names a library, not the
+// judges that ran, so a machine that runs fewer judges (the
+// ClusterFuzzLite image has no C judge) meets the same causes, less
+// those that only a judge it lacks showed: a cause no judge of e shows
+// adds nothing. A case recorded before causes were (none in its
+// case.json) cannot say; it adds nothing either, and is counted in
+// missing.
 func KnownUnder(e *harness.Engine, cases []corpus.Case) (known map[string]bool, missing int) {
+	var have []string
+	for _, j := range e.Judges() {
+		have = append(have, j.Name())
+	}
 	known = map[string]bool{}
 	for _, c := range cases {
-		byJudge := map[string]parsers.Verdict{}
-		for _, v := range c.Result.Verdicts {
-			byJudge[v.Judge] = v
-		}
-		vs := make([]parsers.Verdict, 0, len(e.Judges()))
-		for _, j := range e.Judges() {
-			if v, ok := byJudge[j.Name()]; ok {
-				vs = append(vs, v)
-			}
-		}
-		if len(vs) != len(e.Judges()) {
+		if !c.Result.Agree && len(c.Result.Causes) == 0 {
 			missing++
 			continue
 		}
-		if r := e.Compare(vs); !r.Agree {
-			known[r.Signature] = true
+		for _, cause := range c.Result.Causes {
+			if slices.ContainsFunc(cause.Judges, func(j string) bool { return slices.Contains(have, j) }) {
+				known[cause.Key()] = true
+			}
 		}
 	}
 	return known, missing

@@ -1,7 +1,6 @@
 package recorder
 
 import (
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -12,9 +11,9 @@ import (
 
 // TestKnownUnderIsJudging holds KnownUnder to what it stands for: on a
 // machine with fewer judges than a case was recorded with (the default
-// judges less the C ones, as in the ClusterFuzzLite image), the
-// signature it derives from a case's recorded verdicts is the one those
-// judges give its input now, for every committed case.
+// judges less the C ones, as in the ClusterFuzzLite image), every cause
+// those judges give a case's input now is one KnownUnder derives from the
+// case's record, so that such a machine reports no known cause as new.
 func TestKnownUnderIsJudging(t *testing.T) {
 	if testing.Short() {
 		t.Skip("judges every committed case")
@@ -40,37 +39,24 @@ func TestKnownUnderIsJudging(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("no committed case")
 	}
-	var agree int
-	all := map[string]bool{}
+	known, missing := KnownUnder(e, cases)
+	if missing != 0 {
+		t.Errorf("%d committed cases record no causes", missing)
+	}
+	var unknown []string
 	for _, c := range cases {
-		known, missing := KnownUnder(e, []corpus.Case{c})
-		if missing != 0 {
-			// The replay test would fail first: a committed case lacks a default judge.
-			t.Errorf("case %s: recorded without one of %v", store.Path(c.Signature), names)
-			continue
+		for _, cause := range e.Check(c.Input).Causes {
+			if !known[cause.Key()] && !slices.Contains(unknown, cause.Key()) {
+				unknown = append(unknown, cause.Key())
+				t.Errorf("case %s: %s, shown without the C judges, is not among the known causes", store.Path(c.Signature), cause.Key())
+			}
 		}
-		now := e.Check(c.Input)
-		var want map[string]bool
-		if now.Agree {
-			agree++
-			want = map[string]bool{}
-		} else {
-			want = map[string]bool{now.Signature: true}
-		}
-		if !maps.Equal(known, want) {
-			t.Errorf("case %s: KnownUnder = %v; judged now: %v", store.Path(c.Signature), slices.Collect(maps.Keys(known)), slices.Collect(maps.Keys(want)))
-		}
-		maps.Copy(all, known)
 	}
-	known, _ := KnownUnder(e, cases)
-	if !maps.Equal(known, all) {
-		t.Errorf("KnownUnder over all cases gives %d signatures, one by one %d", len(known), len(all))
-	}
-	t.Logf("%d cases: %d signatures under %d judges; %d cases agree without the C judges", len(cases), len(known), len(names), agree)
+	t.Logf("%d cases: %d known causes under %d judges", len(cases), len(known), len(names))
 }
 
-// Recorder.Known counts as recorded: a split whose minimized signature
-// it holds is not written, one it lacks is.
+// Recorder.Known counts as recorded: a disagreement whose causes it holds
+// is not written, and each of its causes is counted as hit.
 func TestObserveKnown(t *testing.T) {
 	input := []byte(`{"ociVersion":"1.3.0","root":null}`)
 	r := newRecorder(t, "go/unmarshal", "schema/jsonschema-v6")
@@ -78,19 +64,20 @@ func TestObserveKnown(t *testing.T) {
 	if err != nil || len(added) != 1 {
 		t.Fatalf("Observe with nothing known added %v, %v; want one case", added, err)
 	}
-	sig := r.Minimized(r.engine.Check(input).Signature)
-	if len(sig) != 1 {
-		t.Fatalf("minimized to %v; want one signature", sig)
+	causes := r.engine.Check(input).Causes
+	if len(causes) != 1 {
+		t.Fatalf("the input shows causes %v; want one", causes)
 	}
+	key := causes[0].Key()
 
 	r2 := newRecorder(t, "go/unmarshal", "schema/jsonschema-v6")
-	r2.Known = map[string]bool{sig[0]: true}
+	r2.Known = map[string]bool{key: true}
 	_, added, err = r2.Observe(input)
 	if err != nil || len(added) != 0 {
-		t.Errorf("Observe with %q known added %v, %v; want nothing", sig[0], added, err)
+		t.Errorf("Observe with %q known added %v, %v; want nothing", key, added, err)
 	}
-	if n := r2.store.Count(sig[0]); n != 2 {
-		t.Errorf("the known signature was counted %d times; want it hit once before this", n-1)
+	if n := r2.store.Count(key); n != 2 {
+		t.Errorf("the known cause was counted %d times; want it hit once before this", n-1)
 	}
 	if cases, _ := r2.store.Cases(); len(cases) != 0 {
 		t.Errorf("the store holds %d cases; want none", len(cases))

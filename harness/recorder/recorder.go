@@ -29,16 +29,18 @@ type Recorder struct {
 	// took over a minute under load. A judge call in flight is not
 	// interrupted, so Limit must leave room for one.
 	Limit time.Duration
-	// Known, when not nil, names signatures held elsewhere than the store,
-	// which count as recorded: those of a corpus embedded in a
-	// ClusterFuzzLite build (KnownUnder), so that only a split that
+	// Known, when not nil, names cause keys held elsewhere than the
+	// store, which count as recorded: those of a corpus embedded in a
+	// ClusterFuzzLite build (KnownUnder), so that only a cause that
 	// corpus lacks is written, and reported.
 	Known map[string]bool
-	// seen holds signatures this process has already handled, so that a
-	// signature met again costs one map lookup, not a minimization; it
-	// maps each to the signatures of the cases it was minimized to, which
-	// are counted as hit whenever it is met again.
-	seen  map[string][]string
+	// seen holds the keys of the causes this process has already handled,
+	// so that an input whose causes are all known costs map lookups, not
+	// a minimization: a known cause met at a new member is known.
+	seen map[string]bool
+	// held maps each cause key to the case directories the store holds
+	// for it, read once (loadHeld) and kept up to date as cases are added.
+	held  map[string][]string
 	stats Stats
 	// restart starts the judges anew to verify a case (verify.go).
 	restart func(*harness.Engine) (*harness.Engine, func(), error)
@@ -60,24 +62,30 @@ type Stats struct {
 
 // New returns a recorder that checks with e and records into s.
 func New(e *harness.Engine, s *corpus.Store) *Recorder {
-	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string][]string{}, restart: restartJudges}
+	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string]bool{}, restart: restartJudges}
 }
 
-// Observe checks input. When the judges disagree and the signature is new
-// to this process, it isolates the cause once for each judge that stands
-// apart (see deviation): the input becomes the skeleton, a config every
-// judge accepts, changed by the one cause that keeps that judge apart
-// (minimize.Isolate, with no cause added on the way: deviation.isolates).
-// Each such input is recorded under its own signature unless the corpus
-// holds it already, once it has reproduced on freshly started judges
-// (verify.go). Inputs with one cause thus converge on one input, and
-// so on one signature, whatever valid config the generator had put
-// around the cause.
+// MaxPerCause is how many cases the corpus keeps of one cause: enough to
+// show it at a few members, few enough that every case is distinct.
+const MaxPerCause = 5
+
+// Observe checks input. When the judges disagree and one of the causes is
+// new to this process and to the corpus, it isolates the cause once for
+// each judge that stands apart (see deviation): the input becomes the
+// skeleton, a config every judge accepts, changed by the one cause that
+// keeps that judge apart (minimize.Isolate, with no cause added on the
+// way: deviation.isolates). Each such input is recorded under the cause
+// its judge shows there (its instance names the directory) unless the
+// corpus holds that instance, or MaxPerCause cases of the cause, once it
+// has reproduced on freshly started judges (verify.go). Inputs with one
+// cause thus converge on one input, whatever valid config the generator
+// had put around the cause.
 //
-// A disagreement met again is counted as a hit of the cases it was
-// minimized to (corpus.Store.Count). Observe returns the result for
-// input and the directories of the cases it added. The error is a
-// failure to write the corpus, or ErrDeferred.
+// An input whose causes are all known is counted as a hit of each
+// (corpus.Store.Count) and costs nothing more, whatever member it shows
+// them at. Observe returns the result for input and the directories of
+// the cases it added. The error is a failure to read or write the
+// corpus, or ErrDeferred.
 //
 // With a Limit, Observe defers an input it cannot record in time: one
 // whose first check alone took more than a fifth of the limit (a deep
@@ -86,9 +94,8 @@ func New(e *harness.Engine, s *corpus.Store) *Recorder {
 // keeps the input whole in the corpus's pending store
 // (corpus.Store.AddPending), to be observed again without a limit, and
 // returns an error that wraps ErrDeferred and names the file. Cases it
-// added before deferring are returned too; the signature counts as
-// handled in this process, so that the inputs after it are not deferred
-// in turn.
+// added before deferring are returned too; the causes count as handled in
+// this process, so that the inputs after it are not deferred in turn.
 func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 	t0 := time.Now()
 	res := r.engine.Check(input)
@@ -99,13 +106,19 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		return res, nil, nil
 	}
 	r.stats.Disagreements++
-	if sigs, ok := r.seen[res.Signature]; ok {
-		for _, sig := range sigs {
-			r.store.Count(sig)
+	if err := r.loadHeld(); err != nil {
+		return res, nil, err
+	}
+	if r.known(res.Causes) {
+		for _, c := range res.Causes {
+			r.store.Count(c.Key())
 		}
 		return res, nil, nil
 	}
-	r.seen[res.Signature] = nil
+	found := keys(res.Causes)
+	for _, k := range found {
+		r.seen[k] = true
+	}
 
 	var added []string
 	expired := func() bool { return r.Limit > 0 && time.Since(t0) >= r.Limit }
@@ -142,46 +155,103 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 				covered[j] = true
 			}
 		}
-		if !slices.Contains(r.seen[res.Signature], rm.Signature) {
-			r.seen[res.Signature] = append(r.seen[res.Signature], rm.Signature)
+		primary, ok := primaryCause(rm, d)
+		if !ok {
+			continue
 		}
-		if _, ok := r.seen[rm.Signature]; !ok {
-			// An input whose own signature is this one needs no
-			// minimizing either.
-			r.seen[rm.Signature] = []string{rm.Signature}
+		for _, k := range keys(rm.Causes) {
+			r.seen[k] = true
 		}
-		if r.Known[rm.Signature] || r.store.Has(rm.Signature) {
-			r.store.Count(rm.Signature)
+		key := primary.Key()
+		if r.Known[key] || len(r.held[key]) >= MaxPerCause || r.store.Has(primary.Instance()) {
+			r.store.Count(key)
 			continue
 		}
 		t2 := time.Now()
-		if ok, err := r.verified(res.Signature, rm, min, input, expired); errors.Is(err, errExpired) {
+		if ok, err := r.verified(found, rm, primary, min, input, expired); errors.Is(err, errExpired) {
 			// Not verified, so not known: the next input that
-			// shows it is looked at again. found stays seen,
-			// so its next inputs are not all deferred too.
+			// shows it is looked at again.
 			r.stats.Record += time.Since(t2)
-			r.forget(res.Signature, rm.Signature)
-			if _, ok := r.seen[res.Signature]; !ok {
-				r.seen[res.Signature] = nil
+			r.forget(keys(rm.Causes))
+			// The causes of the input as found stay handled, so that the
+			// inputs after it are not all deferred too.
+			for _, k := range found {
+				r.seen[k] = true
 			}
 			return res, added, r.deferInput(input)
 		} else if err != nil {
-			return res, added, fmt.Errorf("keeping flaky %s: %w", rm.Signature, err)
+			return res, added, fmt.Errorf("keeping flaky %s: %w", primary.Instance(), err)
 		} else if !ok {
 			r.stats.Record += time.Since(t2)
 			continue
 		}
-		path, ok, err := r.store.Add(NewCase(rm, min, input))
+		path, ok, err := r.store.Add(NewCase(rm, primary, min, input))
 		r.stats.Record += time.Since(t2)
 		if err != nil {
-			return res, added, fmt.Errorf("recording %s: %w", rm.Signature, err)
+			return res, added, fmt.Errorf("recording %s: %w", primary.Instance(), err)
 		}
 		if ok {
 			r.stats.Added++
 			added = append(added, path)
+			for _, k := range keys(rm.Causes) {
+				r.held[k] = append(r.held[k], path)
+			}
 		}
 	}
 	return res, added, nil
+}
+
+// known reports whether every cause is known: handled in this process,
+// held by the corpus, or named in Known.
+func (r *Recorder) known(cs []harness.Cause) bool {
+	for _, c := range cs {
+		k := c.Key()
+		if !r.seen[k] && len(r.held[k]) == 0 && !r.Known[k] {
+			return false
+		}
+	}
+	return len(cs) > 0
+}
+
+// loadHeld reads, once, which causes the corpus holds cases of.
+func (r *Recorder) loadHeld() error {
+	if r.held != nil {
+		return nil
+	}
+	held, err := r.store.CauseIndex()
+	if err != nil {
+		return err
+	}
+	r.held = held
+	return nil
+}
+
+// keys lists the distinct keys of causes.
+func keys(cs []harness.Cause) []string {
+	var ks []string
+	for _, c := range cs {
+		if k := c.Key(); !slices.Contains(ks, k) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+// primaryCause is the cause a case minimized for deviation d stands for:
+// the first that d's judge shows, or else the first of all.
+func primaryCause(rm harness.Result, d deviation) (harness.Cause, bool) {
+	if len(rm.Causes) == 0 {
+		return harness.Cause{}, false
+	}
+	if d.index < len(rm.Verdicts) {
+		j := rm.Verdicts[d.index].Judge
+		for _, c := range rm.Causes {
+			if slices.Contains(c.Judges, j) {
+				return c, true
+			}
+		}
+	}
+	return rm.Causes[0], true
 }
 
 // ErrDeferred says that Observe kept its input for recording later: see
@@ -212,13 +282,15 @@ var skeleton = minimize.Skeleton{
 }
 
 // NewCase makes the corpus case for a result on input (minimized from
-// original), with every judge's exact version.
-func NewCase(res harness.Result, input, original []byte) corpus.Case {
+// original) that stands for cause primary, with every judge's exact
+// version. The case is named by the cause's instance, so that adding or
+// upgrading a judge renames no case.
+func NewCase(res harness.Result, primary harness.Cause, input, original []byte) corpus.Case {
 	versions := map[string]string{}
 	for _, v := range res.Verdicts {
 		versions[v.Judge] = v.Version
 	}
-	return corpus.Case{Signature: res.Signature, Input: input, Original: original, Result: res, Versions: versions}
+	return corpus.Case{Signature: primary.Instance(), Input: input, Original: original, Result: res, Versions: versions}
 }
 
 // Engine returns the engine the recorder checks with.
@@ -227,10 +299,12 @@ func (r *Recorder) Engine() *harness.Engine { return r.engine }
 // Stats returns where the time went so far.
 func (r *Recorder) Stats() Stats { return r.stats }
 
-// Minimized returns the signatures of the cases that the disagreement
-// with this signature was minimized to, in this process: the cases Observe
-// added for it, and those the corpus already held. `ocidiff corpus add`
-// names the latter as known.
-func (r *Recorder) Minimized(signature string) []string {
-	return slices.Clone(r.seen[signature])
+// CasesOf returns the directories of the cases the corpus holds for the
+// cause's key, as this recorder knows them: `ocidiff corpus add` names
+// them as known.
+func (r *Recorder) CasesOf(c harness.Cause) []string {
+	if r.loadHeld() != nil {
+		return nil
+	}
+	return slices.Clone(r.held[c.Key()])
 }

@@ -33,7 +33,7 @@ const replays = 2
 //
 // When expired reports true before a replay, verified returns errExpired
 // and records nothing: a replay cut short is no evidence either way.
-func (r *Recorder) verified(found string, rm harness.Result, min, original []byte, expired func() bool) (bool, error) {
+func (r *Recorder) verified(found []string, rm harness.Result, primary harness.Cause, min, original []byte, expired func() bool) (bool, error) {
 	again, ok, err := reproduce(r.restart, r.engine, rm, min, expired)
 	if err != nil {
 		return false, err
@@ -42,29 +42,25 @@ func (r *Recorder) verified(found string, rm harness.Result, min, original []byt
 		return true, nil
 	}
 	r.stats.Flaky++
-	r.forget(found, rm.Signature)
+	r.forget(append(found, keys(rm.Causes)...))
 	f, err := r.store.Flaky()
 	if err != nil {
 		return false, err
 	}
-	c := NewCase(rm, min, original)
+	c := NewCase(rm, primary, min, original)
 	c.Replays = again
 	if _, _, err := f.Add(c); err != nil {
 		return false, err
 	}
-	f.Count(rm.Signature)
+	f.Count(primary.Key())
 	return false, nil
 }
 
-// forget undoes what Observe noted of the disagreement found, minimized
-// to sig, so that the next input that shows it is looked at again.
-func (r *Recorder) forget(found, sig string) {
-	r.seen[found] = slices.DeleteFunc(r.seen[found], func(s string) bool { return s == sig })
-	if len(r.seen[found]) == 0 {
-		delete(r.seen, found)
-	}
-	if sig != found {
-		delete(r.seen, sig)
+// forget undoes what Observe noted of causes, so that the next input that
+// shows one of them is looked at again.
+func (r *Recorder) forget(keys []string) {
+	for _, k := range keys {
+		delete(r.seen, k)
 	}
 }
 

@@ -101,8 +101,8 @@ func TestObserveWritesOnlyWhatReproduces(t *testing.T) {
 			if len(kept) != 1 || r.Stats().Flaky != 1 {
 				t.Fatalf("%d flaky cases kept, Stats.Flaky %d; want 1 and 1", len(kept), r.Stats().Flaky)
 			}
-			if k := kept[0]; k.Signature != res.Signature || !bytes.Equal(k.Original, input) || len(k.Replays) != tc.asked {
-				t.Errorf("flaky case %q with %d replays, want %q with %d", k.Signature, len(k.Replays), res.Signature, tc.asked)
+			if k := kept[0]; k.Result.Signature != res.Signature || !bytes.Equal(k.Original, input) || len(k.Replays) != tc.asked {
+				t.Errorf("flaky case %q with %d replays, want %q with %d", k.Result.Signature, len(k.Replays), res.Signature, tc.asked)
 			}
 			// Not remembered as seen: met again, it is looked at again.
 			r.Observe(input)
@@ -142,8 +142,9 @@ func TestObserveRecordsARealCrash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(c.Signature, "crash: c/libocispec@crun-1.8.1 [crash: signal: segmentation fault]") {
-		t.Errorf("recorded %q, want libocispec's segmentation fault", c.Signature)
+	if !strings.Contains(c.Result.Signature, "crash: c/libocispec@crun-1.8.1 [crash: signal: segmentation fault]") ||
+		!strings.Contains(c.Signature, "crashes too-deep [crash: signal: segmentation fault]") {
+		t.Errorf("recorded %q (%s), want libocispec's segmentation fault on nesting", c.Signature, c.Result.Signature)
 	}
 }
 
@@ -157,7 +158,7 @@ func TestConfirm(t *testing.T) {
 	if real.Agree {
 		t.Fatal("judges agree")
 	}
-	c := NewCase(real, in, in)
+	c := NewCase(real, real.Causes[0], in, in)
 	killed := r.Engine().Compare([]parsers.Verdict{real.Verdicts[0],
 		{Judge: "rust/oci-spec@0.10.0", Outcome: parsers.Crash, Error: "died (signal: killed)", Class: "crash: signal: killed"},
 		real.Verdicts[2]})

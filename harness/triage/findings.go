@@ -179,7 +179,9 @@ func (p *Predicate) Allows(c harness.Cause) bool {
 		(len(p.Class) == 0 || slices.ContainsFunc(p.Class, func(w string) bool { return strings.Contains(c.Class, w) }))
 }
 
-func anyOf[T comparable](allowed []T, v T) bool { return len(allowed) == 0 || slices.Contains(allowed, v) }
+func anyOf[T comparable](allowed []T, v T) bool {
+	return len(allowed) == 0 || slices.Contains(allowed, v)
+}
 
 func memberIn(patterns []string, member string) bool {
 	for _, p := range patterns {
