@@ -45,7 +45,7 @@ func TestHitsSavedAtEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hits) != 1 || hits[0].Signature != cases[0].Signature || hits[0].Count != inputs-1 {
-		t.Errorf("saved hits %+v, want %d of %q", hits, inputs-1, cases[0].Signature)
+	if len(hits) != 1 || cases[0].Signature != hits[0].Key+" @ /" || hits[0].Count != inputs-1 {
+		t.Errorf("saved hits %+v, want %d of the cause of %q", hits, inputs-1, cases[0].Signature)
 	}
 }

@@ -6,19 +6,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
-	"strings"
 
-	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
-	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
-// runFindings writes FINDINGS.md from the corpus and the triage notes. It
-// runs only the judges of the libraries ocidiff carries in several
-// releases, to say on which releases each family holds.
+// runFindings writes FINDINGS.md from the corpus and the triage notes.
 func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("findings", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -54,12 +47,7 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	w := bufio.NewWriter(stdout)
 	write := func() error {
-		holds, stop, err := releaseHolds()
-		if err != nil {
-			return err
-		}
-		defer stop()
-		return triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns, holds)
+		return triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns)
 	}
 	if *table {
 		write = func() error { return triage.WriteTable(w, "FINDINGS.md", cases, anns) }
@@ -75,46 +63,3 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return exitAgree
 }
 
-// releaseHolds starts every judge of a library that ocidiff carries in
-// several releases (c/libocispec@crun-…, rust/oci-spec@…) and returns the
-// triage.Holds they answer, and how to stop them.
-func releaseHolds() (triage.Holds, func(), error) {
-	all, err := registry.Names("all")
-	if err != nil {
-		return nil, nil, err
-	}
-	byLib := map[string][]string{}
-	for _, n := range all {
-		if lib, _, ok := strings.Cut(n, "@"); ok {
-			byLib[lib] = append(byLib[lib], n)
-		}
-	}
-	engines := map[string]*harness.Engine{}
-	stop := func() {
-		for _, e := range engines {
-			e.Close()
-		}
-	}
-	for lib, names := range byLib {
-		if len(names) < 2 {
-			continue
-		}
-		e, err := registry.Engine(strings.Join(names, ","))
-		if err != nil {
-			stop()
-			return nil, nil, err
-		}
-		engines[lib] = e
-	}
-	return func(c corpus.Case, lib string) []string {
-		e, ok := engines[lib]
-		if !ok {
-			return nil
-		}
-		i := slices.IndexFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return strings.HasPrefix(v.Judge, lib+"@") })
-		if i < 0 {
-			return nil
-		}
-		return triage.HoldsOn(e, c.Result.Verdicts[i], e.Check(c.Input).Verdicts)
-	}, stop, nil
-}

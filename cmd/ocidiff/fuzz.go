@@ -302,13 +302,13 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 	for _, h := range hits {
 		total += h.Count
 	}
-	fmt.Fprintf(stdout, "\n%d new signatures, %d in the corpus; known signatures met again %d times", len(fresh), len(cases), total)
+	fmt.Fprintf(stdout, "\n%d new cases, %d in the corpus; known causes met again %d times", len(fresh), len(cases), total)
 	if len(hits) > 0 {
 		fmt.Fprintf(stdout, ", most often:")
 	}
 	fmt.Fprintln(stdout)
 	for _, h := range hits[:min(5, len(hits))] {
-		fmt.Fprintf(stdout, "%8d  %s\n", h.Count, relPath(store.Path(h.Signature)))
+		fmt.Fprintf(stdout, "%8d  %s\n", h.Count, h.Key)
 	}
 	if len(fresh) > 0 {
 		fmt.Fprintln(stdout, "new:")
@@ -360,11 +360,7 @@ func summarizeFlaky(store *corpus.Store, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "%d disagreements did not reproduce on freshly started judges (flaky, not in the corpus; kept in %s):\n",
 		total, relPath(flaky.Dir()))
 	for _, h := range hits {
-		line := ""
-		if c, err := corpus.Read(flaky.Path(h.Signature)); err == nil {
-			line = verdictLine(c.Result)
-		}
-		fmt.Fprintf(stdout, "%8d  %s\n          %s\n", h.Count, relPath(flaky.Path(h.Signature)), line)
+		fmt.Fprintf(stdout, "%8d  %s\n", h.Count, h.Key)
 	}
 	return nil
 }

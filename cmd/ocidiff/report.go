@@ -113,7 +113,11 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // the pinned spec's text and schema quoted.
 func reportOptions(anns []triage.Annotation, upstream string, c mdreport.Case) (mdreport.Options, error) {
 	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version()}
-	opts.Family = triage.Family(anns, c.Result.Signature, c.Input)
+	for _, cause := range c.Result.Causes {
+		if opts.Family = triage.FamilyOf(anns, cause); opts.Family != nil {
+			break
+		}
+	}
 	if opts.Upstream == "" && opts.Family != nil {
 		opts.Upstream = opts.Family.Target()
 	}

@@ -258,7 +258,7 @@ func TestSiteInBrowser(t *testing.T) {
 	best := map[string]corpus.Case{}
 	byID := map[string][]corpus.Case{}
 	for _, c := range cases {
-		if a := triage.Family(anns, c.Signature, c.Input); a != nil {
+		if a := triage.CaseFamily(anns, c); a != nil {
 			byID[a.ID] = append(byID[a.ID], c)
 		}
 	}

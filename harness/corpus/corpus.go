@@ -543,13 +543,14 @@ func Recorded(fsys fs.FS) ([]Case, error) {
 	return cases, errors.Join(errs...)
 }
 
-// Count records one more hit of signature during this run and returns
-// the number of hits so far. Hits are kept in memory until SaveHits.
-func (s *Store) Count(signature string) int {
+// Count records one more hit of a cause (its key, harness.Cause.Key)
+// during this run and returns the number of hits so far. Hits are kept in
+// memory until SaveHits.
+func (s *Store) Count(key string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.hits[signature]++
-	return s.hits[signature]
+	s.hits[key]++
+	return s.hits[key]
 }
 
 func sortHits(m map[string]int) []Hit {
@@ -561,15 +562,15 @@ func sortHits(m map[string]int) []Hit {
 		if a.Count != b.Count {
 			return b.Count - a.Count
 		}
-		return strings.Compare(a.Signature, b.Signature)
+		return strings.Compare(a.Key, b.Key)
 	})
 	return hits
 }
 
-// Hit is a signature and how often fuzzing workers met it again.
+// Hit is a cause's key and how often fuzzing workers met it again.
 type Hit struct {
-	Signature string
-	Count     int
+	Key   string
+	Count int
 }
 
 // hitsDir holds each fuzzing worker's hit counts. Fuzz workers are

@@ -86,7 +86,7 @@ func TestReports(t *testing.T) {
 		m := e.Check(ref.c.Input)
 		var md bytes.Buffer
 		err := report.Write(&md, report.Case{Source: ref.name, Input: ref.c.Input, Result: ref.c.Result, Matrix: &m},
-			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Family: triage.Family(anns, ref.c.Signature, ref.c.Input)})
+			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Family: triage.CaseFamily(anns, ref.c)})
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue

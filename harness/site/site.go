@@ -146,32 +146,25 @@ func Write(dir string, cases []corpus.Case, anns []triage.Annotation, opts Optio
 	return st, nil
 }
 
-// family is one annotation and the cases it claims, possibly none.
+// family is one annotation and the cases that stand for a cause it
+// claims, possibly none.
 type family struct {
 	ann   *triage.Annotation
 	cases []corpus.Case
 }
 
-// families sorts cases into the annotations that claim them, in the order
-// FINDINGS.md lists them (by status, then as findings.json lists them).
-// Every annotation is a family, also one that claims no case of this
-// corpus, so that the front page has a row for each.
+// families sorts cases into the families that claim their causes, in the
+// order FINDINGS.md lists them (triage.Group: by status, then as
+// findings.json lists them). Every annotation is a family, also one that
+// claims no case of this corpus, so that the front page has a row for
+// each; the cases of causes no family claims are untriaged.
 func families(cases []corpus.Case, anns []triage.Annotation) (fs []family, untriaged []corpus.Case) {
-	byID := map[string][]corpus.Case{}
-	for _, c := range cases {
-		a := triage.Family(anns, c.Signature, c.Input)
-		if a == nil {
-			untriaged = append(untriaged, c)
+	for _, f := range triage.Group(cases, anns) {
+		if f.Ann == nil {
+			untriaged = append(untriaged, f.Cases...)
 			continue
 		}
-		byID[a.ID] = append(byID[a.ID], c)
-	}
-	for _, s := range triage.Statuses {
-		for i := range anns {
-			if anns[i].Status == s {
-				fs = append(fs, family{ann: &anns[i], cases: byID[anns[i].ID]})
-			}
-		}
+		fs = append(fs, family{ann: f.Ann, cases: f.Cases})
 	}
 	return fs, untriaged
 }

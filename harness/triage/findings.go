@@ -250,226 +250,218 @@ func Family(anns []Annotation, signature string, input []byte) *Annotation {
 	return nil
 }
 
-// finding is one family of FINDINGS.md: the cases an annotation claims,
-// or one case no annotation claims (ann nil).
-type finding struct {
-	ann   *Annotation
-	cases []corpus.Case
+// Primary returns the cause a case stands for: the one whose instance
+// names it, or, for a case named otherwise, its first cause.
+func Primary(c corpus.Case) (harness.Cause, bool) {
+	for _, x := range c.Result.Causes {
+		if x.Instance() == c.Signature {
+			return x, true
+		}
+	}
+	if len(c.Result.Causes) > 0 {
+		return c.Result.Causes[0], true
+	}
+	return harness.Cause{}, false
 }
 
-// group sorts cases into findings, as FINDINGS.md lists them: the
-// annotated families by status, then in the annotations' order, then each
-// unclaimed case on its own; count has the families of each status.
-func group(cases []corpus.Case, anns []Annotation) (fs []*finding, nUntriaged int, count map[Status]int) {
-	byAnn := map[string]*finding{}
-	var untriaged []*finding
-	for _, c := range cases {
-		a := Family(anns, c.Signature, c.Input)
-		if a == nil {
-			untriaged = append(untriaged, &finding{cases: []corpus.Case{c}})
-			continue
-		}
-		f, ok := byAnn[a.ID]
-		if !ok {
-			f = &finding{ann: a}
-			byAnn[a.ID] = f
-		}
-		f.cases = append(f.cases, c)
+// CaseFamily returns the family of a case: that of the cause it stands
+// for, or nil when no family claims it.
+func CaseFamily(anns []Annotation, c corpus.Case) *Annotation {
+	p, ok := Primary(c)
+	if !ok {
+		return nil
 	}
-	for _, st := range Statuses { // by status, then in the annotations' order
+	return FamilyOf(anns, p)
+}
+
+// Finding is one family and the cases that stand for a cause it claims,
+// or (Ann nil) one cause no family claims and its cases.
+type Finding struct {
+	Ann   *Annotation
+	Cases []corpus.Case
+	// Causes are the keys of the causes the cases stand for.
+	Causes []string
+}
+
+// Group sorts cases into findings, in the order FINDINGS.md, the README
+// and the site list them: every family by status, then in the notes'
+// order (also one that holds no case of this corpus), then each cause no
+// family claims, with its cases.
+func Group(cases []corpus.Case, anns []Annotation) []Finding {
+	byAnn := map[string]*Finding{}
+	byCause := map[string]*Finding{}
+	var untriaged []*Finding
+	for _, c := range cases {
+		p, _ := Primary(c)
+		a := FamilyOf(anns, p)
+		var f *Finding
+		switch {
+		case a != nil:
+			if f = byAnn[a.ID]; f == nil {
+				f = &Finding{Ann: a}
+				byAnn[a.ID] = f
+			}
+		default:
+			if f = byCause[p.Key()]; f == nil {
+				f = &Finding{}
+				byCause[p.Key()] = f
+				untriaged = append(untriaged, f)
+			}
+		}
+		f.Cases = append(f.Cases, c)
+		if !slices.Contains(f.Causes, p.Key()) {
+			f.Causes = append(f.Causes, p.Key())
+		}
+	}
+	var fs []Finding
+	for _, st := range Statuses {
 		for i := range anns {
-			if f, ok := byAnn[anns[i].ID]; ok && anns[i].Status == st {
-				fs = append(fs, f)
+			if anns[i].Status != st {
+				continue
+			}
+			if f := byAnn[anns[i].ID]; f != nil {
+				fs = append(fs, *f)
+			} else {
+				fs = append(fs, Finding{Ann: &anns[i]})
 			}
 		}
 	}
-	fs = append(fs, untriaged...)
-
-	count = map[Status]int{}
-	for _, f := range fs {
-		if f.ann != nil {
-			count[f.ann.Status]++
-		}
+	for _, f := range untriaged {
+		fs = append(fs, *f)
 	}
-	return fs, len(untriaged), count
+	return fs
 }
 
-// WriteFindings writes FINDINGS.md: every distinct discrepancy among cases,
-// the cases of corpus dir corpusDir (a path relative to where FINDINGS.md
-// lives, used for links). Cases that one annotation claims are one
-// family; every unclaimed case is a finding of its own, listed with its
-// signature in words as not yet triaged. It opens with the families to
-// file (status bug) and names each family's best case, the one to report.
-// With holds, a family whose judges of a versioned library (c/libocispec@…,
-// rust/oci-spec@…) stand apart also says on which releases its cases hold,
-// so that a finding names the releases it is true of, as the judges show
-// it. The output depends on the cases, the annotations and the judges
-// alone, so that it can be checked against the committed file.
-func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation, holds Holds) error {
-	fs, untriaged, count := group(cases, anns)
-	caseLink := func(c corpus.Case) string {
-		slug := harness.Slug(c.Signature)
-		return fmt.Sprintf("[%s](%s/)", slug, path.Join(corpusDir, slug))
+// WriteFindings writes FINDINGS.md, one page a person reads and a pull
+// request shows: a row per family with its status, the implementations
+// that stand apart, its causes and cases, its best case and its upstream
+// links, then a row per cause no family claims. corpusDir is the corpus's
+// path from where FINDINGS.md lives, for links. Everything else (every
+// case, verdict, value and report) is the site's (`ocidiff site`). The
+// output depends on the cases and the notes alone, so that a test holds
+// the committed file to them.
+func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation) error {
+	fs := Group(cases, anns)
+	count := map[Status]int{}
+	var untriaged, families int
+	for _, f := range fs {
+		switch {
+		case f.Ann == nil:
+			untriaged++
+		case len(f.Cases) > 0:
+			families++
+			count[f.Ann.Status]++
+		}
 	}
 	var b bytes.Buffer
 	b.WriteString("# Findings\n\n")
 	b.WriteString("<!-- Code generated by `go run ./cmd/ocidiff findings > FINDINGS.md`; DO NOT EDIT. -->\n\n")
-	fmt.Fprintf(&b, "Every distinct discrepancy in the regression corpus, [%s/](%s/), generated from the corpus and the triage notes in [%s](%s). "+
-		"`go test ./cmd/ocidiff` fails when this file falls out of date.\n\n", corpusDir, corpusDir, annotationsFile, annotationsFile)
-	fmt.Fprintf(&b, "%d families from %d corpus cases: %d %s, %d %s, %d %s, %d %s, %d not yet triaged.\n\n",
-		len(fs), len(cases), count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriaged)
+	fmt.Fprintf(&b, "Every cause in the regression corpus, [%s/](%s/), by family, from the triage notes in [%s](%s). "+
+		"A cause is one library standing apart: what it does, to which form of input; a case stands for one cause at one member. "+
+		"`go test ./cmd/ocidiff` fails when this page falls out of date; `ocidiff site` shows every case, verdict and report.\n\n",
+		corpusDir, corpusDir, annotationsFile, annotationsFile)
+	fmt.Fprintf(&b, "%d cases stand for %d causes: %d families hold them (%d %s, %d %s, %d %s, %d %s), %d causes are in no family yet.\n\n",
+		len(cases), countCauses(fs), families, count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriaged)
 	b.WriteString("Statuses: `bug` is " + Bug.Describe() + "; `spec-gap`, " + SpecGap.Describe() + "; `known`, " + Known.Describe() +
 		"; `by-design`, " + ByDesign.Describe() + ".\n\n")
-	b.WriteString("## To file: the `bug` families\n\n")
-	if count[Bug] == 0 {
-		b.WriteString("None.\n")
-	}
-	for i, f := range fs {
-		if f.ann != nil && f.ann.Status == Bug {
-			best := Best(f.cases)
-			fmt.Fprintf(&b, "- [%d. %s](#%d) — `ocidiff report %s`\n", i+1, f.ann.Title, i+1, path.Join(corpusDir, harness.Slug(best.Signature)))
-		}
-	}
-	for i, f := range fs {
-		title := "Not yet triaged"
-		if f.ann != nil {
-			title = f.ann.Title
-		}
-		fmt.Fprintf(&b, "\n<a id=\"%d\"></a>\n## %d. %s\n\n", i+1, i+1, title)
-		if f.ann != nil {
-			fmt.Fprintf(&b, "Status: **%s** (%s).", f.ann.Status, f.ann.Status.Describe())
-			if len(f.ann.Known) > 0 {
-				b.WriteString(" " + linksLabel(f.ann.Status) + ":")
-				for j, l := range f.ann.Known {
-					if j > 0 {
-						b.WriteString(",")
-					}
-					fmt.Fprintf(&b, " [%s](%s)", l.Title, l.URL)
-				}
-				b.WriteString(".")
-			}
-			b.WriteString("\n\n")
-			fmt.Fprintf(&b, "Why: %s\n\n", f.ann.Why)
-			if f.ann.Ask != "" {
-				fmt.Fprintf(&b, "What we ask: %s\n\n", f.ann.Ask)
-			}
-			if f.ann.Note != "" {
-				fmt.Fprintf(&b, "Note: %s\n\n", f.ann.Note)
-			}
-			if line := holdsLine(holds, f.cases); line != "" {
-				b.WriteString(line + "\n\n")
-			}
-		} else {
-			fmt.Fprintf(&b, "Not yet triaged: add a note to %s.\n\n", annotationsFile)
-		}
-		best := Best(f.cases)
-		fmt.Fprintf(&b, "Best case (the smallest clean one): %s, %d bytes; `ocidiff report %s` writes the issue.\n\n",
-			caseLink(best), len(best.Input), path.Join(corpusDir, harness.Slug(best.Signature)))
-		for _, c := range f.cases {
-			fmt.Fprintf(&b, "- Case %s: %s\n", caseLink(c), Words(c.Result))
-			for _, d := range Assess(c.Result) {
-				fmt.Fprintf(&b, "  - deviates (%s, report to %s): %s\n", d.Rule, d.Upstream.Name, d.Why)
-			}
-		}
-	}
-	_, err := w.Write(b.Bytes())
-	return err
-}
-
-// WriteTable writes the families of FINDINGS.md as one Markdown table, for
-// the README: a row per family with its status, its number of cases and
-// its upstream links, each family linked to its section of findingsFile
-// (the path of FINDINGS.md from where the table is shown). Cases that no
-// annotation claims share one last row. Like FINDINGS.md it depends on
-// the cases and annotations alone, so that a test can hold the README to
-// the corpus.
-func WriteTable(w io.Writer, findingsFile string, cases []corpus.Case, anns []Annotation) error {
-	fs, untriaged, count := group(cases, anns)
-	var b bytes.Buffer
-	b.WriteString("| # | Family | Status | Cases | Upstream |\n|---:|---|---|---:|---|\n")
-	for i, f := range fs {
-		if f.ann == nil {
+	b.WriteString("| Family | Status | Implementation | Causes | Cases | Best case | Upstream |\n|---|---|---|---:|---:|---|---|\n")
+	for _, f := range fs {
+		if f.Ann == nil {
 			continue
 		}
-		links := "not found upstream"
-		if f.ann.Status == ByDesign {
-			links = "documented:"
+		best := "no case in this corpus"
+		if len(f.Cases) > 0 {
+			c := Best(f.Cases)
+			best = fmt.Sprintf("[%d bytes](%s/)", len(c.Input), path.Join(corpusDir, harness.Slug(c.Signature)))
 		}
-		if len(f.ann.Known) > 0 {
-			var ls []string
-			for _, l := range f.ann.Known {
-				ls = append(ls, fmt.Sprintf("[%s](%s)", strings.ReplaceAll(l.Title, "|", "\\|"), l.URL))
-			}
-			links = strings.Join(ls, ", ")
-			if f.ann.Status == ByDesign {
-				links = "documented: " + links
-			}
-		}
-		fmt.Fprintf(&b, "| [%d](%s#%d) | %s | %s | %d | %s |\n", i+1, findingsFile, i+1,
-			strings.ReplaceAll(f.ann.Title, "|", "\\|"), f.ann.Status, len(f.cases), links)
+		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s`: %s | %s | %s | %d | %d | %s | %s |\n", f.Ann.ID, f.Ann.ID, cell(f.Ann.Title),
+			f.Ann.Status, cell(strings.Join(libraries(f.Cases), ", ")), len(f.Causes), len(f.Cases), best, upstreamCell(f.Ann))
 	}
 	if untriaged > 0 {
-		fmt.Fprintf(&b, "| | not yet triaged | | %d | |\n", untriaged)
+		b.WriteString("\n## Causes in no family yet\n\nAdd a family to " + annotationsFile + " for each.\n\n| Cause | Cases | Best case |\n|---|---:|---|\n")
+		for _, f := range fs {
+			if f.Ann != nil {
+				continue
+			}
+			c := Best(f.Cases)
+			fmt.Fprintf(&b, "| %s | %d | [%d bytes](%s/) |\n", cell(f.Causes[0]), len(f.Cases), len(c.Input), path.Join(corpusDir, harness.Slug(c.Signature)))
+		}
 	}
-	fmt.Fprintf(&b, "\n%d cases in %d families: %d %s, %d %s, %d %s, %d %s; %d cases not yet triaged.\n",
-		len(cases), len(fs)-untriaged, count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriaged)
 	_, err := w.Write(b.Bytes())
 	return err
 }
 
-// Holds returns the releases of library lib (a judge name before "@", e.g.
-// c/libocispec) on which case c's recorded verdict of that library still
-// holds, as HoldsOn decides it; nil when c has no verdict of lib.
-type Holds func(c corpus.Case, lib string) []string
-
-// holdsLine says, for each versioned library whose judge stands apart in
-// the family's best case, on how many of the family's cases each release
-// gives the recorded verdict, e.g. "Holds on c/libocispec: crun-1.8.1 in
-// 3 of 5 cases, crun-1.21 in 3 of 5, crun-1.28 in 5 of 5."
-func holdsLine(holds Holds, cases []corpus.Case) string {
-	if holds == nil {
-		return ""
+func countCauses(fs []Finding) int {
+	n := 0
+	for _, f := range fs {
+		n += len(f.Causes)
 	}
+	return n
+}
+
+// libraries lists the implementations that stand apart in cases' causes.
+func libraries(cases []corpus.Case) []string {
 	var libs []string
-	for _, d := range Assess(Best(cases).Result) {
-		for _, j := range d.Judges {
-			if lib, _, ok := strings.Cut(j, "@"); ok && !slices.Contains(libs, lib) {
-				libs = append(libs, lib)
-			}
+	for _, c := range cases {
+		if p, ok := Primary(c); ok && !slices.Contains(libs, p.Library) {
+			libs = append(libs, p.Library)
 		}
 	}
 	slices.Sort(libs)
-	var parts []string
-	for _, lib := range libs {
-		n := map[string]int{}
-		var order []string
-		total := 0
-		for _, c := range cases {
-			if !slices.ContainsFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return strings.HasPrefix(v.Judge, lib+"@") }) {
-				continue
-			}
-			total++
-			for _, v := range holds(c, lib) {
-				if n[v] == 0 {
-					order = append(order, v)
-				}
-				n[v]++
-			}
+	return libs
+}
+
+// cell makes text safe in a Markdown table cell.
+func cell(s string) string { return strings.ReplaceAll(mdtext.OneLine(s), "|", "\\|") }
+
+// upstreamCell is a family's links, or what stands for them.
+func upstreamCell(a *Annotation) string {
+	if len(a.Known) == 0 {
+		if a.Status == ByDesign {
+			return "documented:"
 		}
-		if total == 0 {
-			continue
-		}
-		slices.SortFunc(order, compareVersions)
-		var each []string
-		for _, v := range order {
-			each = append(each, fmt.Sprintf("%s in %d of %d cases", v, n[v], total))
-		}
-		if len(each) == 0 {
-			each = []string{"none of the releases ocidiff carries"}
-		}
-		parts = append(parts, fmt.Sprintf("Holds on %s: %s.", lib, strings.Join(each, ", ")))
+		return "not found upstream"
 	}
-	return strings.Join(parts, " ")
+	var ls []string
+	for _, l := range a.Known {
+		ls = append(ls, fmt.Sprintf("[%s](%s)", cell(l.Title), l.URL))
+	}
+	if a.Status == ByDesign {
+		return "documented: " + strings.Join(ls, ", ")
+	}
+	return strings.Join(ls, ", ")
+}
+
+// WriteTable writes the families of FINDINGS.md as one Markdown table, for
+// the README: a row per family that holds cases, with its status, causes,
+// cases and upstream links, each family linked to its row of findingsFile
+// (the path of FINDINGS.md from where the table is shown). Causes no
+// family claims share one last row. Like FINDINGS.md it depends on the
+// cases and notes alone, so that a test can hold the README to the corpus.
+func WriteTable(w io.Writer, findingsFile string, cases []corpus.Case, anns []Annotation) error {
+	var b bytes.Buffer
+	b.WriteString("| Family | Status | Causes | Cases | Upstream |\n|---|---|---:|---:|---|\n")
+	count := map[Status]int{}
+	var families, untriagedCauses, untriagedCases int
+	for _, f := range Group(cases, anns) {
+		switch {
+		case f.Ann == nil:
+			untriagedCauses += len(f.Causes)
+			untriagedCases += len(f.Cases)
+		case len(f.Cases) > 0:
+			families++
+			count[f.Ann.Status]++
+			fmt.Fprintf(&b, "| [%s](%s#%s) | %s | %d | %d | %s |\n", cell(f.Ann.Title), findingsFile, f.Ann.ID,
+				f.Ann.Status, len(f.Causes), len(f.Cases), upstreamCell(f.Ann))
+		}
+	}
+	if untriagedCauses > 0 {
+		fmt.Fprintf(&b, "| in no family yet | | %d | %d | |\n", untriagedCauses, untriagedCases)
+	}
+	fmt.Fprintf(&b, "\n%d cases in %d families: %d %s, %d %s, %d %s, %d %s; %d causes in no family yet.\n",
+		len(cases), families, count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriagedCauses)
+	_, err := w.Write(b.Bytes())
+	return err
 }
 
 // Target names the project a family's reports go to: its Upstream if set,

@@ -77,7 +77,7 @@ func Corpus(t *testing.T, e *harness.Engine) *corpus.Store {
 		for _, v := range r.Verdicts {
 			versions[v.Judge] = v.Version
 		}
-		if _, _, err := s.Add(corpus.Case{Signature: r.Signature, Input: in, Original: in, Result: r, Versions: versions}); err != nil {
+		if _, _, err := s.Add(corpus.Case{Signature: r.Causes[0].Instance(), Input: in, Original: in, Result: r, Versions: versions}); err != nil {
 			t.Fatal(err)
 		}
 	}
