@@ -444,7 +444,8 @@ func (in *inputView) findKey(key string, missing bool) string {
 		switch x := v.(type) {
 		case map[string]any:
 			if missing {
-				if _, ok := x[key]; !ok && specmod.Names(toks)[key] {
+				// libocispec reads a null member as missing.
+				if v, ok := x[key]; (!ok || v == nil) && specmod.Names(toks)[key] {
 					found = append(found, specmod.Pattern(append(slices.Clip(toks), key)))
 				}
 			} else if _, ok := x[key]; ok {
