@@ -206,11 +206,11 @@ type builtCorpus struct {
 	known map[string]bool
 }
 
-// readBuiltCorpus reads the embedded corpus and derives the signatures
-// its cases have under e's judges (recorder.KnownUnder): the image has no
-// C judge, so a case recorded with one has another signature here. A
-// case.json that cannot be read fails the target: with a case missing,
-// its split would be reported as new.
+// readBuiltCorpus reads the embedded corpus and derives the causes its
+// cases show to e's judges (recorder.KnownUnder): the image has no C
+// judge, so a cause only libocispec showed is not met here. A case.json
+// that cannot be read fails the target: with a case missing, its cause
+// would be reported as new.
 func readBuiltCorpus(e *harness.Engine, fsys fs.FS) (*builtCorpus, error) {
 	cases, err := corpus.Recorded(fsys)
 	if err != nil {
@@ -314,7 +314,7 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 // and its input, and the input the target judged.
 func (s *fuzzSession) newSplits(r harness.Result, input []byte, added []string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "ocidiff: %d new split(s): not among the %d signatures that the %d cases of the corpus this target was built with have under its %d judges; each came back twice on freshly started judges\n",
+	fmt.Fprintf(&b, "ocidiff: %d new cause(s): not among the %d causes that the %d cases of the corpus this target was built with show to its %d judges; each came back twice on freshly started judges\n",
 		len(added), len(s.built.known), s.built.cases, s.judges)
 	for _, dir := range added {
 		c, err := corpus.Read(dir)
@@ -322,7 +322,7 @@ func (s *fuzzSession) newSplits(r harness.Result, input []byte, added []string) 
 			fmt.Fprintf(&b, "\nreading the new case %s: %v\n", dir, err)
 			continue
 		}
-		fmt.Fprintf(&b, "\nnew signature: %s\n", c.Signature)
+		fmt.Fprintf(&b, "\nnew cause: %s\n", c.Signature)
 		harness.WriteMatrix(&b, c.Result)
 		fmt.Fprintf(&b, "minimized input (%d bytes): %s\n", len(c.Input), strconv.Quote(string(c.Input)))
 	}

@@ -69,7 +69,7 @@ func TestBuildScript(t *testing.T) {
 	for _, tg := range targets {
 		t.Run(tg.function, func(t *testing.T) {
 			msg, err := fuzz(t, out, tg.function, tg.file)
-			if err != nil && len(newSignatures(msg)) > 0 {
+			if err != nil && len(newCauses(msg)) > 0 {
 				// The target ran and did its job: a mutation showed a
 				// split the corpus lacks (TestBuildScript/splits tests
 				// that this is reported, and only then).
