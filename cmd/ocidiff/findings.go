@@ -13,7 +13,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // runFindings writes FINDINGS.md from the corpus and the triage notes. It
@@ -59,7 +59,7 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return err
 		}
 		defer stop()
-		return triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns, holds)
+		return triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns, holds, registry.Descriptors())
 	}
 	if *table {
 		write = func() error { return triage.WriteTable(w, "FINDINGS.md", cases, anns) }
@@ -76,18 +76,13 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // releaseHolds starts every judge of a library that ocidiff carries in
-// several releases (c/libocispec@crun-…, rust/oci-spec@…) and returns the
-// triage.Holds they answer, and how to stop them.
+// several releases (libocispec in three crun releases, oci-spec-rs in
+// two...) and returns the triage.Holds they answer, and how to stop them.
 func releaseHolds() (triage.Holds, func(), error) {
-	all, err := registry.Names("all")
-	if err != nil {
-		return nil, nil, err
-	}
+	ds := registry.Descriptors()
 	byLib := map[string][]string{}
-	for _, n := range all {
-		if lib, _, ok := strings.Cut(n, "@"); ok {
-			byLib[lib] = append(byLib[lib], n)
-		}
+	for _, e := range registry.All() {
+		byLib[e.Library] = append(byLib[e.Library], e.Name)
 	}
 	engines := map[string]*harness.Engine{}
 	stop := func() {
@@ -106,15 +101,16 @@ func releaseHolds() (triage.Holds, func(), error) {
 		}
 		engines[lib] = e
 	}
-	return func(c corpus.Case, lib string) []string {
+	return func(c corpus.Case, lib string) ([]string, bool, error) {
 		e, ok := engines[lib]
 		if !ok {
-			return nil
+			return nil, false, nil
 		}
-		i := slices.IndexFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return strings.HasPrefix(v.Judge, lib+"@") })
+		i := slices.IndexFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return ds[v.Judge].Library == lib })
 		if i < 0 {
-			return nil
+			return nil, true, nil
 		}
-		return triage.HoldsOn(e, c.Result.Verdicts[i], e.Check(c.Input).Verdicts)
+		releases, err := triage.HoldsOn(e, ds, c.Result.Verdicts[i], e.Check(c.Input).Verdicts)
+		return releases, true, err
 	}, stop, nil
 }

@@ -21,7 +21,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // fuzzTargets are the fuzz targets of fuzz_test.go at the module root.
@@ -142,7 +142,7 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 		return false
 	}
 	defer e.Close()
-	rec := recorder.New(e, store)
+	rec := recorder.New(e, store, registry.Open)
 	var added []string
 	recorded, failed := 0, 0
 	for _, path := range paths {

@@ -14,7 +14,7 @@ import (
 	mdreport "github.com/ocidiff/ocidiff/harness/report"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/specmod"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // runReport writes a Markdown issue for the library that deviates on a
@@ -112,7 +112,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // to change, which the rule that picks the deviating judge cannot), with
 // the pinned spec's text and schema quoted.
 func reportOptions(anns []triage.Annotation, upstream string, c mdreport.Case) (mdreport.Options, error) {
-	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version()}
+	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version(), Judges: registry.Descriptors()}
 	opts.Family = triage.Family(anns, c.Result.Signature, c.Input)
 	if opts.Upstream == "" && opts.Family != nil {
 		opts.Upstream = opts.Family.Target()

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ocidiff/ocidiff/internal/modroot"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // dupUID gives process.user.uid twice: crun 1.8.1's libocispec keeps the

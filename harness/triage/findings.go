@@ -215,12 +215,13 @@ func group(cases []corpus.Case, anns []Annotation) (fs []*finding, nUntriaged in
 // family; every unclaimed case is a finding of its own, listed with its
 // signature in words as not yet triaged. It opens with the families to
 // file (status bug) and names each family's best case, the one to report.
-// With holds, a family whose judges of a versioned library (c/libocispec@…,
-// rust/oci-spec@…) stand apart also says on which releases its cases hold,
-// so that a finding names the releases it is true of, as the judges show
-// it. The output depends on the cases, the annotations and the judges
-// alone, so that it can be checked against the committed file.
-func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation, holds Holds) error {
+// With holds, a family whose judges of a library ocidiff carries in
+// several releases stand apart also says on which releases its cases
+// hold, so that a finding names the releases it is true of, as the judges
+// show it. What each judge is comes from ds. The output depends on the
+// cases, the annotations and the judges alone, so that it can be checked
+// against the committed file.
+func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation, holds Holds, ds parsers.Descriptors) error {
 	fs, untriaged, count := group(cases, anns)
 	caseLink := func(c corpus.Case) string {
 		slug := harness.Slug(c.Signature)
@@ -241,7 +242,10 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 	}
 	for i, f := range fs {
 		if f.ann != nil && f.ann.Status == Bug {
-			best := Best(f.cases)
+			best, err := Best(f.cases, ds)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(&b, "- [%d. %s](#%d) — `ocidiff report %s`\n", i+1, f.ann.Title, i+1, path.Join(corpusDir, harness.Slug(best.Signature)))
 		}
 	}
@@ -271,18 +275,29 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 			if f.ann.Note != "" {
 				fmt.Fprintf(&b, "Note: %s\n\n", f.ann.Note)
 			}
-			if line := holdsLine(holds, f.cases); line != "" {
+			line, err := holdsLine(holds, ds, f.cases)
+			if err != nil {
+				return err
+			}
+			if line != "" {
 				b.WriteString(line + "\n\n")
 			}
 		} else {
 			fmt.Fprintf(&b, "Not yet triaged: add a note to %s.\n\n", annotationsFile)
 		}
-		best := Best(f.cases)
+		best, err := Best(f.cases, ds)
+		if err != nil {
+			return err
+		}
 		fmt.Fprintf(&b, "Best case (the smallest clean one): %s, %d bytes; `ocidiff report %s` writes the issue.\n\n",
 			caseLink(best), len(best.Input), path.Join(corpusDir, harness.Slug(best.Signature)))
 		for _, c := range f.cases {
 			fmt.Fprintf(&b, "- Case %s: %s\n", caseLink(c), Words(c.Result))
-			for _, d := range Assess(c.Result) {
+			devs, err := Assess(c.Result, ds)
+			if err != nil {
+				return fmt.Errorf("case %s: %w", harness.Slug(c.Signature), err)
+			}
+			for _, d := range devs {
 				fmt.Fprintf(&b, "  - deviates (%s, report to %s): %s\n", d.Rule, d.Upstream.Name, d.Why)
 			}
 		}
@@ -332,23 +347,36 @@ func WriteTable(w io.Writer, findingsFile string, cases []corpus.Case, anns []An
 	return err
 }
 
-// Holds returns the releases of library lib (a judge name before "@", e.g.
-// c/libocispec) on which case c's recorded verdict of that library still
-// holds, as HoldsOn decides it; nil when c has no verdict of lib.
-type Holds func(c corpus.Case, lib string) []string
+// Holds returns the releases of library lib (a descriptor's Library, e.g.
+// libocispec) on which case c's recorded verdict of that library still
+// holds, as HoldsOn decides it; ok is false when ocidiff carries lib in
+// one release only, where there is nothing to say. It returns nil when c
+// has no verdict of lib.
+type Holds func(c corpus.Case, lib string) (releases []string, ok bool, err error)
 
-// holdsLine says, for each versioned library whose judge stands apart in
-// the family's best case, on how many of the family's cases each release
-// gives the recorded verdict, e.g. "Holds on c/libocispec: crun-1.8.1 in
-// 3 of 5 cases, crun-1.21 in 3 of 5, crun-1.28 in 5 of 5."
-func holdsLine(holds Holds, cases []corpus.Case) string {
+// holdsLine says, for each library carried in several releases whose
+// judge stands apart in the family's best case, on how many of the
+// family's cases each release gives the recorded verdict, e.g. "Holds on
+// libocispec: crun 1.8.1 in 3 of 5 cases, crun 1.21 in 3 of 5, crun 1.28
+// in 5 of 5."
+func holdsLine(holds Holds, ds parsers.Descriptors, cases []corpus.Case) (string, error) {
 	if holds == nil {
-		return ""
+		return "", nil
+	}
+	best, err := Best(cases, ds)
+	if err != nil {
+		return "", err
+	}
+	devs, err := Assess(best.Result, ds)
+	if err != nil {
+		return "", err
 	}
 	var libs []string
-	for _, d := range Assess(Best(cases).Result) {
+	for _, d := range devs {
 		for _, j := range d.Judges {
-			if lib, _, ok := strings.Cut(j, "@"); ok && !slices.Contains(libs, lib) {
+			if lib, err := libraryOf(ds, j); err != nil {
+				return "", fmt.Errorf("triage: %w", err)
+			} else if !slices.Contains(libs, lib) {
 				libs = append(libs, lib)
 			}
 		}
@@ -359,19 +387,28 @@ func holdsLine(holds Holds, cases []corpus.Case) string {
 		n := map[string]int{}
 		var order []string
 		total := 0
+		several := true
 		for _, c := range cases {
-			if !slices.ContainsFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return strings.HasPrefix(v.Judge, lib+"@") }) {
+			releases, ok, err := holds(c, lib)
+			if err != nil {
+				return "", err
+			}
+			if !ok {
+				several = false
+				break
+			}
+			if releases == nil {
 				continue
 			}
 			total++
-			for _, v := range holds(c, lib) {
+			for _, v := range releases {
 				if n[v] == 0 {
 					order = append(order, v)
 				}
 				n[v]++
 			}
 		}
-		if total == 0 {
+		if !several || total == 0 {
 			continue
 		}
 		slices.SortFunc(order, compareVersions)
@@ -384,7 +421,7 @@ func holdsLine(holds Holds, cases []corpus.Case) string {
 		}
 		parts = append(parts, fmt.Sprintf("Holds on %s: %s.", lib, strings.Join(each, ", ")))
 	}
-	return strings.Join(parts, " ")
+	return strings.Join(parts, " "), nil
 }
 
 // Target names the project a family's reports go to: its Upstream if set,
@@ -412,30 +449,41 @@ func linksLabel(s Status) string {
 // case is clean when its input names ociVersion (a config, not a
 // fragment) and the schema validators give at most one cause; among the
 // clean cases (or all, if none is) the smallest input wins, then the
-// lexically first signature, so that the choice is stable.
-func Best(cases []corpus.Case) corpus.Case {
-	key := func(c corpus.Case) (int, int, string) {
+// lexically first signature, so that the choice is stable. Which judges
+// are validators comes from ds.
+func Best(cases []corpus.Case, ds parsers.Descriptors) (corpus.Case, error) {
+	key := func(c corpus.Case) (int, int, string, error) {
 		dirty := 0
 		if !bytes.Contains(c.Input, []byte(`"ociVersion"`)) {
 			dirty++
 		}
 		for _, v := range c.Result.Verdicts {
-			if IsValidator(v.Judge) && len(strings.Fields(v.Class)) > 1 {
+			d, err := ds.Of(v.Judge)
+			if err != nil {
+				return 0, 0, "", fmt.Errorf("triage: case %s: %w", harness.Slug(c.Signature), err)
+			}
+			if d.Kind == parsers.Validator && len(strings.Fields(v.Class)) > 1 {
 				dirty++
 				break
 			}
 		}
-		return dirty, len(c.Input), c.Signature
+		return dirty, len(c.Input), c.Signature, nil
 	}
 	best := cases[0]
+	d0, n0, s0, err := key(best)
+	if err != nil {
+		return corpus.Case{}, err
+	}
 	for _, c := range cases[1:] {
-		d1, n1, s1 := key(c)
-		d0, n0, s0 := key(best)
+		d1, n1, s1, err := key(c)
+		if err != nil {
+			return corpus.Case{}, err
+		}
 		if d1 < d0 || d1 == d0 && (n1 < n0 || n1 == n0 && s1 < s0) {
-			best = c
+			best, d0, n0, s0 = c, d1, n1, s1
 		}
 	}
-	return best
+	return best, nil
 }
 
 // Words says a result's split in words: who rejected and why, who

@@ -12,6 +12,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/seedcases"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // TestAnnotationsClaimSeeds checks the triage notes of the repository's
@@ -38,7 +39,7 @@ func TestAnnotationsClaimSeeds(t *testing.T) {
 		r := e.Check(seedcases.Input(t, seed))
 		var buf bytes.Buffer
 		c := corpus.Case{Signature: r.Signature, Result: r}
-		if err := triage.WriteFindings(&buf, "corpus", "findings.json", []corpus.Case{c}, anns, nil); err != nil {
+		if err := triage.WriteFindings(&buf, "corpus", "findings.json", []corpus.Case{c}, anns, nil, registry.Descriptors()); err != nil {
 			t.Fatal(err)
 		}
 		i := slices.IndexFunc(anns, func(a triage.Annotation) bool { return strings.Contains(buf.String(), "## 1. "+a.Title+"\n") })
@@ -79,7 +80,7 @@ func TestWriteFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := triage.WriteFindings(&buf, "corpus", "notes.json", cases, anns, nil); err != nil {
+	if err := triage.WriteFindings(&buf, "corpus", "notes.json", cases, anns, nil, registry.Descriptors()); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -7,7 +7,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // TestFamilyHoldsOn records cases with one crun judge and asks on which
@@ -42,15 +42,18 @@ func TestFamilyHoldsOn(t *testing.T) {
 		want  []string
 		ok    bool
 	}{
-		{"founding", record("c/libocispec@crun-1.8.1", founding), []string{"crun-1.8.1", "crun-1.21", "crun-1.28"}, true},
-		{"first duplicate wins", record("c/libocispec@crun-1.8.1", duplicate), []string{"crun-1.8.1", "crun-1.21"}, true},
-		{"last duplicate wins", record("c/libocispec@crun-1.28", duplicate), []string{"crun-1.28"}, true},
-		{"trailing data refused", record("c/libocispec@crun-1.21", trailing), []string{"crun-1.8.1", "crun-1.21"}, true},
-		{"family of two", record("c/libocispec@crun-1.8.1", founding, trailing), []string{"crun-1.8.1", "crun-1.21"}, true},
+		{"founding", record("c/libocispec@crun-1.8.1", founding), []string{"crun 1.8.1", "crun 1.21", "crun 1.28"}, true},
+		{"first duplicate wins", record("c/libocispec@crun-1.8.1", duplicate), []string{"crun 1.8.1", "crun 1.21"}, true},
+		{"last duplicate wins", record("c/libocispec@crun-1.28", duplicate), []string{"crun 1.28"}, true},
+		{"trailing data refused", record("c/libocispec@crun-1.21", trailing), []string{"crun 1.8.1", "crun 1.21"}, true},
+		{"family of two", record("c/libocispec@crun-1.8.1", founding, trailing), []string{"crun 1.8.1", "crun 1.21"}, true},
 		{"no libocispec verdict", record("go/unmarshal", founding), nil, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := triage.FamilyHoldsOn(all, "c/libocispec", tt.cases)
+			got, ok, err := triage.FamilyHoldsOn(all, registry.Descriptors(), "libocispec", tt.cases)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if ok != tt.ok {
 				t.Fatalf("FamilyHoldsOn ok = %v, want %v", ok, tt.ok)
 			}
