@@ -125,7 +125,7 @@ func reportOptions(anns []triage.Annotation, upstream string, c mdreport.Case) (
 // confirmSection appends what the real runtimes did with input, when
 // they are installed and containers can be made (root).
 func confirmSection(w io.Writer, input []byte, m harness.Result) error {
-	rts := confirm.Runtimes()
+	rts := confirm.Runtimes(registry.Descriptors())
 	if !confirm.Available(rts) || os.Geteuid() != 0 {
 		return nil
 	}
