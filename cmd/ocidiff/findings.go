@@ -108,7 +108,7 @@ func releaseHolds() (triage.Holds, func(), error) {
 		}
 		i := slices.IndexFunc(c.Result.Verdicts, func(v parsers.Verdict) bool { return ds[v.Judge].Library == lib })
 		if i < 0 {
-			return nil, true, nil
+			return nil, false, nil
 		}
 		releases, err := triage.HoldsOn(e, ds, c.Result.Verdicts[i], e.Check(c.Input).Verdicts)
 		return releases, true, err

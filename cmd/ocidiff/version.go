@@ -78,7 +78,11 @@ func runJudges(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "JUDGE\tKIND\tLANGUAGE\tLIBRARY\tRELEASE\tUPSTREAM\tPROFILES")
 	for _, j := range out.Judges {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Kind, j.Language, j.Library, j.Release, j.Upstream.Repo, strings.Join(j.Profiles, ","))
+		ps := strings.Join(j.Profiles, ",")
+		if ps == "" {
+			ps = "-" // only under all, or named
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", j.Name, j.Kind, j.Language, j.Library, j.Release, j.Upstream.Repo, ps)
 	}
 	tw.Flush()
 	fmt.Fprintln(stdout)

@@ -349,9 +349,9 @@ func WriteTable(w io.Writer, findingsFile string, cases []corpus.Case, anns []An
 
 // Holds returns the releases of library lib (a descriptor's Library, e.g.
 // libocispec) on which case c's recorded verdict of that library still
-// holds, as HoldsOn decides it; ok is false when ocidiff carries lib in
-// one release only, where there is nothing to say. It returns nil when c
-// has no verdict of lib.
+// holds, as HoldsOn decides it. ok is false when c has no verdict of lib,
+// or when ocidiff carries lib in one release only, where there is nothing
+// to say.
 type Holds func(c corpus.Case, lib string) (releases []string, ok bool, err error)
 
 // holdsLine says, for each library carried in several releases whose
@@ -387,17 +387,12 @@ func holdsLine(holds Holds, ds parsers.Descriptors, cases []corpus.Case) (string
 		n := map[string]int{}
 		var order []string
 		total := 0
-		several := true
 		for _, c := range cases {
 			releases, ok, err := holds(c, lib)
 			if err != nil {
 				return "", err
 			}
 			if !ok {
-				several = false
-				break
-			}
-			if releases == nil {
 				continue
 			}
 			total++
@@ -408,7 +403,7 @@ func holdsLine(holds Holds, ds parsers.Descriptors, cases []corpus.Case) (string
 				n[v]++
 			}
 		}
-		if !several || total == 0 {
+		if total == 0 {
 			continue
 		}
 		slices.SortFunc(order, compareVersions)

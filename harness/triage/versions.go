@@ -58,7 +58,7 @@ func VersionChanges(r harness.Result, ds parsers.Descriptors) ([]string, error) 
 		}
 		var parts []string
 		for _, x := range vs {
-			s := x.version + " " + verbClass([]parsers.Verdict{x.v})
+			s := x.version + " " + outcomeWords(x.v)
 			if x.v.Accepted() && side(x.v.Judge) != "" {
 				s += " (reads other values)"
 			}
@@ -67,6 +67,27 @@ func VersionChanges(r harness.Result, ds parsers.Descriptors) ([]string, error) 
 		out = append(out, lib+": "+strings.Join(parts, "; "))
 	}
 	return out, nil
+}
+
+// outcomeWords says what a verdict did, with the error class of anything
+// but an acceptance: "accepts", "rejects (class)", "crashes (panic: …)".
+func outcomeWords(v parsers.Verdict) string {
+	class := v.Class
+	var s string
+	switch v.Outcome {
+	case parsers.Accept:
+		return "accepts"
+	case parsers.Crash:
+		s, class = "crashes", strings.TrimPrefix(class, "crash: ")
+	case parsers.Timeout:
+		s = "times out"
+	default:
+		s = "rejects"
+	}
+	if class != "" {
+		s += " (" + class + ")"
+	}
+	return s
 }
 
 // compareVersions orders dotted version numbers numerically, and releases
