@@ -28,7 +28,7 @@ type engineFlags struct {
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.judges, "judges", "default", "comma-separated judges to run, or default, or all (see `ocidiff judges`)")
+	fs.StringVar(&f.judges, "judges", "default", judgesUsage)
 	fs.StringVar(&f.withoutRules, "without-rules", "", "comma-separated equivalence rules to switch off (see `ocidiff rules`)")
 }
 

@@ -49,7 +49,7 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	judges := new(string)
 	if sub == "update" {
-		judges = fs.String("judges", "", "judge every case with these judges (LIST|default|all) instead of those it names, as when the default judges change")
+		judges = fs.String("judges", "", "judge every case with these judges (LIST|PROFILE|default|all) instead of those it names, as when the default judges change")
 	}
 	fs.Usage = func() { fmt.Fprint(stderr, corpusUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args[1:]); err != nil {

@@ -214,7 +214,7 @@ func TestCorpusUpdateJudges(t *testing.T) {
 	}
 
 	var stderr bytes.Buffer
-	if code := run([]string{"corpus", "update", "-corpus", dir, "-judges", "c/nope"}, nil, io.Discard, &stderr); code != exitUsage || !strings.Contains(stderr.String(), `unknown judge "c/nope"`) {
+	if code := run([]string{"corpus", "update", "-corpus", dir, "-judges", "c/nope"}, nil, io.Discard, &stderr); code != exitUsage || !strings.Contains(stderr.String(), `unknown judge or profile "c/nope"`) {
 		t.Errorf("update -judges c/nope: exit %d, stderr %q", code, stderr.String())
 	}
 }

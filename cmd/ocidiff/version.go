@@ -139,3 +139,7 @@ func runRules(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	return exitAgree
 }
+
+// judgesUsage is the help of -judges, naming the profiles the registry has.
+var judgesUsage = "judges to run: one of " + strings.Join(registry.Selections(), ", ") +
+	", or a comma-separated list of judges and profiles (see `ocidiff judges`)"
