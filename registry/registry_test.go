@@ -3,6 +3,7 @@ package registry
 import (
 	"errors"
 	"fmt"
+	"os/exec"
 	"slices"
 	"strings"
 	"testing"
@@ -182,6 +183,29 @@ func TestProfilesKeepTheSchema(t *testing.T) {
 		}
 		if validators != 2 || parserCount == 0 {
 			t.Errorf("profile %s: %d validators and %d parsers (%q)", p.Name, validators, parserCount, names)
+		}
+	}
+}
+
+// TestCompositionRoot: nothing under parsers/ or harness/ imports the
+// registry outside its tests; they are handed judges and descriptors, so
+// that a judge's facts have one home and those packages stay usable with
+// other judges.
+func TestCompositionRoot(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}}{{range .Imports}} {{.}}{{end}}`,
+		"github.com/ocidiff/ocidiff/parsers/...", "github.com/ocidiff/ocidiff/harness/...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	const self = "github.com/ocidiff/ocidiff/registry"
+	pkgs := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(pkgs) < 10 {
+		t.Fatalf("go list named %d packages under parsers/ and harness/: %q", len(pkgs), out)
+	}
+	for _, line := range pkgs {
+		f := strings.Fields(line)
+		if slices.Contains(f[1:], self) {
+			t.Errorf("%s imports %s", f[0], self)
 		}
 	}
 }
