@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -58,9 +59,21 @@ func TestDescriptors(t *testing.T) {
 			if v := j.Judge([]byte(`{"ociVersion":"1.0.2","root":{"path":"rootfs"}}`)); v.Judge != e.Name {
 				t.Errorf("its verdict names judge %q", v.Judge)
 			}
+			// The release is written here by hand; the version is what the
+			// judge was built from. The library's version number (the last
+			// one in Release) must be among what it reports, or a bump of
+			// go.mod, Cargo.toml or crun-versions left the entry behind.
+			nums := releaseNumber.FindAllString(e.Release, -1)
+			if len(nums) == 0 {
+				t.Errorf("release %q holds no version number", e.Release)
+			} else if last := nums[len(nums)-1]; !strings.Contains(j.Version(), last) {
+				t.Errorf("release %q: %s is not in the version the judge reports, %q", e.Release, last, j.Version())
+			}
 		})
 	}
 }
+
+var releaseNumber = regexp.MustCompile(`[0-9]+(\.[0-9]+)+`)
 
 // TestCheckEntryFailsOnMissingFact: the walk above fails for a judge added
 // with any one fact left out, or naming a template or upstream that does
