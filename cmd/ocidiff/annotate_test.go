@@ -57,7 +57,7 @@ func TestAllowList(t *testing.T) {
 func TestAnnotationLimit(t *testing.T) {
 	var reports []checkReport
 	for i := range 13 {
-		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "a", Outcome: "accept"}, {Judge: "b", Outcome: "reject"}}}
+		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "go/unmarshal", Outcome: "accept"}, {Judge: "rust/oci-spec@0.10.0", Outcome: "reject"}}}
 		if i%4 == 0 {
 			cr.Family = &familyReport{ID: "known-family", Status: triage.Known}
 		}
