@@ -19,7 +19,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // The fuzzing job. Each input goes to every judge; a disagreement whose
@@ -163,7 +163,7 @@ func newSession() (*fuzzSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := recorder.New(e, store)
+	rec := recorder.New(e, store, registry.Open)
 	if built != nil {
 		rec.Known = built.known
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // TestCorpusReplay judges every committed case again with the real judges
@@ -25,7 +26,7 @@ func TestCorpusReplay(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("corpus/ holds no case: the replay would check nothing")
 	}
-	p := recorder.NewReplayer()
+	p := recorder.NewReplayer(registry.Open)
 	defer p.Close()
 	for _, c := range cases {
 		now, err := p.Replay(c)

@@ -6,7 +6,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // TestBadInput sends every judge inputs that are not config files at all.

@@ -9,8 +9,8 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
 	"github.com/ocidiff/ocidiff/parsers/rust"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // benchInputs are the founding config and the largest config of the
@@ -142,7 +142,7 @@ func BenchmarkCheckProcessPerInput(b *testing.B) {
 		}
 		for _, e := range entries {
 			if e.Name == j.Name() {
-				js[i] = perInput{j.Name(), j.Version(), j.Kind(), e.Open}
+				js[i] = perInput{j.Name(), j.Version(), j.Kind(), e.Start}
 			}
 		}
 	}

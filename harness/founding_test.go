@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files from what the real judges say now")

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ocidiff/ocidiff/internal/specmod"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // Signatures name the member that differs, in the spec's names, as the

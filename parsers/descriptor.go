@@ -3,6 +3,7 @@ package parsers
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -97,13 +98,35 @@ type Described interface {
 }
 
 // Describe wraps j so that it carries d. It keeps j a Sender and a closer
-// where j is one.
+// exactly where j is one: the recorder tells a judge that holds a child
+// process (one it must restart to verify a case) by its Close.
 func Describe(j Judge, d Descriptor) Judge {
-	if s, ok := j.(Sender); ok {
-		return &describedSender{describedJudge{j, d}, s}
+	dj := &describedJudge{j, d}
+	s, send := j.(Sender)
+	c, closes := j.(io.Closer)
+	switch {
+	case send && closes:
+		return &struct {
+			*describedSender
+			io.Closer
+		}{&describedSender{dj, s}, c}
+	case send:
+		return &describedSender{dj, s}
+	case closes:
+		return &struct {
+			*describedJudge
+			io.Closer
+		}{dj, c}
 	}
-	return &describedJudge{j, d}
+	return dj
 }
+
+type describedSender struct {
+	*describedJudge
+	s Sender
+}
+
+func (j *describedSender) Send(input []byte) func() Verdict { return j.s.Send(input) }
 
 type describedJudge struct {
 	j Judge
@@ -115,21 +138,6 @@ func (j *describedJudge) Version() string            { return j.j.Version() }
 func (j *describedJudge) Kind() Kind                 { return j.j.Kind() }
 func (j *describedJudge) Judge(input []byte) Verdict { return j.j.Judge(input) }
 func (j *describedJudge) Descriptor() Descriptor     { return j.d }
-
-// Close closes the judge described, where it holds a resource.
-func (j *describedJudge) Close() error {
-	if c, ok := j.j.(interface{ Close() error }); ok {
-		return c.Close()
-	}
-	return nil
-}
-
-type describedSender struct {
-	describedJudge
-	s Sender
-}
-
-func (j *describedSender) Send(input []byte) func() Verdict { return j.s.Send(input) }
 
 // DescriptorOf returns j's descriptor, or, for a judge nobody described (a
 // test's fake), the least that can be said: its name, kind and version,
@@ -161,4 +169,35 @@ func (k *Kind) UnmarshalText(b []byte) error {
 		return errors.New("parsers: kind " + fmt.Sprintf("%q", b) + " is neither parser nor validator")
 	}
 	return nil
+}
+
+// Descriptors are judges' descriptors by name. The registry, which knows
+// every judge, builds them; the packages that read verdicts (triage,
+// reports, the site) are handed them, since a recorded verdict names its
+// judge and nothing more, and they cannot import the registry.
+type Descriptors map[string]Descriptor
+
+// DescriptorsOf collects the descriptors js carry. A judge nobody
+// described is left out, so that Of reports it rather than hand out the
+// little DescriptorOf can guess.
+func DescriptorsOf(js []Judge) Descriptors {
+	ds := Descriptors{}
+	for _, j := range js {
+		if d, ok := DescriptorOf(j); ok {
+			ds[j.Name()] = d
+		}
+	}
+	return ds
+}
+
+// Of returns judge's descriptor. A judge with none is an error, not a
+// guess from its name: a verdict of a judge ocidiff no longer carries, or
+// a list of descriptors that misses one, must not be triaged as some other
+// library's.
+func (ds Descriptors) Of(judge string) (Descriptor, error) {
+	d, ok := ds[judge]
+	if !ok {
+		return Descriptor{}, fmt.Errorf("judge %q: no descriptor (ocidiff does not carry it, or it was left out of the descriptors handed down)", judge)
+	}
+	return d, nil
 }

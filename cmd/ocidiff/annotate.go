@@ -15,6 +15,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/mdtext"
 	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // runAnnotate turns the output of `ocidiff check -json` into what a
@@ -196,7 +197,10 @@ func annotate(reports []checkReport, p policy, fail bool, summary, output string
 		fmt.Fprintf(stderr, "ocidiff annotate: writing output: %v\n", err)
 		return exitUsage
 	}
-	err := appendTo(summary, summaryTable(reports, p, fail))
+	table, err := summaryTable(reports, p, fail, registry.Descriptors())
+	if err == nil {
+		err = appendTo(summary, table)
+	}
 	if err == nil {
 		err = appendTo(output, fmt.Sprintf("configs=%d\ndisagree=%d\nfailing=%d\n", len(reports), disagree, failing))
 	}
@@ -301,7 +305,9 @@ func commandProperty(s string) string {
 // summaryTable is the matrix as Markdown for the step summary: a row per
 // file, a column per judge, then the families of its causes and what they
 // do to the job; below it, each file's causes with their families and links.
-func summaryTable(reports []checkReport, p policy, fail bool) string {
+// What each judge is comes from ds; a report naming a judge ds does not
+// describe (one from another ocidiff) is an error.
+func summaryTable(reports []checkReport, p policy, fail bool, ds parsers.Descriptors) (string, error) {
 	var judges []string
 	for _, cr := range reports {
 		for _, v := range cr.Verdicts {
@@ -321,7 +327,10 @@ func summaryTable(reports []checkReport, p policy, fail bool) string {
 	for _, cr := range reports {
 		// A table cell ends at a "|" even inside a code span.
 		b.WriteString("| " + strings.ReplaceAll(mdtext.Code(cr.File), "|", `\|`) + " |")
-		odd := triage.OtherValues(cr.result())
+		odd, err := triage.OtherValues(cr.result(), ds)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", cr.File, err)
+		}
 		for _, j := range judges {
 			cell := "(not run)"
 			if i := slices.IndexFunc(cr.Verdicts, func(v verdictReport) bool { return v.Judge == j }); i >= 0 {
@@ -381,7 +390,7 @@ func summaryTable(reports []checkReport, p policy, fail bool) string {
 	}
 	head := "### ocidiff: " + counts(len(reports), disagree, failing) + "\n\n"
 	if notes.Len() > 0 {
-		return head + b.String() + "\n" + notes.String()
+		return head + b.String() + "\n" + notes.String(), nil
 	}
-	return head + b.String()
+	return head + b.String(), nil
 }

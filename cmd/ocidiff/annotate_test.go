@@ -58,8 +58,8 @@ func TestAllowList(t *testing.T) {
 func TestAnnotationLimit(t *testing.T) {
 	var reports []checkReport
 	for i := range 13 {
-		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "a", Outcome: "accept"}, {Judge: "b", Outcome: "reject"}},
-			Causes: []causeReport{{Cause: harness.Cause{Library: "b", Behaviour: harness.Refuses}}}}
+		cr := checkReport{File: fmt.Sprintf("c%d.json", i), Signature: "sig", Verdicts: []verdictReport{{Judge: "go/unmarshal", Outcome: "accept"}, {Judge: "rust/oci-spec@0.10.0", Outcome: "reject"}},
+			Causes: []causeReport{{Cause: harness.Cause{Library: "oci-spec-rs", Behaviour: harness.Refuses}}}}
 		if i%4 == 0 {
 			cr.Causes[0].Family = &familyReport{ID: "known-family", Status: triage.Known}
 		}

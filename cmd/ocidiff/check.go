@@ -14,7 +14,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // maxInput bounds what one check reads, so that a file that never ends
@@ -29,7 +29,7 @@ type engineFlags struct {
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.judges, "judges", "default", "comma-separated judges to run, or default, or all (see `ocidiff judges`)")
+	fs.StringVar(&f.judges, "judges", "default", judgesUsage)
 	fs.StringVar(&f.withoutRules, "without-rules", "", "comma-separated equivalence rules to switch off (see `ocidiff rules`)")
 }
 

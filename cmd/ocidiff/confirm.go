@@ -14,6 +14,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/confirm"
 	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // confirmReport is the -json form of one input's confirmation.
@@ -48,10 +49,12 @@ func runConfirm(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	names := fs.Args()
-	rts := confirm.Runtimes()
+	rts := confirm.Runtimes(registry.Descriptors())
 	var judges []string
 	for _, rt := range rts {
-		judges = append(judges, rt.Judge)
+		if rt.Judge != "" {
+			judges = append(judges, rt.Judge)
+		}
 	}
 	if !confirm.Available(rts) {
 		for _, rt := range rts {
@@ -183,7 +186,7 @@ func confirmAgreement(ctx context.Context, e *harness.Engine, rts []confirm.Runt
 	}
 	for _, c := range counts {
 		if c.Inputs == 0 {
-			fmt.Fprintf(stdout, "%s: not installed; %s not compared\n", c.Runtime, c.Judge)
+			fmt.Fprintf(stdout, "%s: not installed or no judge stands for it; not compared\n", c.Runtime)
 			continue
 		}
 		fmt.Fprintf(stdout, "%s %s vs %s: load stage matches on %d of %d inputs\n", c.Runtime, c.Version, c.Judge, c.Agree, c.Inputs)

@@ -12,7 +12,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR] [args]
@@ -50,7 +50,7 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	judges := new(string)
 	if sub == "update" {
-		judges = fs.String("judges", "", "judge every case with these judges (LIST|default|all) instead of those it names, as when the default judges change")
+		judges = fs.String("judges", "", "judge every case with these judges (LIST|PROFILE|default|all) instead of those it names, as when the default judges change")
 	}
 	fs.Usage = func() { fmt.Fprint(stderr, corpusUsage); fs.PrintDefaults() }
 	if err := fs.Parse(args[1:]); err != nil {
@@ -104,7 +104,7 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 		defer e.Close()
-		return corpusAdd(recorder.New(e, store), store, fs.Args(), build, stdin, stdout, stderr)
+		return corpusAdd(recorder.New(e, store, registry.Open), store, fs.Args(), build, stdin, stdout, stderr)
 	}
 	fs.Usage()
 	return exitUsage
@@ -117,12 +117,13 @@ func corpusUpdate(store *corpus.Store, judges string, stdout io.Writer, fail fun
 	}
 	var p *recorder.Replayer
 	if judges == "" {
-		p = recorder.NewReplayer()
+		p = recorder.NewReplayer(registry.Open)
 	} else {
-		if _, err := registry.Names(judges); err != nil {
+		names, err := registry.Names(judges)
+		if err != nil {
 			return fail(err)
 		}
-		p = recorder.NewReplayerWith(judges)
+		p = recorder.NewReplayerWith(registry.Open, names)
 	}
 	defer p.Close()
 	var same, gone, moved, updated, flaky int

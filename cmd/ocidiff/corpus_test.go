@@ -13,7 +13,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/parsers/adapter"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // recordCases writes a corpus in dir with the real Go and schema judges,
@@ -224,7 +224,7 @@ func TestCorpusUpdateJudges(t *testing.T) {
 	}
 
 	var stderr bytes.Buffer
-	if code := run([]string{"corpus", "update", "-corpus", dir, "-judges", "c/nope"}, nil, io.Discard, &stderr); code != exitUsage || !strings.Contains(stderr.String(), `unknown judge "c/nope"`) {
+	if code := run([]string{"corpus", "update", "-corpus", dir, "-judges", "c/nope"}, nil, io.Discard, &stderr); code != exitUsage || !strings.Contains(stderr.String(), `unknown judge or profile "c/nope"`) {
 		t.Errorf("update -judges c/nope: exit %d, stderr %q", code, stderr.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // runFindings writes FINDINGS.md from the corpus and the triage notes.
@@ -47,7 +48,7 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	w := bufio.NewWriter(stdout)
 	write := func() error {
-		return triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns)
+		return triage.WriteFindings(w, filepath.ToSlash(*dir), filepath.ToSlash(*notes), cases, anns, registry.Descriptors())
 	}
 	if *table {
 		write = func() error { return triage.WriteTable(w, "FINDINGS.md", cases, anns) }

@@ -21,7 +21,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // fuzzTargets are the fuzz targets of fuzz_test.go at the module root.
@@ -37,7 +37,7 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	duration := fs.Duration("duration", time.Minute, "total fuzzing time, shared by the targets")
 	parallel := fs.Int("parallel", runtime.NumCPU(), "fuzzing worker processes (each runs its own judges)")
 	dir := fs.String("corpus", "", "corpus directory (default: corpus/ in the ocidiff checkout)")
-	judges := fs.String("judges", "default", "comma-separated judges, or default, or all (see `ocidiff judges`)")
+	judges := fs.String("judges", "default", judgesUsage)
 	targets := fs.String("targets", strings.Join(fuzzTargets, ","), "fuzz targets to run, in turn")
 	failOnNew := fs.Bool("fail-on-new", false, "stop and exit 1 at the first disagreement whose signature is not in the corpus")
 	fs.Usage = func() {
@@ -142,7 +142,7 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 		return false
 	}
 	defer e.Close()
-	rec := recorder.New(e, store)
+	rec := recorder.New(e, store, registry.Open)
 	var added []string
 	recorded, failed := 0, 0
 	for _, path := range paths {

@@ -5,12 +5,12 @@
 // Usage:
 //
 //	ocidiff annotate [-allow IDS] [-fail=false] [-summary FILE] [-output FILE] [REPORT]
-//	ocidiff check [-json] [-judges LIST] [-without-rules LIST] FILE...
+//	ocidiff check [-json] [-judges LIST|PROFILE] [-without-rules LIST] FILE...
 //	ocidiff confirm [-json] [-run] [-agreement] CASE|FILE...
 //	ocidiff coverage [-json] [-corpus DIR] [-cache DIR]
 //	ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-fail-on-new]
 //	ocidiff findings [-corpus DIR] [-annotations FILE]
-//	ocidiff judges
+//	ocidiff judges [-json]
 //	ocidiff matrix [-json] CASE...
 //	ocidiff report [-upstream NAME] CASE
 //	ocidiff rules
@@ -37,7 +37,7 @@ commands:
   coverage        which members of the spec, in which forms, the corpus and the fuzz cache exercise
   fuzz            fuzz every judge for a while (go test -fuzz) and record new disagreements in corpus/
   findings        write FINDINGS.md from corpus/ and findings.json
-  judges          list the judges with their exact versions
+  judges          what each judge is (library, release, upstream, runtime) and the profiles -judges takes
   matrix CASE...  run every version of every judge on a corpus case or config file
   report CASE     write a Markdown issue for the library that deviates on a case
   rules           list the equivalence rules applied before models are compared

@@ -14,7 +14,7 @@ import (
 	mdreport "github.com/ocidiff/ocidiff/harness/report"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/specmod"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // runReport writes a Markdown issue for the library that deviates on a
@@ -112,7 +112,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // to change, which the rule that picks the deviating judge cannot), with
 // the pinned spec's text and schema quoted.
 func reportOptions(anns []triage.Annotation, upstream string, c mdreport.Case) (mdreport.Options, error) {
-	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version()}
+	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version(), Judges: registry.Descriptors()}
 	for _, cause := range c.Result.Causes {
 		if opts.Family = triage.FamilyOf(anns, cause); opts.Family != nil {
 			break
@@ -129,7 +129,7 @@ func reportOptions(anns []triage.Annotation, upstream string, c mdreport.Case) (
 // confirmSection appends what the real runtimes did with input, when
 // they are installed and containers can be made (root).
 func confirmSection(w io.Writer, input []byte, m harness.Result) error {
-	rts := confirm.Runtimes()
+	rts := confirm.Runtimes(registry.Descriptors())
 	if !confirm.Available(rts) || os.Geteuid() != 0 {
 		return nil
 	}

@@ -40,7 +40,7 @@ func TestReportCase(t *testing.T) {
 		"For: **runtime-spec**",
 		"| c/libocispec@crun-1.28 | ",
 		"> **`layerFolders`** (array of strings, REQUIRED)",
-		"- rust/oci-spec: 0.6.0 rejects (invalid type: null, expected a sequence); 0.10.0 accepts",
+		"- oci-spec-rs: 0.6.0 rejects (invalid type: null, expected a sequence); 0.10.0 accepts",
 		"<sub>ocidiff signature: `" + strings.ReplaceAll(r.Signature, "`", "'") + "`</sub>",
 	} {
 		if !strings.Contains(md, want) {

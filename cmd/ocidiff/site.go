@@ -11,7 +11,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	mdreport "github.com/ocidiff/ocidiff/harness/report"
 	"github.com/ocidiff/ocidiff/harness/site"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // runSite writes the corpus, its triage and every judge's verdicts as a
@@ -59,6 +59,7 @@ func runSite(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer e.Close()
 	opts := site.Options{
+		Judges: registry.Descriptors(),
 		Matrix: e.Check,
 		Report: func(c corpus.Case, m harness.Result) ([]byte, error) {
 			rc := mdreport.Case{Source: filepath.ToSlash(filepath.Join(*dir, harness.Slug(c.Signature))), Input: c.Input, Result: c.Result, Matrix: &m}

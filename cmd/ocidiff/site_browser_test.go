@@ -24,7 +24,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 var updateScreenshots = flag.Bool("update-screenshots", false, "write the browser test's screenshots to docs/ for the README (also OCIDIFF_UPDATE_SCREENSHOTS=1)")
@@ -263,7 +263,11 @@ func TestSiteInBrowser(t *testing.T) {
 		}
 	}
 	for id, cs := range byID {
-		best[id] = triage.Best(cs)
+		b, err := triage.Best(cs, registry.Descriptors())
+		if err != nil {
+			t.Fatal(err)
+		}
+		best[id] = b
 	}
 	for _, c := range best {
 		visit(filepath.Join(dir, "case", harness.Slug(c.Signature)+".html"))

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/ocidiff/ocidiff/internal/modroot"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // dupUID gives process.user.uid twice: crun 1.8.1's libocispec keeps the
@@ -26,7 +26,7 @@ func TestRealRuntimes(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Skip("the real runtimes create containers and need root; run as root (CI does)")
 	}
-	rts := Runtimes()
+	rts := Runtimes(registry.Descriptors())
 	for _, rt := range rts {
 		if rt.Path == "" {
 			t.Fatalf("%s: %s (run `make deps build`)", rt.Name, rt.Why)
@@ -112,5 +112,25 @@ func TestRealRuntimes(t *testing.T) {
 				t.Errorf("Summary = %q, want first %q", s, want)
 			}
 		})
+	}
+}
+
+// TestStandsFor: the judge compared with a runtime is the one whose
+// descriptor names that runtime at the release installed, as the versions
+// `make deps build` installs report themselves; a release no judge stands
+// for gets none, rather than the judge of another release.
+func TestStandsFor(t *testing.T) {
+	ds := registry.Descriptors()
+	for _, tc := range []struct{ name, version, want string }{
+		{"crun", "1.8.1 (commit f8a096be060b22ccd3d5f3ebe44108517fbf6c30; Debian crun 1.8.1-1+deb12u1)", "c/libocispec@crun-1.8.1"},
+		{"runc", "1.1.5+ds1 (commit 1.1.5+ds1-1+deb12u1; runtime-spec 1.0.2-dev; Debian runc 1.1.5+ds1-1+deb12u1)", "go/runc-1.1@spec-1.0.2-dev"},
+		{"youki", "0.7.0", "rust/oci-spec@0.10.0"},
+		{"crun", "1.8", ""},
+		{"crun", "1.19.1", ""},
+		{"runc", "1.1.15+ds1", ""},
+	} {
+		if got := StandsFor(ds, tc.name, tc.version); got != tc.want {
+			t.Errorf("StandsFor(%s %s) = %q, want %q", tc.name, tc.version, got, tc.want)
+		}
 	}
 }

@@ -9,12 +9,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/adapter"
 )
 
@@ -22,7 +24,9 @@ import (
 type Runtime struct {
 	Name string
 	// Judge names the ocidiff judge that parses config.json the way this
-	// runtime does, so that their verdicts can be compared.
+	// runtime does, so that their verdicts can be compared: the one whose
+	// descriptor's Runtime names this runtime at the version installed.
+	// It is "" when the runtime is missing.
 	Judge string
 	// Path is the executable, or "" when the runtime is missing (Why
 	// then says so).
@@ -31,26 +35,26 @@ type Runtime struct {
 	Why     string
 }
 
-// The runtimes confirm knows, with the judge that stands for each:
-// Debian 12's crun 1.8.1 parses with the libocispec in its libcrun.a;
-// Debian 12's runc 1.1.5 loads config.json with json.NewDecoder into the
-// specs-go of runtime-spec 1.0.2-dev (5cfc4c3), which
-// go/runc-1.1@spec-1.0.2-dev runs; youki 0.7.0
-// reads it with oci-spec-rs 0.10.0 (its Cargo.lock pins that release).
-var known = []struct{ name, judge, env string }{
-	{"crun", "c/libocispec@crun-1.8.1", "OCIDIFF_CRUN"},
-	{"runc", "go/runc-1.1@spec-1.0.2-dev", "OCIDIFF_RUNC"},
-	{"youki", "rust/oci-spec@0.10.0", "OCIDIFF_YOUKI"},
+// The runtimes confirm knows. Which judge stands for each is the judges'
+// word (their descriptors' Runtime), for the version installed: `make
+// deps` installs Debian 12's crun 1.8.1 and runc 1.1.5, and `make build`
+// youki 0.7.0.
+var known = []struct{ name, env string }{
+	{"crun", "OCIDIFF_CRUN"},
+	{"runc", "OCIDIFF_RUNC"},
+	{"youki", "OCIDIFF_YOUKI"},
 }
 
 // Runtimes finds crun and runc on $PATH (or in $OCIDIFF_CRUN,
 // $OCIDIFF_RUNC) and youki where `make build` installs it (bin/youki of
-// the checkout, next to the executable, or $OCIDIFF_YOUKI), and asks each
-// for its version. A runtime that is not found is returned with Why set.
-func Runtimes() []Runtime {
+// the checkout, next to the executable, or $OCIDIFF_YOUKI), asks each for
+// its version, and picks from ds the judge that stands for it (StandsFor).
+// A runtime that is not found, or that no judge stands for, is returned
+// with Why set and no Path.
+func Runtimes(ds parsers.Descriptors) []Runtime {
 	var rts []Runtime
 	for _, k := range known {
-		rt := Runtime{Name: k.name, Judge: k.judge}
+		rt := Runtime{Name: k.name}
 		var err error
 		switch {
 		case os.Getenv(k.env) != "":
@@ -65,10 +69,34 @@ func Runtimes() []Runtime {
 		}
 		if err != nil {
 			rt.Path, rt.Why = "", fmt.Sprintf("%s not found or not working: %v", k.name, err)
+		} else if rt.Judge = StandsFor(ds, rt.Name, rt.Version); rt.Judge == "" {
+			rt.Path, rt.Why = "", fmt.Sprintf("%s %s is installed at %s, but no judge stands for that release (`ocidiff judges` lists what each stands for)", k.name, rt.Version, rt.Path)
 		}
 		rts = append(rts, rt)
 	}
 	return rts
+}
+
+// StandsFor returns the judge whose descriptor says it stands for runtime
+// name at version (as Runtime.Version gives it: "1.1.5+ds1 (commit …)"),
+// that is whose Runtime reads "NAME VERSION" and then ends or goes on
+// after a blank; "" when none does. A build suffix ("+ds1") is no part of
+// the release.
+func StandsFor(ds parsers.Descriptors, name, version string) string {
+	v, _, _ := strings.Cut(version, " ")
+	v, _, _ = strings.Cut(v, "+")
+	want := name + " " + v
+	var judges []string
+	for j, d := range ds {
+		if rest, ok := strings.CutPrefix(d.Runtime, want); ok && (rest == "" || rest[0] == ' ') {
+			judges = append(judges, j)
+		}
+	}
+	slices.Sort(judges)
+	if len(judges) == 0 {
+		return ""
+	}
+	return judges[0]
 }
 
 // Available reports whether any runtime in rts was found; the others are

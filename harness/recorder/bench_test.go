@@ -7,7 +7,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/gen"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // BenchmarkFuzzLoop measures the body of the fuzzing loop as the fuzz
@@ -31,7 +31,7 @@ func BenchmarkFuzzLoop(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			r := New(e, s)
+			r := New(e, s, registry.Open)
 			rng := rand.New(rand.NewPCG(1, 2))
 			data := make([]byte, 512)
 			var genTime time.Duration

@@ -24,7 +24,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // chaosInput returns input i of a chaos run: reproducible from (seed, i)
@@ -204,7 +204,7 @@ func TestObserveUnderKills(t *testing.T) {
 		t.Error("no case written: the test checks nothing")
 	}
 	// Replayed while the killer still runs.
-	p := NewReplayer()
+	p := NewReplayer(registry.Open)
 	defer p.Close()
 	for _, c := range cases {
 		if carriesKill(c.Result) {
@@ -441,7 +441,7 @@ func chaosWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := New(e, s)
+	r := New(e, s, registry.Open)
 	reported := int64(0)
 	report := func(i int) {
 		n := counter.n.Load()
@@ -597,7 +597,7 @@ func (c *chaos) report(store *corpus.Store, initial map[string]bool) {
 			t.Errorf("lost case: %s was being written when its worker was killed, and %s is not in the corpus", tmp, sig)
 		}
 	}
-	p := NewReplayer()
+	p := NewReplayer(registry.Open)
 	defer p.Close()
 	for _, cs := range cases {
 		now, err := p.Replay(cs)

@@ -12,6 +12,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/gojson"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // slowRefuser is a validator that refuses everything, taking delay for
@@ -64,7 +65,7 @@ func TestObserveDefers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := New(e, s)
+			r := New(e, s, registry.Open)
 			r.Limit = tc.limit
 			restarts := 0
 			r.restart = func(e *harness.Engine) (*harness.Engine, func(), error) {
@@ -115,7 +116,7 @@ func TestObserveDefers(t *testing.T) {
 				// Seen already in this process: a hit, nothing added.
 				t.Errorf("Observe again: added %v, err %v", added, err)
 			}
-			fresh := New(e, s)
+			fresh := New(e, s, registry.Open)
 			fresh.restart = r.restart
 			if _, added, err := fresh.Observe(input); err != nil || len(added) != 1 {
 				t.Errorf("Observe without a limit: added %v, err %v; want one case", added, err)

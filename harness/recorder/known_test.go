@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // TestKnownUnderIsJudging holds KnownUnder to what it stands for: on a

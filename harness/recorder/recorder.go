@@ -12,6 +12,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/minimize"
+	"github.com/ocidiff/ocidiff/parsers"
 )
 
 // Recorder checks inputs and records each new disagreement in a corpus.
@@ -60,9 +61,16 @@ type Stats struct {
 	Check, Minimize, Record time.Duration
 }
 
-// New returns a recorder that checks with e and records into s.
-func New(e *harness.Engine, s *corpus.Store) *Recorder {
-	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string]bool{}, restart: restartJudges}
+// Open starts the judges named, in order, or says which could not start
+// (closing those it started). The caller composes it from the registry,
+// which this package cannot import: the recorder only needs to start
+// again the judges it was given, to verify a case on fresh processes.
+type Open func(names []string) ([]parsers.Judge, error)
+
+// New returns a recorder that checks with e and records into s; open
+// starts e's child-process judges afresh when a case is verified.
+func New(e *harness.Engine, s *corpus.Store, open Open) *Recorder {
+	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string]bool{}, restart: restartWith(open)}
 }
 
 // MaxPerCause is how many cases the corpus keeps of one cause: enough to

@@ -11,7 +11,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 func newRecorder(t *testing.T, judges ...string) *Recorder {
@@ -25,7 +25,7 @@ func newRecorder(t *testing.T, judges ...string) *Recorder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(e, s)
+	return New(e, s, registry.Open)
 }
 
 // An input with two unrelated causes (a duplicate name that json/v2

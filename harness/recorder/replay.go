@@ -5,25 +5,29 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/parsers"
 )
 
 // Replayer judges recorded cases again with the judges each case was
 // recorded with, starting each set of judges once.
 type Replayer struct {
+	open    Open
 	engines map[string]*harness.Engine
-	judges  string
+	judges  []string
 }
 
-// NewReplayer returns a Replayer with no judges started yet.
-func NewReplayer() *Replayer { return &Replayer{engines: map[string]*harness.Engine{}} }
+// NewReplayer returns a Replayer with no judges started yet; open starts
+// them by name.
+func NewReplayer(open Open) *Replayer {
+	return &Replayer{open: open, engines: map[string]*harness.Engine{}}
+}
 
-// NewReplayerWith returns a Replayer that judges every case with judges
-// (a registry list: LIST, default or all) instead of those it names, as
-// when the default judges change. Confirm uses the same judges, so a
-// change of judges counts as a change that reproduces.
-func NewReplayerWith(judges string) *Replayer {
-	p := NewReplayer()
+// NewReplayerWith returns a Replayer that judges every case with the
+// judges named instead of those it names, as when the default judges
+// change. Confirm uses the same judges, so a change of judges counts as a
+// change that reproduces.
+func NewReplayerWith(open Open, judges []string) *Replayer {
+	p := NewReplayer(open)
 	p.judges = judges
 	return p
 }
@@ -44,14 +48,18 @@ func (p *Replayer) engine(c corpus.Case) (*harness.Engine, error) {
 	for i, v := range c.Result.Verdicts {
 		names[i] = v.Judge
 	}
-	key := strings.Join(names, ",")
-	if p.judges != "" {
-		key = p.judges
+	if p.judges != nil {
+		names = p.judges
 	}
+	key := strings.Join(names, ",")
 	e, ok := p.engines[key]
 	if !ok {
-		var err error
-		if e, err = registry.Engine(key); err != nil {
+		js, err := p.open(names)
+		if err != nil {
+			return nil, err
+		}
+		if e, err = harness.New(js); err != nil {
+			parsers.Close(js)
 			return nil, err
 		}
 		p.engines[key] = e
@@ -70,7 +78,7 @@ func (p *Replayer) Confirm(c corpus.Case, now harness.Result) ([]harness.Result,
 	if err != nil {
 		return nil, false, err
 	}
-	again, ok, _ := reproduce(restartJudges, e, now, c.Input, nil)
+	again, ok, _ := reproduce(restartWith(p.open), e, now, c.Input, nil)
 	return again, ok, nil
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/parsers"
-	"github.com/ocidiff/ocidiff/parsers/registry"
 )
 
 // replays is how many times a disagreement must come back, each time on
@@ -94,20 +93,26 @@ func reproduce(restart func(*harness.Engine) (*harness.Engine, func(), error), e
 	return got, true, nil
 }
 
-// restartJudges returns an engine over e's judges, with its rules, in
-// which every judge that holds a child process is started anew from the
-// registry; stop ends those children. The in-process judges are shared:
-// they are functions of their input and keep nothing from one input to
-// the next, so starting them again would only cost time (compiling the
-// schema). What can carry a fault from before (a child killed, starved or
-// left in a bad state by an earlier input) is exactly what a child
-// process is.
-func restartJudges(e *harness.Engine) (*harness.Engine, func(), error) {
+// restartWith returns a restart that gives an engine over e's judges, with
+// its rules, in which every judge that holds a child process is started
+// anew by open; stop ends those children. The in-process judges are
+// shared: they are functions of their input and keep nothing from one
+// input to the next, so starting them again would only cost time
+// (compiling the schema). What can carry a fault from before (a child
+// killed, starved or left in a bad state by an earlier input) is exactly
+// what a child process is.
+func restartWith(open Open) func(e *harness.Engine) (*harness.Engine, func(), error) {
+	return func(e *harness.Engine) (*harness.Engine, func(), error) {
+		return restart(open, e)
+	}
+}
+
+func restart(open Open, e *harness.Engine) (*harness.Engine, func(), error) {
 	var js, started []parsers.Judge
 	stop := func() { parsers.Close(started) }
 	for _, j := range e.Judges() {
 		if _, ok := j.(io.Closer); ok {
-			n, err := registry.Open([]string{j.Name()})
+			n, err := open([]string{j.Name()})
 			if err != nil {
 				stop()
 				return nil, nil, err

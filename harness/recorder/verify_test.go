@@ -11,6 +11,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/gojson"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // killable is a validator that accepts everything, or, while killed,
@@ -55,7 +56,7 @@ func TestObserveWritesOnlyWhatReproduces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := New(e, s)
+			r := New(e, s, registry.Open)
 			r.Budget = 10
 			starts := 0
 			r.restart = func(*harness.Engine) (*harness.Engine, func(), error) {
@@ -162,7 +163,7 @@ func TestConfirm(t *testing.T) {
 	killed := r.Engine().Compare([]parsers.Verdict{real.Verdicts[0],
 		{Judge: "rust/oci-spec@0.10.0", Outcome: parsers.Crash, Error: "died (signal: killed)", Class: "crash: signal: killed"},
 		real.Verdicts[2]})
-	p := NewReplayer()
+	p := NewReplayer(registry.Open)
 	defer p.Close()
 	for _, tc := range []struct {
 		name    string

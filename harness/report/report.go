@@ -62,6 +62,10 @@ type Options struct {
 	// by-design family says so at the top, a known one opens with its
 	// upstream links.
 	Family *triage.Annotation
+	// Judges describes every judge of the case and of its matrix: who
+	// deviates, where a report goes and how each reproduction is built
+	// are read from there.
+	Judges parsers.Descriptors
 }
 
 // MaxLen is the most a report may hold: GitHub refuses an issue body
@@ -76,9 +80,12 @@ const maxInline = 8 << 10
 const ReadmeURL = "https://github.com/ocidiff/ocidiff#reports-to-file-upstream"
 
 // Target returns the deviations Assess finds and the upstream the issue is
-// for: opts.Upstream if set, else that of the first deviation.
-func Target(r harness.Result, upstream string) ([]triage.Deviation, triage.Upstream, error) {
-	devs := triage.Assess(r)
+// for: upstream if set, else that of the first deviation.
+func Target(r harness.Result, ds parsers.Descriptors, upstream string) ([]triage.Deviation, triage.Upstream, error) {
+	devs, err := triage.Assess(r, ds)
+	if err != nil {
+		return nil, triage.Upstream{}, err
+	}
 	if upstream != "" {
 		u, err := triage.FindUpstream(upstream)
 		return devs, u, err
@@ -93,27 +100,31 @@ func Target(r harness.Result, upstream string) ([]triage.Deviation, triage.Upstr
 // those of u's library among the verdicts. For runtime-spec they are the
 // spec's own validator (gojsonschema, as schema/validate.go uses it) and
 // the specs-go types decoded by encoding/json.
-func ReproJudges(r harness.Result, u triage.Upstream) []parsers.Verdict {
+func ReproJudges(r harness.Result, ds parsers.Descriptors, u triage.Upstream) ([]parsers.Verdict, error) {
 	var out []parsers.Verdict
 	for _, v := range r.Verdicts {
+		d, err := ds.Of(v.Judge)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
 		if v.Outcome == parsers.Timeout {
 			continue
 		}
 		// A report to golang/go shows the standard library alone.
-		if u.Name == "golang/go" && !repro.HasStdlib(v.Judge) {
+		if u.Name == "golang/go" && !repro.HasStdlib(d) {
 			continue
 		}
-		if u.Name == "runtime-spec" && (v.Judge == "schema/gojsonschema" || v.Judge == "go/unmarshal") || triage.UpstreamOf(v.Judge) == u {
+		if u.Name == "runtime-spec" && (d.Repro == "go-gojsonschema" || d.Repro == "go-unmarshal") || d.Upstream == u {
 			out = append(out, v)
 		}
 	}
-	return out
+	return out, nil
 }
 
 // Write writes the Markdown issue for c, at most MaxLen characters of
 // valid UTF-8.
 func Write(w io.Writer, c Case, opts Options) error {
-	devs, target, err := Target(c.Result, opts.Upstream)
+	devs, target, err := Target(c.Result, opts.Judges, opts.Upstream)
 	if err != nil {
 		return err
 	}
@@ -167,15 +178,17 @@ func Write(w io.Writer, c Case, opts Options) error {
 	var spec, repros, matrix section
 	spec.name, repros.name, matrix.name = "what the spec says", "the reproductions", "the version matrix"
 	if opts.SpecDir != "" {
-		if err := writeSpec(&spec.body, c.Result, devs, opts.SpecDir, opts.SpecVersion); err != nil {
+		if err := writeSpec(&spec.body, c.Result, opts.Judges, devs, opts.SpecDir, opts.SpecVersion); err != nil {
 			return err
 		}
 	}
-	if err := writeRepros(&repros.body, c.Result, c.Input, target); err != nil {
+	if err := writeRepros(&repros.body, c.Result, opts.Judges, c.Input, target); err != nil {
 		return err
 	}
 	if c.Matrix != nil {
-		writeMatrix(&matrix.body, *c.Matrix)
+		if err := writeMatrix(&matrix.body, *c.Matrix, opts.Judges); err != nil {
+			return err
+		}
 	}
 	var tail bytes.Buffer
 	if c.Result.Signature != "" {
@@ -258,9 +271,13 @@ func writeFamily(b *bytes.Buffer, f *triage.Annotation) {
 	}
 }
 
-func writeMatrix(b *bytes.Buffer, m harness.Result) {
+func writeMatrix(b *bytes.Buffer, m harness.Result, ds parsers.Descriptors) error {
 	b.WriteString("## Every version ocidiff tests\n\n")
-	if ch := triage.VersionChanges(m); len(ch) > 0 {
+	ch, err := triage.VersionChanges(m, ds)
+	if err != nil {
+		return err
+	}
+	if len(ch) > 0 {
 		for _, s := range ch {
 			fmt.Fprintf(b, "- %s\n", mdtext.Escape(mdtext.Visible(s)))
 		}
@@ -270,6 +287,7 @@ func writeMatrix(b *bytes.Buffer, m harness.Result) {
 	harness.WriteMatrix(&t, m) // a bytes.Buffer does not fail
 	text := mdtext.Visible(t.String())
 	fmt.Fprintf(b, "What `ocidiff check` prints for every version of every library it has:\n\n%s\n%s%s\n\n", mdtext.Fence(text), text, mdtext.Fence(text))
+	return nil
 }
 
 // writeInput shows the input once, as a command that writes it byte for
@@ -386,8 +404,9 @@ var (
 // generalized JSON pointers: the value splits' paths, the schema
 // validators' failure locations and the members the parsers' errors name.
 // A member known only by name (libocispec's and serde's errors do not say
-// where) is "/name" unless a pointer already ends in it.
-func Pointers(r harness.Result) []string {
+// where) is "/name" unless a pointer already ends in it. Which judges are
+// validators comes from ds.
+func Pointers(r harness.Result, ds parsers.Descriptors) ([]string, error) {
 	var ps, names []string
 	add := func(p string) {
 		p = harness.GeneralizePath(p)
@@ -402,7 +421,11 @@ func Pointers(r harness.Result) []string {
 		if v.Accepted() {
 			continue
 		}
-		if triage.IsValidator(v.Judge) && !strings.HasPrefix(v.Class, "invalid JSON") {
+		d, err := ds.Of(v.Judge)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if d.Kind == parsers.Validator && !strings.HasPrefix(v.Class, "invalid JSON") {
 			for _, item := range strings.Fields(v.Class) {
 				if i := strings.LastIndex(item, ":"); i >= 0 && item[i+1:] != "required" {
 					add(item[:i])
@@ -440,14 +463,17 @@ func Pointers(r harness.Result) []string {
 			add("/" + escape(n))
 		}
 	}
-	return ps
+	return ps, nil
 }
 
 // maxFields bounds how many members the spec section quotes.
 const maxFields = 6
 
-func writeSpec(b *bytes.Buffer, r harness.Result, devs []triage.Deviation, dir, version string) error {
-	ptrs := Pointers(r)
+func writeSpec(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, devs []triage.Deviation, dir, version string) error {
+	ptrs, err := Pointers(r, ds)
+	if err != nil {
+		return err
+	}
 	if len(ptrs) == 0 {
 		return nil
 	}
@@ -535,15 +561,18 @@ func compactSchema(s string) string {
 
 // ReproFor returns the program a report for target shows for verdict v on
 // input: for golang/go, one that needs the standard library alone.
-func ReproFor(v parsers.Verdict, input []byte, target triage.Upstream) (repro.Program, error) {
+func ReproFor(v parsers.Verdict, d parsers.Descriptor, input []byte, target triage.Upstream) (repro.Program, error) {
 	if target.Name == "golang/go" {
-		return repro.Stdlib(v, input)
+		return repro.Stdlib(v, d, input)
 	}
-	return repro.For(v)
+	return repro.For(v, d)
 }
 
-func writeRepros(b *bytes.Buffer, r harness.Result, input []byte, target triage.Upstream) error {
-	vs := ReproJudges(r, target)
+func writeRepros(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input []byte, target triage.Upstream) error {
+	vs, err := ReproJudges(r, ds, target)
+	if err != nil {
+		return err
+	}
 	if len(vs) == 0 {
 		return nil
 	}
@@ -552,7 +581,7 @@ func writeRepros(b *bytes.Buffer, r harness.Result, input []byte, target triage.
 		b.WriteString("The programs need the standard library alone: `specs/specs.go` writes out the part of runtime-spec's specs-go types that this config reaches.\n\n")
 	}
 	for _, v := range vs {
-		rp, err := ReproFor(v, input, target)
+		rp, err := ReproFor(v, ds[v.Judge], input, target)
 		if err != nil {
 			return err
 		}

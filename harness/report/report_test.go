@@ -27,6 +27,7 @@ import (
 	"github.com/ocidiff/ocidiff/internal/seedcases"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // caseRef is one case to report on.
@@ -66,6 +67,7 @@ func allCases(t *testing.T, e *harness.Engine) []caseRef {
 // recorded, so that what a report promises upstream is true.
 func TestReports(t *testing.T) {
 	e := seedcases.Engine(t)
+	ds := registry.Descriptors()
 	specDir, err := specmod.Dir()
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +88,7 @@ func TestReports(t *testing.T) {
 		m := e.Check(ref.c.Input)
 		var md bytes.Buffer
 		err := report.Write(&md, report.Case{Source: ref.name, Input: ref.c.Input, Result: ref.c.Result, Matrix: &m},
-			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Family: triage.CaseFamily(anns, ref.c)})
+			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Family: triage.CaseFamily(anns, ref.c), Judges: ds})
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue
@@ -94,9 +96,13 @@ func TestReports(t *testing.T) {
 		checkReport(t, ref, md.String())
 		// A report to golang/go shows standard-library programs, made for
 		// its input: they are built and run too.
-		if _, target, err := report.Target(ref.c.Result, ""); err == nil && target.Name == "golang/go" {
-			for _, v := range report.ReproJudges(ref.c.Result, target) {
-				rp, err := report.ReproFor(v, ref.c.Input, target)
+		if _, target, err := report.Target(ref.c.Result, ds, ""); err == nil && target.Name == "golang/go" {
+			vs, err := report.ReproJudges(ref.c.Result, ds, target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range vs {
+				rp, err := report.ReproFor(v, ds[v.Judge], ref.c.Input, target)
 				if err != nil {
 					t.Errorf("%s: %v", ref.name, err)
 					continue
@@ -106,7 +112,7 @@ func TestReports(t *testing.T) {
 			}
 		}
 		for _, v := range ref.c.Result.Verdicts {
-			rp, err := repro.For(v)
+			rp, err := repro.For(v, ds[v.Judge])
 			if err != nil {
 				t.Errorf("%s: %v", ref.name, err)
 				continue
@@ -129,9 +135,9 @@ func TestReports(t *testing.T) {
 				if v.Outcome == parsers.Timeout {
 					continue
 				}
-				rp, _ := repro.For(v)
+				rp, _ := repro.For(v, ds[v.Judge])
 				args := []string{ref.input}
-				if strings.HasPrefix(v.Judge, "schema/") {
+				if ds[v.Judge].Kind == parsers.Validator {
 					args = append(args, schemaPath)
 				}
 				out, code, err := runProgram(bins[rp.Key], args)
@@ -163,7 +169,8 @@ func TestReports(t *testing.T) {
 // checkReport checks that a report holds what it must.
 func checkReport(t *testing.T, ref caseRef, md string) {
 	t.Helper()
-	_, target, err := report.Target(ref.c.Result, "")
+	ds := registry.Descriptors()
+	_, target, err := report.Target(ref.c.Result, ds, "")
 	if err != nil {
 		t.Errorf("%s: %v", ref.name, err)
 		return
@@ -182,11 +189,17 @@ func checkReport(t *testing.T, ref caseRef, md string) {
 	for _, v := range ref.c.Result.Verdicts {
 		must = append(must, "| "+v.Judge+" | ")
 	}
-	if len(report.Pointers(ref.c.Result)) > 0 {
+	if ps, err := report.Pointers(ref.c.Result, ds); err != nil {
+		t.Errorf("%s: %v", ref.name, err)
+	} else if len(ps) > 0 {
 		must = append(must, "## What the spec says")
 	}
-	for _, v := range report.ReproJudges(ref.c.Result, target) {
-		rp, err := report.ReproFor(v, ref.c.Input, target)
+	vs, err := report.ReproJudges(ref.c.Result, ds, target)
+	if err != nil {
+		t.Errorf("%s: %v", ref.name, err)
+	}
+	for _, v := range vs {
+		rp, err := report.ReproFor(v, ds[v.Judge], ref.c.Input, target)
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
 			continue
@@ -547,7 +560,7 @@ func TestSpecUnderGoSpelling(t *testing.T) {
 		}
 		var md bytes.Buffer
 		if err := report.Write(&md, report.Case{Source: "corpus/" + tc.dir, Input: c.Input, Result: c.Result},
-			report.Options{SpecDir: specDir, SpecVersion: specmod.Version()}); err != nil {
+			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Judges: registry.Descriptors()}); err != nil {
 			t.Fatalf("%s: %v", tc.dir, err)
 		}
 		_, spec, _ := strings.Cut(md.String(), "## What the spec says")
@@ -584,7 +597,7 @@ func TestRoutedElsewhere(t *testing.T) {
 	}{{"runtime-spec", true}, {"", false}} {
 		var md bytes.Buffer
 		if err := report.Write(&md, report.Case{Source: "corpus/" + dir, Input: c.Input, Result: c.Result},
-			report.Options{Upstream: tc.upstream}); err != nil {
+			report.Options{Upstream: tc.upstream, Judges: registry.Descriptors()}); err != nil {
 			t.Fatalf("-upstream %q: %v", tc.upstream, err)
 		}
 		if got := strings.Contains(md.String(), routed); got != tc.want {

@@ -52,25 +52,19 @@ type File struct {
 const SchemaArg = `"$(go list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/config-schema.json"`
 
 // For returns the program that reproduces v's judge, at the versions
-// v records.
-func For(v parsers.Verdict) (Program, error) {
+// v records, from the template d (the judge's descriptor) names.
+func For(v parsers.Verdict, d parsers.Descriptor) (Program, error) {
 	r := Program{Judge: v.Judge}
+	if d.Name != v.Judge {
+		return r, fmt.Errorf("repro: the verdict of judge %s comes with the descriptor of %q", v.Judge, d.Name)
+	}
 	mods := goModules(v.Version)
-	switch {
-	case strings.HasPrefix(v.Judge, "go/") || strings.HasPrefix(v.Judge, "schema/"):
+	switch src, isGo := goSources[d.Repro]; {
+	case isGo:
 		r.Lang = "go"
-		src, ok := goSources[v.Judge]
-		if m := pinnedGo.FindStringSubmatch(v.Judge); m != nil {
-			// A Go judge pinned to an older runtime-spec reads as the
-			// runtime it names; only the module version differs.
-			src, ok = goSources["go/"+m[1]]
-		}
-		if !ok {
-			return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
-		}
 		deb := debianSpecs.FindStringSubmatch(v.Version)
 		if _, ok := mods[specPath]; !ok && deb == nil {
-			return r, fmt.Errorf("report: judge %s: no runtime-spec version in %q", v.Judge, v.Version)
+			return r, fmt.Errorf("repro: judge %s: no runtime-spec version in %q", v.Judge, v.Version)
 		}
 		r.Key = strings.NewReplacer("/", "-").Replace(v.Judge)
 		r.Modules = mods
@@ -96,15 +90,16 @@ func For(v parsers.Verdict) (Program, error) {
 		}
 		r.Setup = append(r.Setup, "go build -o repro .")
 		r.Run = "./repro ../config.json"
-		if strings.HasPrefix(v.Judge, "schema/") {
+		if d.Kind == parsers.Validator {
 			r.Run += " " + SchemaArg
 		}
-	case strings.HasPrefix(v.Judge, "rust/oci-spec@"):
+	case d.Repro == rustOCISpec:
 		r.Lang = "rust"
-		r.Crate = strings.TrimPrefix(v.Judge, "rust/oci-spec@")
-		if got := strings.TrimPrefix(v.Version, "oci-spec "); got != r.Crate {
-			return r, fmt.Errorf("report: judge %s says version %q", v.Judge, v.Version)
+		m := crateVersion.FindStringSubmatch(v.Version)
+		if m == nil {
+			return r, fmt.Errorf("repro: judge %s: no oci-spec version in %q", v.Judge, v.Version)
 		}
+		r.Crate = m[1]
 		r.Key = "repro-oci-spec-" + strings.ReplaceAll(r.Crate, ".", "-")
 		r.Files = []File{
 			{"Cargo.toml", fmt.Sprintf(cargoToml, r.Key, r.Crate)},
@@ -112,17 +107,23 @@ func For(v parsers.Verdict) (Program, error) {
 		}
 		r.Setup = []string{"cargo build --quiet"}
 		r.Run = "./target/debug/" + r.Key + " ../config.json"
-	case strings.HasPrefix(v.Judge, "c/libocispec@"):
+	case d.Repro == cLibocispec:
 		r.Lang = "c"
-		r.Key = "libocispec-" + strings.TrimPrefix(v.Judge, "c/libocispec@")
 		m := cVersion.FindStringSubmatch(v.Version)
 		if m == nil {
-			return r, fmt.Errorf("report: judge %s: no crun and JSON library packages in %q", v.Judge, v.Version)
+			return r, fmt.Errorf("repro: judge %s: no crun and JSON library packages in %q", v.Judge, v.Version)
 		}
 		deb, jsonPkg, jsonVer := m[1], m[2], m[3]
+		// Named after crun's upstream release, the Debian version without
+		// its revision: one program per release.
+		upstreamVersion := deb
+		if i := strings.LastIndex(deb, "-"); i > 0 {
+			upstreamVersion = deb[:i]
+		}
+		r.Key = "libocispec-crun-" + upstreamVersion
 		lib, ok := cJSONLibs[jsonPkg]
 		if !ok {
-			return r, fmt.Errorf("report: judge %s: unknown JSON library package %s", v.Judge, jsonPkg)
+			return r, fmt.Errorf("repro: judge %s: unknown JSON library package %s", v.Judge, jsonPkg)
 		}
 		r.Files = []File{{"repro.c", fmt.Sprintf(cMain, v.Judge, v.Version)}}
 		r.Setup = []string{
@@ -132,10 +133,31 @@ func For(v parsers.Verdict) (Program, error) {
 		}
 		r.Run = "./repro ../config.json"
 	default:
-		return r, fmt.Errorf("report: no reproduction for judge %s", v.Judge)
+		return r, fmt.Errorf("repro: judge %s names template %q, which package repro does not know", v.Judge, d.Repro)
 	}
 	return r, nil
 }
+
+// The templates for judges that are not Go programs; the Go ones are the
+// keys of goSources.
+const (
+	rustOCISpec = "rust-oci-spec"
+	cLibocispec = "c-libocispec"
+)
+
+// Templates lists the reproduction templates For knows, the values a
+// descriptor's Repro may take.
+func Templates() []string {
+	ts := []string{rustOCISpec, cLibocispec}
+	for k := range goSources {
+		ts = append(ts, k)
+	}
+	slices.Sort(ts)
+	return ts
+}
+
+// crateVersion reads the Rust adapter's version text, "oci-spec 0.10.0".
+var crateVersion = regexp.MustCompile(`^oci-spec (\S+)$`)
 
 const specPath = "github.com/opencontainers/runtime-spec"
 
@@ -146,11 +168,6 @@ var cVersion = regexp.MustCompile(`^libocispec in crun (\S+) \(Debian libcrun\.a
 
 // cJSONLibs maps the JSON library's -dev package to the linker flag.
 var cJSONLibs = map[string]string{"libjson-c-dev": "-ljson-c", "libyajl-dev": "-lyajl"}
-
-// pinnedGo matches the Go judges pinned to an older runtime-spec release
-// (parsers/gojson.Pinned), e.g. go/runc-1.1@spec-1.0.2-dev, and names the
-// runtime whose reading they run.
-var pinnedGo = regexp.MustCompile(`^go/(runc-1\.1|runc-1\.2|containerd-1\.7)@spec-`)
 
 // debianSpecs matches the version text of a judge built from Debian's
 // runtime-spec package, as Debian 12's runc is.
@@ -216,9 +233,10 @@ func main() {
 }
 `
 
-// The Go programs, each after a header line naming the judge and versions.
+// The Go programs by template (a descriptor's Repro), each after a header
+// line naming the judge and versions.
 var goSources = map[string]string{
-	"go/runc-1.1": `//
+	"go-runc-1.1": `//
 // runc 1.1's loadSpec: json.NewDecoder(file).Decode into a *specs.Spec,
 // then validateProcessSpec(spec.Process) with no nil check, so the input
 // null, which leaves spec nil, panics (runc 1.2 refuses it instead).
@@ -256,7 +274,7 @@ func main() {
 	fmt.Printf("accept: %s\n", model)
 }
 `,
-	"go/containerd-1.7": `//
+	"go-containerd-1.7": `//
 // containerd 1.7's oci.WithSpecFromBytes (behind ctr run --config):
 // json.Unmarshal into a cleared specs.Spec, errors wrapped as containerd
 // wraps them.
@@ -291,7 +309,7 @@ func main() {
 	fmt.Printf("accept: %s\n", model)
 }
 `,
-	"go/unmarshal": `//
+	"go-unmarshal": `//
 // containerd and hcsshim read config.json with json.Unmarshal into a
 // specs.Spec.
 //
@@ -325,9 +343,9 @@ func main() {
 	fmt.Printf("accept: %s\n", model)
 }
 `,
-	"go/decoder":  decoderSource,
-	"go/runc-1.2": decoderSource,
-	"go/jsonv2": `//
+	"go-decoder":  decoderSource,
+	"go-runc-1.2": decoderSource,
+	"go-jsonv2": `//
 // The encoding/json/v2 semantics (go-json-experiment/json) decoding into a
 // specs.Spec; what was read is printed with encoding/json.
 //
@@ -362,7 +380,7 @@ func main() {
 	fmt.Printf("accept: %s\n", model)
 }
 `,
-	"schema/gojsonschema": `//
+	"go-gojsonschema": `//
 // Validates config.json against the spec's schema/config-schema.json, as
 // the spec's own schema/validate.go does.
 //
@@ -410,7 +428,7 @@ func main() {
 	fmt.Println("accept")
 }
 `,
-	"schema/jsonschema-v6": `//
+	"go-jsonschema-v6": `//
 // Validates config.json against the spec's schema/config-schema.json. The
 // v1.3.0 schema compiles in this library only with two workarounds, both
 // below: the files config-schema.json refers to declare no "$schema" and

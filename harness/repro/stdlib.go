@@ -30,11 +30,11 @@ import (
 //
 // The program's module is named after Key, which hashes the generated
 // code, so that programs for different inputs can be built side by side.
-func Stdlib(v parsers.Verdict, input []byte) (Program, error) {
-	if !HasStdlib(v.Judge) {
-		return Program{}, fmt.Errorf("report: no standard-library reproduction for judge %s", v.Judge)
+func Stdlib(v parsers.Verdict, d parsers.Descriptor, input []byte) (Program, error) {
+	if !HasStdlib(d) {
+		return Program{}, fmt.Errorf("repro: no standard-library reproduction for judge %s (template %q)", v.Judge, d.Repro)
 	}
-	main := goSources[v.Judge]
+	main := goSources[d.Repro]
 	types, err := specsSubset(input)
 	if err != nil {
 		return Program{}, err
@@ -56,12 +56,14 @@ func Stdlib(v parsers.Verdict, input []byte) (Program, error) {
 	}, nil
 }
 
-// HasStdlib reports whether Stdlib can reproduce judge's verdicts: the
-// in-tree encoding/json judges, whose programs import specs-go alone. The
-// judges pinned to an older specs-go run the same encoding/json, so a
-// report to golang/go needs none of theirs.
-func HasStdlib(judge string) bool {
-	return (judge == "go/unmarshal" || judge == "go/decoder") && strings.Contains(goSources[judge], specsImport)
+// HasStdlib reports whether Stdlib can reproduce the verdicts of the
+// judge d describes: the in-tree encoding/json judges (templates
+// go-unmarshal and go-decoder), whose programs import specs-go alone and
+// whose types Stdlib writes out from the runtime-spec ocidiff is built
+// with. The judges pinned to an older specs-go run the same encoding/json,
+// so a report to golang/go needs none of theirs.
+func HasStdlib(d parsers.Descriptor) bool {
+	return (d.Repro == "go-unmarshal" || d.Repro == "go-decoder") && strings.Contains(goSources[d.Repro], specsImport)
 }
 
 // specsImport is how the programs of goSources import specs-go; the

@@ -49,7 +49,7 @@ func TestStdlibTypes(t *testing.T) {
 			[]string{"type LinuxThrottleDevice struct { LinuxBlockIODevice Rate uint64", "Major int64 `json:\"major\"`"},
 			[]string{"LinuxBlockIODevice LinuxBlockIODevice"}},
 	} {
-		p, err := Stdlib(parsers.Verdict{Judge: "go/unmarshal", Version: "v"}, []byte(tc.in))
+		p, err := Stdlib(parsers.Verdict{Judge: "go/unmarshal", Version: "v"}, parsers.Descriptor{Name: "go/unmarshal", Repro: "go-unmarshal"}, []byte(tc.in))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +68,7 @@ func TestStdlibTypes(t *testing.T) {
 			t.Errorf("%s: main.go imports a module:\n%s", tc.in, p.Files[1].Body)
 		}
 	}
-	if _, err := Stdlib(parsers.Verdict{Judge: "go/jsonv2"}, nil); err == nil {
+	if _, err := Stdlib(parsers.Verdict{Judge: "go/jsonv2"}, parsers.Descriptor{Name: "go/jsonv2", Repro: "go-jsonv2"}, nil); err == nil {
 		t.Error("go/jsonv2 has no standard-library reproduction, but Stdlib made one")
 	}
 }

@@ -45,6 +45,10 @@ type Options struct {
 	// It is asked for the best case of each family only, because it
 	// starts three runtimes per input. Nil leaves confirmation out.
 	Confirm func(input []byte, m harness.Result) ([]byte, error)
+	// Judges describes every judge of the cases and the matrices: who
+	// stands apart and which judges are releases of one library are read
+	// from there.
+	Judges parsers.Descriptors
 }
 
 // Stats says what Write wrote.
@@ -95,19 +99,29 @@ func Write(dir string, cases []corpus.Case, anns []triage.Annotation, opts Optio
 	for n, f := range fams {
 		row := familyRow{N: n + 1, Ann: f.ann, Cases: len(f.cases)}
 		if len(f.cases) > 0 {
-			best := triage.Best(f.cases)
+			best, err := triage.Best(f.cases, opts.Judges)
+			if err != nil {
+				return st, err
+			}
 			m := matrices[best.Signature]
 			row.Best = harness.Slug(best.Signature)
-			row.Cells = cells(cols, m)
-			row.Changes = triage.VersionChanges(m)
+			if row.Cells, err = cells(cols, m, opts.Judges); err != nil {
+				return st, err
+			}
+			if row.Changes, err = triage.VersionChanges(m, opts.Judges); err != nil {
+				return st, err
+			}
 		}
 		// A <title> is text, where a title's Markdown code spans would
 		// show their backticks.
 		fp := familyPage{Page: page{Title: strings.ReplaceAll(f.ann.Title, "`", ""), Root: "../"}, Row: row, Columns: cols}
 		for _, c := range f.cases {
+			cs, err := cells(cols, matrices[c.Signature], opts.Judges)
+			if err != nil {
+				return st, err
+			}
 			fp.Cases = append(fp.Cases, caseRow{Slug: harness.Slug(c.Signature), Bytes: len(c.Input),
-				Words: triage.Words(c.Result), Best: harness.Slug(c.Signature) == row.Best,
-				Cells: cells(cols, matrices[c.Signature])})
+				Words: triage.Words(c.Result), Best: harness.Slug(c.Signature) == row.Best, Cells: cs})
 		}
 		if err := w.page(filepath.Join("family", f.ann.ID+".html"), "family", fp); err != nil {
 			return st, err
@@ -120,8 +134,12 @@ func Write(dir string, cases []corpus.Case, anns []triage.Annotation, opts Optio
 		}
 	}
 	for _, c := range untriaged {
+		cs, err := cells(cols, matrices[c.Signature], opts.Judges)
+		if err != nil {
+			return st, err
+		}
 		front.Untriaged = append(front.Untriaged, caseRow{Slug: harness.Slug(c.Signature), Bytes: len(c.Input),
-			Words: triage.Words(c.Result), Cells: cells(cols, matrices[c.Signature])})
+			Words: triage.Words(c.Result), Cells: cs})
 		if err := w.casePage(c, nil, matrices[c.Signature], false, &st); err != nil {
 			return st, err
 		}
@@ -192,8 +210,11 @@ type cell struct {
 // cells gives each column's verdict in m. An accepting parser that Assess
 // holds to read other values (triage.RuleValues) shows "value ≠", with the
 // paths; a judge m lacks shows "not run".
-func cells(cols []column, m harness.Result) []cell {
-	odd := triage.OtherValues(m)
+func cells(cols []column, m harness.Result, ds parsers.Descriptors) ([]cell, error) {
+	odd, err := triage.OtherValues(m, ds)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]cell, len(cols))
 	for i, col := range cols {
 		j := slices.IndexFunc(m.Verdicts, func(v parsers.Verdict) bool { return v.Judge == col.Judge })
@@ -210,7 +231,7 @@ func cells(cols []column, m harness.Result) []cell {
 		}
 		out[i] = c
 	}
-	return out
+	return out, nil
 }
 
 // page is what every page's frame needs: Root is the way back to the
@@ -294,9 +315,13 @@ type writer struct {
 
 func (w *writer) casePage(c corpus.Case, fam *triage.Annotation, m harness.Result, best bool, st *Stats) error {
 	slug := harness.Slug(c.Signature)
+	changes, err := triage.VersionChanges(m, w.opts.Judges)
+	if err != nil {
+		return fmt.Errorf("site: case %s: %w", slug, err)
+	}
 	p := casePage{Page: page{Title: "case " + slug, Root: "../"}, Slug: slug, Family: fam, Signature: c.Signature,
 		Best: best, Text: displayText(c.Input), Escaped: escapeJSON(c.Input), Bytes: len(c.Input),
-		Diffs: m.Diffs, Changes: triage.VersionChanges(m), Confirmable: w.opts.Confirm != nil}
+		Diffs: m.Diffs, Changes: changes, Confirmable: w.opts.Confirm != nil}
 	if !c.Found.IsZero() {
 		p.Found = c.Found.UTC().Format("2006-01-02 15:04:05 UTC")
 	}

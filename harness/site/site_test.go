@@ -49,6 +49,21 @@ func TestDisplayText(t *testing.T) {
 	}
 }
 
+// testJudges describes the judges named, each a parser of a library and
+// project of its own, except those named "schema/…", which are
+// validators: what the site reads of a judge, for results made up here.
+func testJudges(names ...string) parsers.Descriptors {
+	ds := parsers.Descriptors{}
+	for _, n := range names {
+		d := parsers.Descriptor{Name: n, Kind: parsers.Parser, Library: n, Release: "1.0", Upstream: parsers.Upstream{Name: n, Repo: "example/" + n}}
+		if strings.HasPrefix(n, "schema/") {
+			d.Kind = parsers.Validator
+		}
+		ds[n] = d
+	}
+	return ds
+}
+
 // TestCells checks how a verdict becomes a cell's words: the parser on the
 // smaller side of a value split reads "value ≠", the others "accept".
 func TestCells(t *testing.T) {
@@ -65,7 +80,11 @@ func TestCells(t *testing.T) {
 		Signature: "x",
 	}
 	var got []string
-	for _, c := range cells(cols, m) {
+	cs, err := cells(cols, m, testJudges("go/unmarshal", "go/decoder", "rust/oci-spec@0.10.0", "schema/gojsonschema"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs {
 		got = append(got, c.Text)
 	}
 	want := []string{"accept", "accept", "value ≠", "reject", "not run"}
@@ -165,6 +184,7 @@ func TestWrite(t *testing.T) {
 		Report: func(c corpus.Case, m harness.Result) ([]byte, error) {
 			return []byte("# report on " + c.Signature + "\n"), nil
 		},
+		Judges: testJudges("go/unmarshal", "schema/gojsonschema", "rust/a", "c/b"),
 	}
 	st, err := Write(filepath.Join(dir, "site"), cases, anns, opts)
 	if err != nil {

@@ -73,12 +73,17 @@ type Deviation struct {
 //     parser must take.
 //
 // Deviations come in that order, so the first is the sharpest; the report
-// is filed with its upstream unless the reader says otherwise. Validators
-// are the judges named "schema/…". A result in which every judge agrees has
-// no deviation.
-func Assess(r harness.Result) []Deviation {
+// is filed with its upstream unless the reader says otherwise. What each
+// judge is (parser or validator) and whose code it runs come from ds; a
+// judge of r that ds does not describe is an error. A result in which
+// every judge agrees has no deviation.
+func Assess(r harness.Result, ds parsers.Descriptors) ([]Deviation, error) {
 	if r.Agree {
-		return nil
+		return nil, nil
+	}
+	js, err := describe(r, ds)
+	if err != nil {
+		return nil, err
 	}
 	var devs []Deviation
 	var ps, vs []parsers.Verdict // parsers and validators that gave a verdict
@@ -91,9 +96,9 @@ func Assess(r harness.Result) []Deviation {
 			if retried {
 				msg += " (on a fresh process; the first one failed too)"
 			}
-			devs = append(devs, Deviation{Rule: RuleCrash, Judges: []string{v.Judge}, Upstream: UpstreamOf(v.Judge),
+			devs = append(devs, Deviation{Rule: RuleCrash, Judges: []string{v.Judge}, Upstream: js.upstream(v.Judge),
 				Why: fmt.Sprintf("%s %s: %s", v.Judge, pastTense(v.Outcome), msg)})
-		case IsValidator(v.Judge):
+		case js[v.Judge].Kind == parsers.Validator:
 			vs = append(vs, v)
 		default:
 			ps = append(ps, v)
@@ -111,17 +116,17 @@ func Assess(r harness.Result) []Deviation {
 			dev, other = vAcc, vRej
 		}
 		if dev != nil {
-			devs = append(devs, Deviation{Rule: RuleValidators, Judges: names(dev), Upstream: UpstreamOf(dev[0].Judge),
+			devs = append(devs, Deviation{Rule: RuleValidators, Judges: names(dev), Upstream: js.upstream(dev[0].Judge),
 				Why: fmt.Sprintf("%s %s where %s %s, as most parsers do", list(names(dev)), verb(dev), list(names(other)), verbClass(other))})
 		} else {
 			for _, v := range vs {
-				devs = append(devs, Deviation{Rule: RuleValidators, Judges: []string{v.Judge}, Upstream: UpstreamOf(v.Judge),
+				devs = append(devs, Deviation{Rule: RuleValidators, Judges: []string{v.Judge}, Upstream: js.upstream(v.Judge),
 					Why: fmt.Sprintf("the two schema validators disagree (%s %s) and the parsers are evenly split", v.Judge, verbClass([]parsers.Verdict{v}))})
 			}
 		}
 	}
 
-	devs = append(devs, valueDeviations(r.Diffs)...)
+	devs = append(devs, js.valueDeviations(r.Diffs)...)
 
 	switch {
 	case len(vs) > 0 && len(vAcc) == 0 && len(pAcc) > 0:
@@ -131,8 +136,8 @@ func Assess(r harness.Result) []Deviation {
 				Why: fmt.Sprintf("%d of %d parsers (%s) accept a config that the spec's schema rejects (%s)", len(pAcc), len(ps), list(names(pAcc)), vs[0].Class)})
 			break
 		}
-		for _, g := range byUpstream(pAcc) {
-			devs = append(devs, Deviation{Rule: RuleLenient, Judges: names(g), Upstream: UpstreamOf(g[0].Judge),
+		for _, g := range js.byUpstream(pAcc) {
+			devs = append(devs, Deviation{Rule: RuleLenient, Judges: names(g), Upstream: js.upstream(g[0].Judge),
 				Why: fmt.Sprintf("%s %s a config that both schema validators reject (%s)", list(names(g)), plural(g, "accepts", "accept"), vs[0].Class)})
 		}
 	case len(vs) > 0 && len(vRej) == 0 && len(ps) > 0 && len(pAcc) == 0:
@@ -143,23 +148,50 @@ func Assess(r harness.Result) []Deviation {
 		// whether the text is JSON a parser must take (both decode it
 		// with Go's decoder first), so the parsers' minority deviates.
 		sides := [][]parsers.Verdict{pAcc, pRej}
-		dev, even := fewest([][]string{names(pAcc), names(pRej)})
+		dev, even := js.fewest([][]string{names(pAcc), names(pRej)})
 		for _, i := range dev {
 			s, other := sides[i], sides[1-i]
-			for _, g := range byUpstream(s) {
+			for _, g := range js.byUpstream(s) {
 				why := fmt.Sprintf("%s %s where %s %s", list(names(g)), verbClass(g), list(names(other)), verb(other))
 				if even {
 					why += " (neither side has more projects or implementations)"
 				}
-				devs = append(devs, Deviation{Rule: RuleMinority, Judges: names(g), Upstream: UpstreamOf(g[0].Judge), Why: why})
+				devs = append(devs, Deviation{Rule: RuleMinority, Judges: names(g), Upstream: js.upstream(g[0].Judge), Why: why})
 			}
 		}
 	}
-	return devs
+	return devs, nil
 }
 
+// judges are the descriptors of the judges of one result, every one known.
+type judges map[string]parsers.Descriptor
+
+// describe looks up the descriptor of every judge r names.
+func describe(r harness.Result, ds parsers.Descriptors) (judges, error) {
+	js := judges{}
+	for _, v := range r.Verdicts {
+		d, err := ds.Of(v.Judge)
+		if err != nil {
+			return nil, fmt.Errorf("triage: %w", err)
+		}
+		js[v.Judge] = d
+	}
+	for _, d := range r.Diffs {
+		for _, j := range append(slices.Clone(d.A), d.B...) {
+			dj, err := ds.Of(j)
+			if err != nil {
+				return nil, fmt.Errorf("triage: value split at %s: %w", d.Path, err)
+			}
+			js[j] = dj
+		}
+	}
+	return js, nil
+}
+
+func (js judges) upstream(judge string) Upstream { return js[judge].Upstream }
+
 // valueDeviations applies rule 3 to the value splits.
-func valueDeviations(diffs []harness.ValueDiff) []Deviation {
+func (js judges) valueDeviations(diffs []harness.ValueDiff) []Deviation {
 	type side struct {
 		judges []string
 		paths  []string
@@ -188,7 +220,7 @@ func valueDeviations(diffs []harness.ValueDiff) []Deviation {
 	for i, s := range sides {
 		judgeSets[i] = s.judges
 	}
-	dev, even := fewest(judgeSets)
+	dev, even := js.fewest(judgeSets)
 	var devs []Deviation
 	for _, i := range dev {
 		s := sides[i]
@@ -208,7 +240,7 @@ func valueDeviations(diffs []harness.ValueDiff) []Deviation {
 			why += " (neither side has more projects or implementations)"
 		}
 		slices.Sort(s.paths)
-		devs = append(devs, Deviation{Rule: RuleValues, Judges: s.judges, Upstream: UpstreamOf(s.judges[0]), Why: why, Paths: s.paths})
+		devs = append(devs, Deviation{Rule: RuleValues, Judges: s.judges, Upstream: js.upstream(s.judges[0]), Why: why, Paths: s.paths})
 	}
 	return devs
 }
@@ -217,16 +249,16 @@ func valueDeviations(diffs []harness.ValueDiff) []Deviation {
 // disagree: those with the fewest distinct upstream projects (two judges of
 // one library are one opinion), then the fewest judges. When every side
 // ties, every side deviates and even is true.
-func fewest(sides [][]string) (dev []int, even bool) {
+func (js judges) fewest(sides [][]string) (dev []int, even bool) {
 	type size struct{ projects, judges int }
 	sizes := make([]size, len(sides))
 	least := size{1 << 30, 1 << 30}
-	for i, js := range sides {
+	for i, side := range sides {
 		projects := map[string]bool{}
-		for _, j := range js {
-			projects[UpstreamOf(j).Name] = true
+		for _, j := range side {
+			projects[js.upstream(j).Name] = true
 		}
-		sizes[i] = size{len(projects), len(js)}
+		sizes[i] = size{len(projects), len(side)}
 		if sizes[i].projects < least.projects || sizes[i].projects == least.projects && sizes[i].judges < least.judges {
 			least = sizes[i]
 		}
@@ -242,8 +274,6 @@ func fewest(sides [][]string) (dev []int, even bool) {
 	return dev, even
 }
 
-func IsValidator(judge string) bool { return strings.HasPrefix(judge, "schema/") }
-
 func split(vs []parsers.Verdict) (acc, rej []parsers.Verdict) {
 	for _, v := range vs {
 		if v.Accepted() {
@@ -256,11 +286,11 @@ func split(vs []parsers.Verdict) (acc, rej []parsers.Verdict) {
 }
 
 // byUpstream groups verdicts by the project they belong to, in order.
-func byUpstream(vs []parsers.Verdict) [][]parsers.Verdict {
+func (js judges) byUpstream(vs []parsers.Verdict) [][]parsers.Verdict {
 	var groups [][]parsers.Verdict
 	idx := map[string]int{}
 	for _, v := range vs {
-		u := UpstreamOf(v.Judge).Name
+		u := js.upstream(v.Judge).Name
 		i, ok := idx[u]
 		if !ok {
 			i = len(groups)
@@ -349,14 +379,18 @@ func mustUpstream(name string) Upstream {
 // "accept" alone would hide a value split, which is the kind of
 // disagreement a runtime acts on silently; the matrices show these
 // judges as "value ≠" instead.
-func OtherValues(r harness.Result) map[string][]string {
+func OtherValues(r harness.Result, ds parsers.Descriptors) (map[string][]string, error) {
+	devs, err := Assess(r, ds)
+	if err != nil {
+		return nil, err
+	}
 	odd := map[string][]string{}
-	for _, d := range Assess(r) {
+	for _, d := range devs {
 		if d.Rule == RuleValues {
 			for _, j := range d.Judges {
 				odd[j] = append(odd[j], d.Paths...)
 			}
 		}
 	}
-	return odd
+	return odd, nil
 }

@@ -21,7 +21,34 @@ func verdicts(diffs []harness.ValueDiff, pairs ...string) harness.Result {
 	return r
 }
 
+// described gives the judges these tests name the two facts the rule
+// reads, kind and upstream. It cannot be the registry's (the registry
+// imports triage); TestDescriptors in package registry holds the real
+// descriptors to triage.Upstreams.
+func described(t *testing.T) parsers.Descriptors {
+	t.Helper()
+	ds := parsers.Descriptors{}
+	for judge, up := range map[string]string{
+		"go/unmarshal": "golang/go", "go/decoder": "golang/go", "go/jsonv2": "go-json-experiment/json",
+		"rust/oci-spec@0.10.0": "oci-spec-rs", "rust/oci-spec@0.6.0": "oci-spec-rs",
+		"c/libocispec@crun-1.8.1": "libocispec", "c/x": "libocispec",
+		"schema/jsonschema-v6": "jsonschema", "schema/gojsonschema": "gojsonschema",
+	} {
+		u, err := FindUpstream(up)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := parsers.Descriptor{Name: judge, Kind: parsers.Parser, Upstream: u}
+		if u.Name == "jsonschema" || u.Name == "gojsonschema" {
+			d.Kind = parsers.Validator
+		}
+		ds[judge] = d
+	}
+	return ds
+}
+
 func TestAssess(t *testing.T) {
+	ds := described(t)
 	type dev struct {
 		rule     Rule
 		upstream string
@@ -63,7 +90,10 @@ func TestAssess(t *testing.T) {
 			verdicts(nil, "go/unmarshal=accept", "c/libocispec@crun-1.8.1=crash", "schema/gojsonschema=accept"),
 			[]dev{{RuleCrash, "libocispec", []string{"c/libocispec@crun-1.8.1"}}}},
 	} {
-		got := Assess(tc.r)
+		got, err := Assess(tc.r, ds)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
 		var gotDevs []dev
 		for _, d := range got {
 			gotDevs = append(gotDevs, dev{d.Rule, d.Upstream.Name, d.Judges})
@@ -74,8 +104,13 @@ func TestAssess(t *testing.T) {
 			t.Errorf("%s:\n got %v\nwant %v", tc.name, gotDevs, tc.want)
 		}
 	}
-	if d := Assess(harness.Result{Agree: true}); d != nil {
-		t.Errorf("agreement: got %v", d)
+	if d, err := Assess(harness.Result{Agree: true}, ds); d != nil || err != nil {
+		t.Errorf("agreement: got %v, %v", d, err)
+	}
+	// A judge nobody described is not taken for a parser of runtime-spec.
+	_, err := Assess(verdicts(nil, "go/unmarshal=accept", "java/jackson=reject"), ds)
+	if err == nil || !strings.Contains(err.Error(), `"java/jackson"`) {
+		t.Errorf("Assess with an undescribed judge: error %v, want one naming it", err)
 	}
 }
 
@@ -92,7 +127,10 @@ func TestCrashWhy(t *testing.T) {
 			{Judge: "go/unmarshal", Outcome: parsers.Accept},
 			{Judge: "c/x", Outcome: parsers.Crash, Error: tc.err},
 		}}
-		devs := Assess(r)
+		devs, err := Assess(r, described(t))
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(devs) == 0 || devs[0].Why != tc.want {
 			t.Errorf("Assess(crash %q): %+v, want Why %q", tc.err, devs, tc.want)
 		}

@@ -339,8 +339,8 @@ func Group(cases []corpus.Case, anns []Annotation) []Finding {
 // path from where FINDINGS.md lives, for links. Everything else (every
 // case, verdict, value and report) is the site's (`ocidiff site`). The
 // output depends on the cases and the notes alone, so that a test holds
-// the committed file to them.
-func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation) error {
+// the committed file to them. What each judge is comes from ds.
+func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpus.Case, anns []Annotation, ds parsers.Descriptors) error {
 	fs := Group(cases, anns)
 	count := map[Status]int{}
 	var untriaged, families int
@@ -371,7 +371,10 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 		}
 		best := "no case in this corpus"
 		if len(f.Cases) > 0 {
-			c := Best(f.Cases)
+			c, err := Best(f.Cases, ds)
+			if err != nil {
+				return err
+			}
 			best = fmt.Sprintf("[%d bytes](%s/)", len(c.Input), path.Join(corpusDir, harness.Slug(c.Signature)))
 		}
 		fmt.Fprintf(&b, "| <a id=\"%s\"></a>`%s`: %s | %s | %s | %d | %d | %s | %s |\n", f.Ann.ID, f.Ann.ID, cell(f.Ann.Title),
@@ -383,7 +386,10 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 			if f.Ann != nil {
 				continue
 			}
-			c := Best(f.Cases)
+			c, err := Best(f.Cases, ds)
+			if err != nil {
+				return err
+			}
 			fmt.Fprintf(&b, "| %s | %d | [%d bytes](%s/) |\n", cell(f.Causes[0]), len(f.Cases), len(c.Input), path.Join(corpusDir, harness.Slug(c.Signature)))
 		}
 	}
@@ -489,30 +495,41 @@ func linksLabel(s Status) string {
 // case is clean when its input names ociVersion (a config, not a
 // fragment) and the schema validators give at most one cause; among the
 // clean cases (or all, if none is) the smallest input wins, then the
-// lexically first signature, so that the choice is stable.
-func Best(cases []corpus.Case) corpus.Case {
-	key := func(c corpus.Case) (int, int, string) {
+// lexically first signature, so that the choice is stable. Which judges
+// are validators comes from ds.
+func Best(cases []corpus.Case, ds parsers.Descriptors) (corpus.Case, error) {
+	key := func(c corpus.Case) (int, int, string, error) {
 		dirty := 0
 		if !bytes.Contains(c.Input, []byte(`"ociVersion"`)) {
 			dirty++
 		}
 		for _, v := range c.Result.Verdicts {
-			if IsValidator(v.Judge) && len(strings.Fields(v.Class)) > 1 {
+			d, err := ds.Of(v.Judge)
+			if err != nil {
+				return 0, 0, "", fmt.Errorf("triage: case %s: %w", harness.Slug(c.Signature), err)
+			}
+			if d.Kind == parsers.Validator && len(strings.Fields(v.Class)) > 1 {
 				dirty++
 				break
 			}
 		}
-		return dirty, len(c.Input), c.Signature
+		return dirty, len(c.Input), c.Signature, nil
 	}
 	best := cases[0]
+	d0, n0, s0, err := key(best)
+	if err != nil {
+		return corpus.Case{}, err
+	}
 	for _, c := range cases[1:] {
-		d1, n1, s1 := key(c)
-		d0, n0, s0 := key(best)
+		d1, n1, s1, err := key(c)
+		if err != nil {
+			return corpus.Case{}, err
+		}
 		if d1 < d0 || d1 == d0 && (n1 < n0 || n1 == n0 && s1 < s0) {
-			best = c
+			best, d0, n0, s0 = c, d1, n1, s1
 		}
 	}
-	return best
+	return best, nil
 }
 
 // Words says a result's split in words: who rejected and why, who

@@ -11,6 +11,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/seedcases"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // TestAnnotationsClaimSeeds checks the triage notes of the repository's
@@ -77,7 +78,7 @@ func TestWriteFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := triage.WriteFindings(&buf, "corpus", "notes.json", cases, anns); err != nil {
+	if err := triage.WriteFindings(&buf, "corpus", "notes.json", cases, anns, registry.Descriptors()); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,9 +10,11 @@ import (
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
-// VersionChanges says, for each library judged at several versions, where
-// the versions part: "rust/oci-spec: 0.6.0 reject (class); 0.10.0 accept".
-func VersionChanges(r harness.Result) []string {
+// VersionChanges says, for each library judged at several releases (the
+// judges ds gives one Library), where the releases part: "oci-spec-rs:
+// 0.6.0 rejects (class); 0.10.0 accepts". A judge of r that ds does not
+// describe is an error.
+func VersionChanges(r harness.Result, ds parsers.Descriptors) ([]string, error) {
 	type ver struct {
 		version string
 		v       parsers.Verdict
@@ -19,10 +22,11 @@ func VersionChanges(r harness.Result) []string {
 	byLib := map[string][]ver{}
 	var libs []string
 	for _, v := range r.Verdicts {
-		lib, version, ok := strings.Cut(v.Judge, "@")
-		if !ok {
-			continue
+		d, err := ds.Of(v.Judge)
+		if err != nil {
+			return nil, fmt.Errorf("triage: %w", err)
 		}
+		lib, version := d.Library, d.Release
 		if _, seen := byLib[lib]; !seen {
 			libs = append(libs, lib)
 		}
@@ -54,7 +58,7 @@ func VersionChanges(r harness.Result) []string {
 		}
 		var parts []string
 		for _, x := range vs {
-			s := x.version + " " + verbClass([]parsers.Verdict{x.v})
+			s := x.version + " " + outcomeWords(x.v)
 			if x.v.Accepted() && side(x.v.Judge) != "" {
 				s += " (reads other values)"
 			}
@@ -62,10 +66,33 @@ func VersionChanges(r harness.Result) []string {
 		}
 		out = append(out, lib+": "+strings.Join(parts, "; "))
 	}
-	return out
+	return out, nil
 }
 
-// compareVersions orders dotted version numbers numerically.
+// outcomeWords says what a verdict did, with the error class of anything
+// but an acceptance: "accepts", "rejects (class)", "crashes (panic: …)".
+func outcomeWords(v parsers.Verdict) string {
+	class := v.Class
+	var s string
+	switch v.Outcome {
+	case parsers.Accept:
+		return "accepts"
+	case parsers.Crash:
+		s, class = "crashes", strings.TrimPrefix(class, "crash: ")
+	case parsers.Timeout:
+		s = "times out"
+	default:
+		s = "rejects"
+	}
+	if class != "" {
+		s += " (" + class + ")"
+	}
+	return s
+}
+
+// compareVersions orders dotted version numbers numerically, and releases
+// named as a program's ("runc 1.1 on spec 1.0.2-dev", "crun 1.8.1") by
+// the program's version.
 func compareVersions(a, b string) int {
 	as, bs := strings.Split(a, "."), strings.Split(b, ".")
 	for i := 0; i < len(as) && i < len(bs); i++ {

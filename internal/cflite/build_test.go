@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/ocidiff/ocidiff/internal/modroot"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // The fuzz targets build.sh builds: function in fuzz_test.go, file in $OUT.

@@ -14,7 +14,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/harness/recorder"
-	"github.com/ocidiff/ocidiff/parsers/registry"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // Inputs of FuzzDifferential, generator bytes for gen.Structured: base 1
