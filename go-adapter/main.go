@@ -54,6 +54,10 @@ const maxFrame = 256 << 20
 // in-process go/decoder.
 type reader struct {
 	runtime string
+	// library is the hello's: how the runtime reads, which is what sets
+	// its verdicts apart from another Go reader's (runc's Decoder stops
+	// after one value, containerd's Unmarshal refuses what follows).
+	library string
 	read    func([]byte) (any, error)
 }
 
@@ -62,7 +66,7 @@ type reader struct {
 var readers = []reader{
 	// runc >= 1.2 (spec.go, loadSpec): decode one value into a
 	// *specs.Spec and refuse a nil result (runc commit 97ea1255e).
-	{"runc-1.2", func(in []byte) (any, error) {
+	{"runc-1.2", "specs-go/encoding-json-decoder", func(in []byte) (any, error) {
 		var spec *specs.Spec
 		if err := json.NewDecoder(bytes.NewReader(in)).Decode(&spec); err != nil {
 			return nil, err
@@ -75,7 +79,7 @@ var readers = []reader{
 	// runc 1.1 (spec.go, loadSpec): the same decode, then
 	// validateProcessSpec(spec.Process) with no nil check, so the input
 	// null, which leaves spec nil, panics.
-	{"runc-1.1", func(in []byte) (any, error) {
+	{"runc-1.1", "specs-go/encoding-json-decoder", func(in []byte) (any, error) {
 		var spec *specs.Spec
 		if err := json.NewDecoder(bytes.NewReader(in)).Decode(&spec); err != nil {
 			return nil, err
@@ -91,7 +95,7 @@ var readers = []reader{
 	// containerd 1.7 (oci.WithSpecFromBytes, behind WithSpecFromFile and
 	// `ctr run --config`): clear the spec, json.Unmarshal into it, and wrap
 	// the error with this text.
-	{"containerd-1.7", func(in []byte) (any, error) {
+	{"containerd-1.7", "specs-go/encoding-json", func(in []byte) (any, error) {
 		var spec specs.Spec
 		if err := json.Unmarshal(in, &spec); err != nil {
 			return nil, fmt.Errorf("decoding spec config file failed, current supported OCI runtime-spec : v%s: %w", specs.Version, err)
@@ -107,9 +111,13 @@ var readers = []reader{
 func processOf(s *specs.Spec) *specs.Process { return s.Process }
 
 type hello struct {
+	Protocol int    `json:"protocol"`
 	Judge    string `json:"judge"`
 	Version  string `json:"version"`
-	Protocol int    `json:"protocol"`
+	Kind     string `json:"kind"`
+	Language string `json:"language"`
+	Library  string `json:"library"`
+	Release  string `json:"release"`
 }
 
 type verdict struct {
@@ -119,7 +127,15 @@ type verdict struct {
 }
 
 func helloFor(r reader) hello {
-	return hello{Judge: "go/" + r.runtime + "@spec-" + specs.Version, Version: version(), Protocol: 1}
+	return hello{
+		Protocol: 2,
+		Judge:    "go/" + r.runtime + "@spec-" + specs.Version,
+		Version:  version(),
+		Kind:     "parser",
+		Language: "Go",
+		Library:  r.library,
+		Release:  specs.Version,
+	}
 }
 
 // version is the exact runtime-spec module version of this build and the

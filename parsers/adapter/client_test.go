@@ -198,6 +198,16 @@ func TestStartErrors(t *testing.T) {
 		{"exits before hello", Config{Path: os.Args[0], Args: []string{"hello=none"}}, []string{os.Args[0], "exit status 7", "fake: no hello today"}},
 		{"garbage hello", Config{Path: os.Args[0], Args: []string{"hello=garbage"}}, []string{os.Args[0], `"hi there"`}},
 		{"no hello in time", Config{Path: os.Args[0], Args: []string{"hello=hang"}, Timeout: 200 * time.Millisecond}, []string{"no hello frame within 200ms"}},
+		{"protocol 1 hello", Config{Path: os.Args[0], Args: []string{`hello:{"judge":"fake/echo@1","version":"fake 1","protocol":1}`}},
+			[]string{os.Args[0], `field "protocol" is 1, want 2`, "make build"}},
+		{"hello without a library", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":2,"judge":"j","version":"1","kind":"parser","language":"C","release":"1"}`}},
+			[]string{os.Args[0], `field "library" is missing`}},
+		{"hello of an unknown kind", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":2,"judge":"j","version":"1","kind":"oracle","language":"C","library":"l","release":"1"}`}},
+			[]string{os.Args[0], `field "kind"`, "oracle"}},
+		{"hello of another kind than started as", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":2,"judge":"j","version":"1","kind":"validator","language":"C","library":"l","release":"1"}`}},
+			[]string{os.Args[0], `field "kind" is "validator"`, "as a parser"}},
+		{"hello of the wrong JSON type", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":"2"}`}},
+			[]string{os.Args[0], "protocol"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Start(tc.cfg)
@@ -211,6 +221,23 @@ func TestStartErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestHelloFacts(t *testing.T) {
+	c := startFake(t, 0)
+	want := Hello{Protocol: 2, Judge: "fake/echo@1", Version: "fake 1", Kind: "parser", Language: "Go", Library: "fake", Release: "1"}
+	if c.Hello() != want {
+		t.Errorf("Hello() = %+v, want %+v", c.Hello(), want)
+	}
+	entry := parsers.Descriptor{Name: "fake/echo@1", Kind: parsers.Parser, Language: "Go", Library: "fake", Release: "1"}
+	if err := c.Hello().Matches(entry); err != nil {
+		t.Errorf("Matches(an entry saying the same) = %v", err)
+	}
+	entry.Library, entry.Kind = "libfake", parsers.Validator
+	err := c.Hello().Matches(entry)
+	if err == nil || !strings.Contains(err.Error(), `library "fake" (entry: "libfake")`) || !strings.Contains(err.Error(), `kind "parser" (entry: "validator")`) {
+		t.Errorf("Matches(an entry saying otherwise) = %v, want both differences named", err)
 	}
 }
 

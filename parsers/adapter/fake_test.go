@@ -22,9 +22,11 @@ import (
 // FILE does not exist yet, and creates it), "slow:DURATION" (answers after
 // that long), or else accepts with a model naming its pid.
 // Its arguments choose how it says hello: "hello=none", "hello=garbage",
-// "hello=hang"; with "big=exit" it exits on seeing a frame over 1 MiB; with
+// "hello=hang", or "hello:TEXT" to send TEXT; with "big=exit" it exits on seeing a frame over 1 MiB; with
 // "failstart=FILE" it removes FILE, if there is one, and exits at once.
 const fakeEnv = "OCIDIFF_FAKE_ADAPTER"
+
+const fakeHello = `{"protocol":2,"judge":"fake/echo@1","version":"fake 1","kind":"parser","language":"Go","library":"fake","release":"1"}`
 
 func TestMain(m *testing.M) {
 	if os.Getenv(fakeEnv) == "1" {
@@ -46,8 +48,11 @@ func fakeAdapter(args []string) {
 		w.Write(b)
 		w.Flush()
 	}
-	hello := `{"judge":"fake/echo@1","version":"fake 1","protocol":1}`
+	hello := fakeHello
 	for _, a := range args {
+		if h, ok := strings.CutPrefix(a, "hello:"); ok {
+			hello = h
+		}
 		if f, ok := strings.CutPrefix(a, "failstart="); ok && os.Remove(f) == nil {
 			os.Exit(8) // once per creation of the file f
 		}

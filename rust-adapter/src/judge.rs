@@ -85,9 +85,13 @@ impl Impl {
     /// The hello object of PROTOCOL.md.
     pub fn hello(&self) -> Vec<u8> {
         let v = serde_json::json!({
+            "protocol": 2,
             "judge": format!("rust/{}", self.name),
             "version": format!("oci-spec {}", self.version),
-            "protocol": 1,
+            "kind": "parser",
+            "language": "Rust",
+            "library": "oci-spec-rs",
+            "release": self.version,
         });
         serde_json::to_vec(&v).expect("hello serializes")
     }
@@ -137,7 +141,9 @@ mod tests {
         let hello: serde_json::Value = serde_json::from_slice(&IMPLS[0].hello()).unwrap();
         assert_eq!(hello["judge"], "rust/oci-spec@0.10.0");
         assert_eq!(hello["version"], "oci-spec 0.10.0");
-        assert_eq!(hello["protocol"], 1);
+        assert_eq!(hello["protocol"], 2);
+        assert_eq!(hello["library"], "oci-spec-rs");
+        assert_eq!(hello["release"], "0.10.0");
     }
 
     #[test]
