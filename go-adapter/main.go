@@ -31,8 +31,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -123,6 +125,7 @@ type hello struct {
 type verdict struct {
 	Outcome string          `json:"outcome"`
 	Error   string          `json:"error,omitempty"`
+	At      *string         `json:"at,omitempty"` // "" is the whole document
 	Model   json.RawMessage `json:"model,omitempty"`
 }
 
@@ -232,7 +235,7 @@ func judge(r reader, input []byte) (v verdict) {
 	}()
 	spec, err := r.read(input)
 	if err != nil {
-		return verdict{Outcome: "reject", Error: err.Error()}
+		return verdict{Outcome: "reject", Error: err.Error(), At: at(err, input)}
 	}
 	model, err := json.Marshal(spec)
 	if err != nil {
@@ -251,4 +254,94 @@ func writeJSON(w *bufio.Writer, v any) error {
 	w.Write(hdr[:])
 	w.Write(b)
 	return w.Flush()
+}
+
+// at turns the place an encoding/json type error names into a JSON
+// pointer into input, or nil when it cannot be one.
+//
+// UnmarshalTypeError.Field is the JSON member names from the root to the
+// member, joined by dots, with no array indices and no map keys, which
+// encoding/json does not record. A pointer must say which element, so a
+// path through an array or a map, or an error inside one's elements, has
+// none; the path is followed through the specs.Spec type to tell. The
+// names are the spec's spelling, while encoding/json matches a member in
+// any letter case, so the path must also be found in input as written (see
+// written).
+func at(err error, input []byte) *string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return nil
+	}
+	t := reflect.TypeFor[specs.Spec]()
+	var p strings.Builder
+	if te.Field != "" {
+		for _, name := range strings.Split(te.Field, ".") {
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			if t.Kind() != reflect.Struct {
+				return nil // an array's or map's element: which one is unknown
+			}
+			f, ok := memberOf(t, name)
+			if !ok {
+				return nil // an embedded struct's Go name; specs-go has none
+			}
+			t = f.Type
+			p.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(name))
+		}
+		if !written(input, strings.Split(te.Field, ".")) {
+			return nil
+		}
+	}
+	// The member itself has the wrong type, or one of its elements does.
+	deref := func(t reflect.Type) reflect.Type {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		return t
+	}
+	if deref(t) != deref(te.Type) {
+		return nil
+	}
+	s := p.String()
+	return &s
+}
+
+// written reports whether names lead, object by object, through input as
+// written, with no other member on the way that encoding/json could have
+// taken for one of them (another letter case of the name): otherwise the
+// error may lie in that other member, and the place is not known.
+func written(input []byte, names []string) bool {
+	var doc any
+	if json.NewDecoder(bytes.NewReader(input)).Decode(&doc) != nil {
+		return false
+	}
+	for _, name := range names {
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return false
+		}
+		alike := 0
+		for k := range obj {
+			if strings.EqualFold(k, name) {
+				alike++
+			}
+		}
+		if doc, ok = obj[name]; !ok || alike != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// memberOf finds the field of struct t whose JSON name is name.
+func memberOf(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name || (tag == "" && f.Name == name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }

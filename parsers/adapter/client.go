@@ -160,6 +160,7 @@ func (h Hello) Matches(d parsers.Descriptor) error {
 type answer struct {
 	Outcome parsers.Outcome `json:"outcome"`
 	Error   string          `json:"error"`
+	At      *string         `json:"at"`
 	Model   json.RawMessage `json:"model"`
 }
 
@@ -306,6 +307,9 @@ func (c *Client) receive(v parsers.Verdict, n int, err error, timeout time.Durat
 				v.Model = a.Model
 			case parsers.Reject:
 				v.Class = parsers.Classify(a.Error)
+				if a.At != nil {
+					v.At = *a.At
+				}
 			case parsers.Crash:
 				v.Class = "crash: " + parsers.Classify(a.Error)
 			}
@@ -325,7 +329,28 @@ func (a *answer) check() error {
 	default:
 		return &protocolError{"unknown outcome", fmt.Sprintf("%.50q", a.Outcome)}
 	}
+	switch {
+	case a.At == nil:
+	case a.Outcome != parsers.Reject:
+		return &protocolError{"at in a verdict that is not a reject", fmt.Sprintf("%s at %.100q", a.Outcome, *a.At)}
+	case !isPointer(*a.At):
+		return &protocolError{"at is not a JSON pointer", fmt.Sprintf("%.100q", *a.At)}
+	}
 	return nil
+}
+
+// isPointer reports whether s is an RFC 6901 JSON pointer: empty (the
+// whole document) or "/"-separated steps in which "~" escapes only 0 or 1.
+func isPointer(s string) bool {
+	if s != "" && s[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '~' && (i+1 == len(s) || (s[i+1] != '0' && s[i+1] != '1')) {
+			return false
+		}
+	}
+	return true
 }
 
 // fail turns a failed round trip into a verdict; it stops the child, which

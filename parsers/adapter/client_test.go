@@ -61,14 +61,16 @@ func TestVerdictsFromTheChild(t *testing.T) {
 		input   string
 		outcome parsers.Outcome
 		class   string
+		at      string
 	}{
-		{"reject", parsers.Reject, "invalid type: null, expected a sequence"},
-		{"panic", parsers.Crash, "crash: panicked at src/lib.rs:N:N: index out of bounds: the len is N but the index is N"},
+		{"reject", parsers.Reject, "invalid type: null, expected a sequence", ""},
+		{"rejectat", parsers.Reject, "invalid type: null, expected a sequence", "/windows/layer~1Folders"},
+		{"panic", parsers.Crash, "crash: panicked at src/lib.rs:N:N: index out of bounds: the len is N but the index is N", ""},
 	} {
 		pid := pidOf(t, c)
 		v := c.Judge([]byte(tc.input))
-		if v.Outcome != tc.outcome || v.Class != tc.class {
-			t.Errorf("Judge(%q) = %q class %q, want %q class %q", tc.input, v.Outcome, v.Class, tc.outcome, tc.class)
+		if v.Outcome != tc.outcome || v.Class != tc.class || v.At != tc.at {
+			t.Errorf("Judge(%q) = %q class %q at %q, want %q class %q at %q", tc.input, v.Outcome, v.Class, v.At, tc.outcome, tc.class, tc.at)
 		}
 		// A crash the adapter caught itself leaves it serving: no restart.
 		if got := pidOf(t, c); got != pid {
@@ -94,6 +96,8 @@ func TestFailuresRestartTheChild(t *testing.T) {
 		{"huge", parsers.Crash, "crash: protocol: answer frame over the protocol limit", []string{"4294967295"}},
 		{"unknown", parsers.Crash, "crash: protocol: unknown outcome", []string{`"maybe"`}},
 		{"nomodel", parsers.Crash, "crash: protocol: accept verdict without a model", nil},
+		{"badat", parsers.Crash, "crash: protocol: at is not a JSON pointer", []string{`"windows"`}},
+		{"acceptat", parsers.Crash, "crash: protocol: at in a verdict that is not a reject", nil},
 		// Tried again on a fresh child with a longer deadline; both
 		// failures are told.
 		{"hang", parsers.Timeout, "timeout", []string{"no answer within " + (3 * failTimeout).String(), "on the first child", "no answer within " + failTimeout.String()}},
@@ -298,5 +302,21 @@ func TestTailIsBounded(t *testing.T) {
 	tl.Write([]byte(strings.Repeat("z", 3*tailKeep)))
 	if len(tl.buf) != tailKeep {
 		t.Errorf("after a large write tail keeps %d bytes, want %d", len(tl.buf), tailKeep)
+	}
+}
+
+func TestIsPointer(t *testing.T) {
+	for s, want := range map[string]bool{
+		"":                        true,
+		"/":                       true,
+		"/linux/resources/0/a~0b": true,
+		"/a~1b":                   true,
+		"a":                       false,
+		"/a~":                     false,
+		"/a~2":                    false,
+	} {
+		if got := isPointer(s); got != want {
+			t.Errorf("isPointer(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

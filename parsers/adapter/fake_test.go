@@ -18,7 +18,7 @@ import (
 // of children that hang, die or lie is tested against real processes. With
 // OCIDIFF_FAKE_ADAPTER=1 it serves the protocol and acts on each input:
 // "hang", "exit", "signal", "midframe", "garbage", "huge", "unknown",
-// "nomodel", "panic", "reject", "once:FILE" (exits the first time, while
+// "nomodel", "panic", "reject", "rejectat", "badat", "acceptat", "once:FILE" (exits the first time, while
 // FILE does not exist yet, and creates it), "slow:DURATION" (answers after
 // that long), or else accepts with a model naming its pid.
 // Its arguments choose how it says hello: "hello=none", "hello=garbage",
@@ -122,6 +122,12 @@ func fakeAdapter(args []string) {
 			frame([]byte(`{"outcome":"crash","error":"panicked at src/lib.rs:10:5: index out of bounds: the len is 3 but the index is 7"}`))
 		case "reject":
 			frame([]byte(`{"outcome":"reject","error":"invalid type: null, expected a sequence at line 1 column 71"}`))
+		case "rejectat":
+			frame([]byte(`{"outcome":"reject","error":"invalid type: null, expected a sequence at line 1 column 71","at":"/windows/layer~1Folders"}`))
+		case "badat":
+			frame([]byte(`{"outcome":"reject","error":"no","at":"windows"}`))
+		case "acceptat":
+			frame([]byte(`{"outcome":"accept","model":{},"at":""}`))
 		default:
 			b, _ := json.Marshal(map[string]int{"pid": os.Getpid(), "len": len(in)})
 			frame([]byte(`{"outcome":"accept","model":` + string(b) + `}`))
