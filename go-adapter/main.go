@@ -31,8 +31,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"runtime"
 	"runtime/debug"
+	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
@@ -54,6 +56,10 @@ const maxFrame = 256 << 20
 // in-process go/decoder.
 type reader struct {
 	runtime string
+	// library is the hello's: how the runtime reads, which is what sets
+	// its verdicts apart from another Go reader's (runc's Decoder stops
+	// after one value, containerd's Unmarshal refuses what follows).
+	library string
 	read    func([]byte) (any, error)
 }
 
@@ -62,7 +68,7 @@ type reader struct {
 var readers = []reader{
 	// runc >= 1.2 (spec.go, loadSpec): decode one value into a
 	// *specs.Spec and refuse a nil result (runc commit 97ea1255e).
-	{"runc-1.2", func(in []byte) (any, error) {
+	{"runc-1.2", "specs-go/encoding-json-decoder", func(in []byte) (any, error) {
 		var spec *specs.Spec
 		if err := json.NewDecoder(bytes.NewReader(in)).Decode(&spec); err != nil {
 			return nil, err
@@ -75,7 +81,7 @@ var readers = []reader{
 	// runc 1.1 (spec.go, loadSpec): the same decode, then
 	// validateProcessSpec(spec.Process) with no nil check, so the input
 	// null, which leaves spec nil, panics.
-	{"runc-1.1", func(in []byte) (any, error) {
+	{"runc-1.1", "specs-go/encoding-json-decoder", func(in []byte) (any, error) {
 		var spec *specs.Spec
 		if err := json.NewDecoder(bytes.NewReader(in)).Decode(&spec); err != nil {
 			return nil, err
@@ -91,7 +97,7 @@ var readers = []reader{
 	// containerd 1.7 (oci.WithSpecFromBytes, behind WithSpecFromFile and
 	// `ctr run --config`): clear the spec, json.Unmarshal into it, and wrap
 	// the error with this text.
-	{"containerd-1.7", func(in []byte) (any, error) {
+	{"containerd-1.7", "specs-go/encoding-json", func(in []byte) (any, error) {
 		var spec specs.Spec
 		if err := json.Unmarshal(in, &spec); err != nil {
 			return nil, fmt.Errorf("decoding spec config file failed, current supported OCI runtime-spec : v%s: %w", specs.Version, err)
@@ -107,19 +113,32 @@ var readers = []reader{
 func processOf(s *specs.Spec) *specs.Process { return s.Process }
 
 type hello struct {
+	Protocol int    `json:"protocol"`
 	Judge    string `json:"judge"`
 	Version  string `json:"version"`
-	Protocol int    `json:"protocol"`
+	Kind     string `json:"kind"`
+	Language string `json:"language"`
+	Library  string `json:"library"`
+	Release  string `json:"release"`
 }
 
 type verdict struct {
 	Outcome string          `json:"outcome"`
 	Error   string          `json:"error,omitempty"`
+	At      *string         `json:"at,omitempty"` // "" is the whole document
 	Model   json.RawMessage `json:"model,omitempty"`
 }
 
 func helloFor(r reader) hello {
-	return hello{Judge: "go/" + r.runtime + "@spec-" + specs.Version, Version: version(), Protocol: 1}
+	return hello{
+		Protocol: 2,
+		Judge:    "go/" + r.runtime + "@spec-" + specs.Version,
+		Version:  version(),
+		Kind:     "parser",
+		Language: "Go",
+		Library:  r.library,
+		Release:  specs.Version,
+	}
 }
 
 // version is the exact runtime-spec module version of this build and the
@@ -216,7 +235,7 @@ func judge(r reader, input []byte) (v verdict) {
 	}()
 	spec, err := r.read(input)
 	if err != nil {
-		return verdict{Outcome: "reject", Error: err.Error()}
+		return verdict{Outcome: "reject", Error: err.Error(), At: at(err, input)}
 	}
 	model, err := json.Marshal(spec)
 	if err != nil {
@@ -235,4 +254,94 @@ func writeJSON(w *bufio.Writer, v any) error {
 	w.Write(hdr[:])
 	w.Write(b)
 	return w.Flush()
+}
+
+// at turns the place an encoding/json type error names into a JSON
+// pointer into input, or nil when it cannot be one.
+//
+// UnmarshalTypeError.Field is the JSON member names from the root to the
+// member, joined by dots, with no array indices and no map keys, which
+// encoding/json does not record. A pointer must say which element, so a
+// path through an array or a map, or an error inside one's elements, has
+// none; the path is followed through the specs.Spec type to tell. The
+// names are the spec's spelling, while encoding/json matches a member in
+// any letter case, so the path must also be found in input as written (see
+// written).
+func at(err error, input []byte) *string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return nil
+	}
+	t := reflect.TypeFor[specs.Spec]()
+	var p strings.Builder
+	if te.Field != "" {
+		for _, name := range strings.Split(te.Field, ".") {
+			for t.Kind() == reflect.Pointer {
+				t = t.Elem()
+			}
+			if t.Kind() != reflect.Struct {
+				return nil // an array's or map's element: which one is unknown
+			}
+			f, ok := memberOf(t, name)
+			if !ok {
+				return nil // an embedded struct's Go name; specs-go has none
+			}
+			t = f.Type
+			p.WriteString("/" + strings.NewReplacer("~", "~0", "/", "~1").Replace(name))
+		}
+		if !written(input, strings.Split(te.Field, ".")) {
+			return nil
+		}
+	}
+	// The member itself has the wrong type, or one of its elements does.
+	deref := func(t reflect.Type) reflect.Type {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		return t
+	}
+	if deref(t) != deref(te.Type) {
+		return nil
+	}
+	s := p.String()
+	return &s
+}
+
+// written reports whether names lead, object by object, through input as
+// written, with no other member on the way that encoding/json could have
+// taken for one of them (another letter case of the name): otherwise the
+// error may lie in that other member, and the place is not known.
+func written(input []byte, names []string) bool {
+	var doc any
+	if json.NewDecoder(bytes.NewReader(input)).Decode(&doc) != nil {
+		return false
+	}
+	for _, name := range names {
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return false
+		}
+		alike := 0
+		for k := range obj {
+			if strings.EqualFold(k, name) {
+				alike++
+			}
+		}
+		if doc, ok = obj[name]; !ok || alike != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// memberOf finds the field of struct t whose JSON name is name.
+func memberOf(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == name || (tag == "" && f.Name == name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
 }

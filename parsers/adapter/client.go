@@ -29,7 +29,9 @@ type Config struct {
 	Path    string        // executable
 	Args    []string      // e.g. the implementation to serve, "oci-spec@0.6.0"
 	Timeout time.Duration // per input; zero means 10s
-	Kind    parsers.Kind  // Parser unless set
+	// Kind is what the caller takes the judge for (Parser unless set);
+	// the hello's kind must agree.
+	Kind parsers.Kind
 }
 
 const defaultTimeout = 10 * time.Second
@@ -47,6 +49,7 @@ const retryFactor = 3
 type Client struct {
 	mu      sync.Mutex
 	cfg     Config
+	hello   Hello
 	name    string
 	version string
 	proc    *process // nil after a failure, until the next Judge restarts it
@@ -57,7 +60,7 @@ type Client struct {
 var _ parsers.Sender = (*Client)(nil)
 
 // Start launches the adapter and reads its hello frame, which gives the
-// judge's name and version.
+// judge's name, version and the facts of Hello.
 func Start(cfg Config) (*Client, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = defaultTimeout
@@ -67,9 +70,12 @@ func Start(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("adapter %s: %w", strings.Join(append([]string{cfg.Path}, cfg.Args...), " "), err)
 	}
-	c.name, c.version = h.Judge, h.Version
+	c.hello, c.name, c.version = h, h.Judge, h.Version
 	return c, nil
 }
+
+// Hello is what the adapter said of itself when it started.
+func (c *Client) Hello() Hello { return c.hello }
 
 // Name is the judge name the adapter announced, e.g. "rust/oci-spec@0.10.0".
 func (c *Client) Name() string { return c.name }
@@ -77,45 +83,118 @@ func (c *Client) Name() string { return c.name }
 // Version is the exact library version the adapter announced.
 func (c *Client) Version() string { return c.version }
 
-// Kind is Config.Kind.
+// Kind is Config.Kind, which the hello's kind agrees with.
 func (c *Client) Kind() parsers.Kind { return c.cfg.Kind }
 
-type hello struct {
-	Judge    string `json:"judge"`
-	Version  string `json:"version"`
+// Protocol is the protocol version this client speaks (PROTOCOL.md).
+const Protocol = 2
+
+// Hello is an adapter's hello frame: the facts of its judge's descriptor
+// that the adapter itself knows, because they are compiled into it. The
+// rest (upstream, runtime, reproduction) is the registry's to say.
+type Hello struct {
 	Protocol int    `json:"protocol"`
+	Judge    string `json:"judge"`   // the judge's name, e.g. "rust/oci-spec@0.10.0"
+	Version  string `json:"version"` // the exact version, e.g. "oci-spec 0.10.0"
+	Kind     string `json:"kind"`    // "parser" or "validator"
+	Language string `json:"language"`
+	Library  string `json:"library"`
+	Release  string `json:"release"`
+}
+
+// check returns an error naming the first field that is missing or wrong.
+// A protocol 1 hello is refused, not read as version 2 with facts missing:
+// every adapter is built from this repository by `make build`, so an old
+// hello means a stale binary, and rebuilding it is the fix.
+func (h Hello) check() error {
+	if h.Protocol != Protocol {
+		return fmt.Errorf("field \"protocol\" is %d, want %d: rebuild the adapter with `make build`", h.Protocol, Protocol)
+	}
+	for _, f := range []struct{ name, v string }{
+		{"judge", h.Judge}, {"version", h.Version}, {"kind", h.Kind},
+		{"language", h.Language}, {"library", h.Library}, {"release", h.Release},
+	} {
+		if f.v == "" {
+			return fmt.Errorf("field %q is missing or empty", f.name)
+		}
+	}
+	var k parsers.Kind
+	if err := k.UnmarshalText([]byte(h.Kind)); err != nil {
+		return fmt.Errorf("field \"kind\": %v", err)
+	}
+	return nil
+}
+
+// Descriptor is the hello as a partial descriptor: name, kind, language,
+// library and release.
+func (h Hello) Descriptor() parsers.Descriptor {
+	d := parsers.Descriptor{Name: h.Judge, Language: h.Language, Library: h.Library, Release: h.Release}
+	_ = d.Kind.UnmarshalText([]byte(h.Kind)) // checked when the hello was read
+	return d
+}
+
+// Matches returns an error naming every fact of the hello that d, a
+// registry entry, says otherwise, so that an entry cannot drift from the
+// adapter it starts.
+func (h Hello) Matches(d parsers.Descriptor) error {
+	got := h.Descriptor()
+	var diffs []string
+	for _, f := range []struct{ name, hello, entry string }{
+		{"judge", got.Name, d.Name},
+		{"kind", got.Kind.String(), d.Kind.String()},
+		{"language", got.Language, d.Language},
+		{"library", got.Library, d.Library},
+		{"release", got.Release, d.Release},
+	} {
+		if f.hello != f.entry {
+			diffs = append(diffs, fmt.Sprintf("%s %q (entry: %q)", f.name, f.hello, f.entry))
+		}
+	}
+	if len(diffs) > 0 {
+		return fmt.Errorf("adapter's hello differs from the registry entry for %q: %s", d.Name, strings.Join(diffs, ", "))
+	}
+	return nil
 }
 
 // answer is a verdict frame.
 type answer struct {
 	Outcome parsers.Outcome `json:"outcome"`
 	Error   string          `json:"error"`
+	At      *string         `json:"at"`
 	Model   json.RawMessage `json:"model"`
 }
 
 // spawn starts a child, reads its hello and makes it c.proc.
-func (c *Client) spawn() (hello, error) {
+func (c *Client) spawn() (Hello, error) {
 	p, err := startProcess(&c.cfg)
 	if err != nil {
-		return hello{}, err
+		return Hello{}, err
 	}
 	p.setDeadline(c.cfg.Timeout)
 	b, err := readFrame(p.r, c.buf)
 	if err != nil {
 		status := p.stop()
 		if errors.Is(err, os.ErrDeadlineExceeded) {
-			return hello{}, fmt.Errorf("no hello frame within %v; killed (%s)%s", c.cfg.Timeout, status, stderrNote(p))
+			return Hello{}, fmt.Errorf("no hello frame within %v; killed (%s)%s", c.cfg.Timeout, status, stderrNote(p))
 		}
-		return hello{}, fmt.Errorf("reading hello frame: %v (%s)%s", err, status, stderrNote(p))
+		return Hello{}, fmt.Errorf("reading hello frame: %v (%s)%s", err, status, stderrNote(p))
 	}
-	var h hello
-	if err := json.Unmarshal(b, &h); err != nil || h.Judge == "" || h.Protocol != 1 {
+	var h Hello
+	if err := json.Unmarshal(b, &h); err != nil {
 		p.stop()
-		return hello{}, fmt.Errorf("hello frame %.200q is not a protocol 1 hello with a judge name", b)
+		return Hello{}, fmt.Errorf("hello frame %.200q is not a JSON object of PROTOCOL.md's hello: %v", b, err)
 	}
-	if c.name != "" && (h.Judge != c.name || h.Version != c.version) {
+	if err := h.check(); err != nil {
 		p.stop()
-		return hello{}, fmt.Errorf("restarted adapter is %s (%s), was %s (%s)", h.Judge, h.Version, c.name, c.version)
+		return Hello{}, fmt.Errorf("hello frame %.200q: %v", b, err)
+	}
+	if want := c.cfg.Kind.String(); h.Kind != want {
+		p.stop()
+		return Hello{}, fmt.Errorf("hello frame: field \"kind\" is %q, but the judge is started as a %s", h.Kind, want)
+	}
+	if c.name != "" && h != c.hello {
+		p.stop()
+		return Hello{}, fmt.Errorf("restarted adapter says %+v, was %+v", h, c.hello)
 	}
 	c.proc = p
 	return h, nil
@@ -228,6 +307,9 @@ func (c *Client) receive(v parsers.Verdict, n int, err error, timeout time.Durat
 				v.Model = a.Model
 			case parsers.Reject:
 				v.Class = parsers.Classify(a.Error)
+				if a.At != nil {
+					v.At = *a.At
+				}
 			case parsers.Crash:
 				v.Class = "crash: " + parsers.Classify(a.Error)
 			}
@@ -247,7 +329,28 @@ func (a *answer) check() error {
 	default:
 		return &protocolError{"unknown outcome", fmt.Sprintf("%.50q", a.Outcome)}
 	}
+	switch {
+	case a.At == nil:
+	case a.Outcome != parsers.Reject:
+		return &protocolError{"at in a verdict that is not a reject", fmt.Sprintf("%s at %.100q", a.Outcome, *a.At)}
+	case !isPointer(*a.At):
+		return &protocolError{"at is not a JSON pointer", fmt.Sprintf("%.100q", *a.At)}
+	}
 	return nil
+}
+
+// isPointer reports whether s is an RFC 6901 JSON pointer: empty (the
+// whole document) or "/"-separated steps in which "~" escapes only 0 or 1.
+func isPointer(s string) bool {
+	if s != "" && s[0] != '/' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '~' && (i+1 == len(s) || (s[i+1] != '0' && s[i+1] != '1')) {
+			return false
+		}
+	}
+	return true
 }
 
 // fail turns a failed round trip into a verdict; it stops the child, which

@@ -61,14 +61,16 @@ func TestVerdictsFromTheChild(t *testing.T) {
 		input   string
 		outcome parsers.Outcome
 		class   string
+		at      string
 	}{
-		{"reject", parsers.Reject, "invalid type: null, expected a sequence"},
-		{"panic", parsers.Crash, "crash: panicked at src/lib.rs:N:N: index out of bounds: the len is N but the index is N"},
+		{"reject", parsers.Reject, "invalid type: null, expected a sequence", ""},
+		{"rejectat", parsers.Reject, "invalid type: null, expected a sequence", "/windows/layer~1Folders"},
+		{"panic", parsers.Crash, "crash: panicked at src/lib.rs:N:N: index out of bounds: the len is N but the index is N", ""},
 	} {
 		pid := pidOf(t, c)
 		v := c.Judge([]byte(tc.input))
-		if v.Outcome != tc.outcome || v.Class != tc.class {
-			t.Errorf("Judge(%q) = %q class %q, want %q class %q", tc.input, v.Outcome, v.Class, tc.outcome, tc.class)
+		if v.Outcome != tc.outcome || v.Class != tc.class || v.At != tc.at {
+			t.Errorf("Judge(%q) = %q class %q at %q, want %q class %q at %q", tc.input, v.Outcome, v.Class, v.At, tc.outcome, tc.class, tc.at)
 		}
 		// A crash the adapter caught itself leaves it serving: no restart.
 		if got := pidOf(t, c); got != pid {
@@ -94,6 +96,8 @@ func TestFailuresRestartTheChild(t *testing.T) {
 		{"huge", parsers.Crash, "crash: protocol: answer frame over the protocol limit", []string{"4294967295"}},
 		{"unknown", parsers.Crash, "crash: protocol: unknown outcome", []string{`"maybe"`}},
 		{"nomodel", parsers.Crash, "crash: protocol: accept verdict without a model", nil},
+		{"badat", parsers.Crash, "crash: protocol: at is not a JSON pointer", []string{`"windows"`}},
+		{"acceptat", parsers.Crash, "crash: protocol: at in a verdict that is not a reject", nil},
 		// Tried again on a fresh child with a longer deadline; both
 		// failures are told.
 		{"hang", parsers.Timeout, "timeout", []string{"no answer within " + (3 * failTimeout).String(), "on the first child", "no answer within " + failTimeout.String()}},
@@ -198,6 +202,16 @@ func TestStartErrors(t *testing.T) {
 		{"exits before hello", Config{Path: os.Args[0], Args: []string{"hello=none"}}, []string{os.Args[0], "exit status 7", "fake: no hello today"}},
 		{"garbage hello", Config{Path: os.Args[0], Args: []string{"hello=garbage"}}, []string{os.Args[0], `"hi there"`}},
 		{"no hello in time", Config{Path: os.Args[0], Args: []string{"hello=hang"}, Timeout: 200 * time.Millisecond}, []string{"no hello frame within 200ms"}},
+		{"protocol 1 hello", Config{Path: os.Args[0], Args: []string{`hello:{"judge":"fake/echo@1","version":"fake 1","protocol":1}`}},
+			[]string{os.Args[0], `field "protocol" is 1, want 2`, "make build"}},
+		{"hello without a library", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":2,"judge":"j","version":"1","kind":"parser","language":"C","release":"1"}`}},
+			[]string{os.Args[0], `field "library" is missing`}},
+		{"hello of an unknown kind", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":2,"judge":"j","version":"1","kind":"oracle","language":"C","library":"l","release":"1"}`}},
+			[]string{os.Args[0], `field "kind"`, "oracle"}},
+		{"hello of another kind than started as", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":2,"judge":"j","version":"1","kind":"validator","language":"C","library":"l","release":"1"}`}},
+			[]string{os.Args[0], `field "kind" is "validator"`, "as a parser"}},
+		{"hello of the wrong JSON type", Config{Path: os.Args[0], Args: []string{`hello:{"protocol":"2"}`}},
+			[]string{os.Args[0], "protocol"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := Start(tc.cfg)
@@ -211,6 +225,23 @@ func TestStartErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestHelloFacts(t *testing.T) {
+	c := startFake(t, 0)
+	want := Hello{Protocol: 2, Judge: "fake/echo@1", Version: "fake 1", Kind: "parser", Language: "Go", Library: "fake", Release: "1"}
+	if c.Hello() != want {
+		t.Errorf("Hello() = %+v, want %+v", c.Hello(), want)
+	}
+	entry := parsers.Descriptor{Name: "fake/echo@1", Kind: parsers.Parser, Language: "Go", Library: "fake", Release: "1"}
+	if err := c.Hello().Matches(entry); err != nil {
+		t.Errorf("Matches(an entry saying the same) = %v", err)
+	}
+	entry.Library, entry.Kind = "libfake", parsers.Validator
+	err := c.Hello().Matches(entry)
+	if err == nil || !strings.Contains(err.Error(), `library "fake" (entry: "libfake")`) || !strings.Contains(err.Error(), `kind "parser" (entry: "validator")`) {
+		t.Errorf("Matches(an entry saying otherwise) = %v, want both differences named", err)
 	}
 }
 
@@ -271,5 +302,21 @@ func TestTailIsBounded(t *testing.T) {
 	tl.Write([]byte(strings.Repeat("z", 3*tailKeep)))
 	if len(tl.buf) != tailKeep {
 		t.Errorf("after a large write tail keeps %d bytes, want %d", len(tl.buf), tailKeep)
+	}
+}
+
+func TestIsPointer(t *testing.T) {
+	for s, want := range map[string]bool{
+		"":                        true,
+		"/":                       true,
+		"/linux/resources/0/a~0b": true,
+		"/a~1b":                   true,
+		"a":                       false,
+		"/a~":                     false,
+		"/a~2":                    false,
+	} {
+		if got := isPointer(s); got != want {
+			t.Errorf("isPointer(%q) = %v, want %v", s, got, want)
+		}
 	}
 }

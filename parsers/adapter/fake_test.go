@@ -18,13 +18,15 @@ import (
 // of children that hang, die or lie is tested against real processes. With
 // OCIDIFF_FAKE_ADAPTER=1 it serves the protocol and acts on each input:
 // "hang", "exit", "signal", "midframe", "garbage", "huge", "unknown",
-// "nomodel", "panic", "reject", "once:FILE" (exits the first time, while
+// "nomodel", "panic", "reject", "rejectat", "badat", "acceptat", "once:FILE" (exits the first time, while
 // FILE does not exist yet, and creates it), "slow:DURATION" (answers after
 // that long), or else accepts with a model naming its pid.
 // Its arguments choose how it says hello: "hello=none", "hello=garbage",
-// "hello=hang"; with "big=exit" it exits on seeing a frame over 1 MiB; with
+// "hello=hang", or "hello:TEXT" to send TEXT; with "big=exit" it exits on seeing a frame over 1 MiB; with
 // "failstart=FILE" it removes FILE, if there is one, and exits at once.
 const fakeEnv = "OCIDIFF_FAKE_ADAPTER"
+
+const fakeHello = `{"protocol":2,"judge":"fake/echo@1","version":"fake 1","kind":"parser","language":"Go","library":"fake","release":"1"}`
 
 func TestMain(m *testing.M) {
 	if os.Getenv(fakeEnv) == "1" {
@@ -46,8 +48,11 @@ func fakeAdapter(args []string) {
 		w.Write(b)
 		w.Flush()
 	}
-	hello := `{"judge":"fake/echo@1","version":"fake 1","protocol":1}`
+	hello := fakeHello
 	for _, a := range args {
+		if h, ok := strings.CutPrefix(a, "hello:"); ok {
+			hello = h
+		}
 		if f, ok := strings.CutPrefix(a, "failstart="); ok && os.Remove(f) == nil {
 			os.Exit(8) // once per creation of the file f
 		}
@@ -117,6 +122,12 @@ func fakeAdapter(args []string) {
 			frame([]byte(`{"outcome":"crash","error":"panicked at src/lib.rs:10:5: index out of bounds: the len is 3 but the index is 7"}`))
 		case "reject":
 			frame([]byte(`{"outcome":"reject","error":"invalid type: null, expected a sequence at line 1 column 71"}`))
+		case "rejectat":
+			frame([]byte(`{"outcome":"reject","error":"invalid type: null, expected a sequence at line 1 column 71","at":"/windows/layer~1Folders"}`))
+		case "badat":
+			frame([]byte(`{"outcome":"reject","error":"no","at":"windows"}`))
+		case "acceptat":
+			frame([]byte(`{"outcome":"accept","model":{},"at":""}`))
 		default:
 			b, _ := json.Marshal(map[string]int{"pid": os.Getpid(), "len": len(in)})
 			frame([]byte(`{"outcome":"accept","model":` + string(b) + `}`))

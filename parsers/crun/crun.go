@@ -50,5 +50,12 @@ func Start(version string) (*adapter.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crun %s: %w", version, err)
 	}
+	// The adapter takes no argument, so nothing but its hello says which
+	// release a path given in EnvVar(version) really serves.
+	if h := c.Hello(); h.Judge != Name(version) || h.Release != "crun "+version {
+		c.Close()
+		return nil, fmt.Errorf("crun %s: %s says judge %q, release %q; want %q, %q: rebuild it with `make build`",
+			version, p, h.Judge, h.Release, Name(version), "crun "+version)
+	}
 	return c, nil
 }

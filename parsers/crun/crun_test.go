@@ -77,6 +77,10 @@ func TestIdentity(t *testing.T) {
 			if got := c.Kind(); got != parsers.Parser {
 				t.Errorf("Kind() = %v, want %v", got, parsers.Parser)
 			}
+			h := c.Hello()
+			if h.Language != "C" || h.Library != "libocispec" || h.Release != "crun "+v {
+				t.Errorf("hello says language %q, library %q, release %q", h.Language, h.Library, h.Release)
+			}
 			// The version names the exact Debian packages the adapter
 			// was linked from: crun's and its JSON library's.
 			want := "libocispec in crun " + p[2] + " (Debian libcrun.a), " + p[3] + " " + p[4]
@@ -84,6 +88,21 @@ func TestIdentity(t *testing.T) {
 				t.Errorf("Version() = %q, want %q", got, want)
 			}
 		})
+	}
+}
+
+// A path given for one release that serves another is refused.
+func TestStartChecksRelease(t *testing.T) {
+	other, err := adapter.Locate(Program(Versions[0]), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(EnvVar(Versions[1]), other)
+	if c, err := Start(Versions[1]); err == nil {
+		c.Close()
+		t.Fatalf("Start(%q) with $%s=%s succeeded", Versions[1], EnvVar(Versions[1]), other)
+	} else if !strings.Contains(err.Error(), other) || !strings.Contains(err.Error(), `release "crun `+Versions[0]+`"`) {
+		t.Errorf("error %q does not name the path and the release it serves", err)
 	}
 }
 

@@ -188,6 +188,33 @@ func checkPinned(t *testing.T, j parsers.Judge, input []byte, w lacking) {
 	}
 }
 
+// TestPinnedAt: a pinned judge places a type error by encoding/json's
+// field path, which has no array indices or map keys, so a refusal inside
+// an array or a map is not placed rather than placed at the wrong element.
+func TestPinnedAt(t *testing.T) {
+	for _, tc := range []struct{ input, at string }{
+		{`{"ociVersion":1}`, "/ociVersion"},
+		{`{"ociVersion":"1.0.2","process":{"args":"sh"}}`, "/process/args"},
+		{`{"ociVersion":"1.0.2","linux":{"resources":{"memory":{"limit":"x"}}}}`, "/linux/resources/memory/limit"},
+		{`{"ociVersion":"1.0.2","process":{"args":[1]}}`, ""},
+		{`{"ociVersion":"1.3.0","linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB","limit":"x"}]}}}`, ""},
+		{`{"ociVersion":"1.0.2","annotations":{"a":1}}`, ""},
+		{`{"ociVersion":"1.0.2",`, ""},
+		// encoding/json reads Process as process: its path names a member
+		// the input does not hold as written.
+		{`{"ociVersion":"1.0.2","Process":{"args":"sh"}}`, ""},
+		// Here either member may be the one refused.
+		{`{"ociVersion":"1.0.2","process":{"args":["sh"]},"PROCESS":{"args":"sh"}}`, ""},
+	} {
+		for _, name := range Pinned() {
+			v := startPinned(t, name).Judge([]byte(tc.input))
+			if v.Outcome != parsers.Reject || v.At != tc.at {
+				t.Errorf("%s on %s: %s at %q (error %q), want reject at %q", name, tc.input, v.Outcome, v.At, v.Error, tc.at)
+			}
+		}
+	}
+}
+
 func TestStartPinnedUnknown(t *testing.T) {
 	for _, name := range []string{"go/runc-1.1", "go/runc-1.1@spec-1.3.0", "go/decoder", ""} {
 		if j, err := StartPinned(name); err == nil || !strings.Contains(err.Error(), "unknown pinned judge") {

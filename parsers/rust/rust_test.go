@@ -132,6 +132,25 @@ func TestFoundingCase(t *testing.T) {
 	}
 }
 
+// TestRejectionsSayWhere: the adapter places a refusal with a JSON pointer
+// into the input, indices as written; a syntax error has no member to name.
+func TestRejectionsSayWhere(t *testing.T) {
+	for _, tc := range []struct{ input, at string }{
+		{`{"ociVersion":"1.3.0","linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB","limit":"x"}]}}}`,
+			"/linux/resources/hugepageLimits/0/limit"},
+		{`{"ociVersion":"1.0.2","mounts":[{"destination":"/a"},{"destination":7}]}`, "/mounts/1/destination"},
+		{`{"ociVersion":"1.0.2","annotations":{"a/b~c":false}}`, "/annotations/a~1b~0c"},
+		{`{"ociVersion":"1.0.2","mounts":[`, ""},
+	} {
+		for _, impl := range Implementations() {
+			v := start(t, impl).Judge([]byte(tc.input))
+			if v.Outcome != parsers.Reject || v.At != tc.at {
+				t.Errorf("%s on %s: %s at %q (error %q), want reject at %q", impl, tc.input, v.Outcome, v.At, v.Error, tc.at)
+			}
+		}
+	}
+}
+
 func BenchmarkRustPersistent(b *testing.B) {
 	c := start(b, "")
 	in := []byte(founding)

@@ -3,6 +3,10 @@
 use std::cell::RefCell;
 use std::panic::{self, AssertUnwindSafe};
 
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+use serde_path_to_error::Segment;
+
 /// One release of oci-spec, as a judge.
 pub struct Impl {
     /// What the command line and the judge name use, e.g. "oci-spec@0.10.0".
@@ -17,7 +21,12 @@ pub struct Impl {
 pub enum Parsed {
     /// The spec re-serialized by the crate's own Serialize.
     Accept(Vec<u8>),
-    Reject(String),
+    /// serde_json's error text, and where in the input it refused (see
+    /// `locate`).
+    Reject {
+        error: String,
+        at: Option<String>,
+    },
     Crash(String),
 }
 
@@ -40,14 +49,58 @@ pub const IMPLS: [Impl; 2] = [
 /// a BufReader, 0.6.0 does not; neither changes what is accepted). The
 /// error text is serde_json's own: `Spec::load` wraps it in
 /// `OciSpecError::SerDe`, whose Display is only "serde failed".
-fn parse<T: serde::de::DeserializeOwned + serde::Serialize>(input: &[u8]) -> Parsed {
+fn parse<T: DeserializeOwned + serde::Serialize>(input: &[u8]) -> Parsed {
     match serde_json::from_reader::<_, T>(input) {
-        Err(e) => Parsed::Reject(e.to_string()),
+        Err(e) => Parsed::Reject {
+            at: locate::<T>(input, &e),
+            error: e.to_string(),
+        },
         Ok(spec) => match serde_json::to_vec(&spec) {
             Ok(model) => Parsed::Accept(model),
             Err(e) => Parsed::Crash(format!("re-serializing the accepted spec: {e}")),
         },
     }
+}
+
+/// Where `parse` refused `input`, as a JSON pointer into it.
+///
+/// The verdict is `parse`'s, the call `Spec::load` makes; the place comes
+/// from a second parse through serde_path_to_error's wrapping
+/// deserializer, which no runtime runs. So the place is kept only when
+/// that parse fails with the same text: a verdict may lack a place, but
+/// never carries the place of another error. Only data errors (a type,
+/// value, missing or duplicate member) have one: syntax and end-of-input
+/// errors are located by line and column, not by member.
+fn locate<T: DeserializeOwned>(input: &[u8], err: &serde_json::Error) -> Option<String> {
+    if err.classify() != Category::Data {
+        return None;
+    }
+    let mut de = serde_json::Deserializer::from_reader(input);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) if e.inner().to_string() == err.to_string() => pointer(e.path()),
+        _ => None,
+    }
+}
+
+/// Writes serde's path as a JSON pointer (RFC 6901): member names as
+/// written in the input, `~` and `/` escaped, array indices as counted in
+/// the input. A segment serde could not name (`Unknown`) makes the whole
+/// pointer unknown rather than a pointer to somewhere else. A serde enum
+/// variant is the member name that selected it, so it is a step like a
+/// member.
+fn pointer<'a>(path: impl IntoIterator<Item = &'a Segment>) -> Option<String> {
+    let mut out = String::new();
+    for seg in path {
+        out.push('/');
+        match seg {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                out.push_str(&key.replace('~', "~0").replace('/', "~1"))
+            }
+            Segment::Unknown => return None,
+        }
+    }
+    Some(out)
 }
 
 thread_local! {
@@ -85,9 +138,13 @@ impl Impl {
     /// The hello object of PROTOCOL.md.
     pub fn hello(&self) -> Vec<u8> {
         let v = serde_json::json!({
+            "protocol": 2,
             "judge": format!("rust/{}", self.name),
             "version": format!("oci-spec {}", self.version),
-            "protocol": 1,
+            "kind": "parser",
+            "language": "Rust",
+            "library": "oci-spec-rs",
+            "release": self.version,
         });
         serde_json::to_vec(&v).expect("hello serializes")
     }
@@ -102,15 +159,16 @@ pub fn encode_verdict(p: &Parsed, out: &mut Vec<u8>) {
             out.extend_from_slice(br#"{"outcome":"accept","model":"#);
             out.extend_from_slice(model);
         }
-        Parsed::Reject(e) | Parsed::Crash(e) => {
-            let outcome = if matches!(p, Parsed::Reject(_)) {
-                "reject"
-            } else {
-                "crash"
-            };
-            out.extend_from_slice(br#"{"outcome":""#);
-            out.extend_from_slice(outcome.as_bytes());
-            out.extend_from_slice(br#"","error":"#);
+        Parsed::Reject { error, at } => {
+            out.extend_from_slice(br#"{"outcome":"reject","error":"#);
+            serde_json::to_writer(&mut *out, error).expect("a string serializes");
+            if let Some(at) = at {
+                out.extend_from_slice(br#","at":"#);
+                serde_json::to_writer(&mut *out, at).expect("a string serializes");
+            }
+        }
+        Parsed::Crash(e) => {
+            out.extend_from_slice(br#"{"outcome":"crash","error":"#);
             serde_json::to_writer(&mut *out, e).expect("a string serializes");
         }
     }
@@ -137,7 +195,9 @@ mod tests {
         let hello: serde_json::Value = serde_json::from_slice(&IMPLS[0].hello()).unwrap();
         assert_eq!(hello["judge"], "rust/oci-spec@0.10.0");
         assert_eq!(hello["version"], "oci-spec 0.10.0");
-        assert_eq!(hello["protocol"], 1);
+        assert_eq!(hello["protocol"], 2);
+        assert_eq!(hello["library"], "oci-spec-rs");
+        assert_eq!(hello["release"], "0.10.0");
     }
 
     #[test]
@@ -176,6 +236,72 @@ mod tests {
             let v = verdict(&imp.judge(br#"["1.0.2"]"#));
             assert_eq!(v["outcome"], "accept", "{}: {v}", imp.name);
             assert_eq!(v["model"]["ociVersion"], "1.0.2", "{}: {v}", imp.name);
+        }
+    }
+
+    #[test]
+    fn pointer_from_path() {
+        let key = |k: &str| Segment::Map { key: k.into() };
+        for (name, path, want) in [
+            ("root", vec![], Some("")),
+            (
+                "members and an index",
+                vec![
+                    key("linux"),
+                    key("hugepageLimits"),
+                    Segment::Seq { index: 0 },
+                    key("limit"),
+                ],
+                Some("/linux/hugepageLimits/0/limit"),
+            ),
+            (
+                "slash and tilde escaped",
+                vec![key("annotations"), key("a/b~c")],
+                Some("/annotations/a~1b~0c"),
+            ),
+            ("escapes not applied twice", vec![key("~1")], Some("/~01")),
+            ("empty member name", vec![key("")], Some("/")),
+            (
+                "enum variant is a step",
+                vec![
+                    key("a"),
+                    Segment::Enum {
+                        variant: "V".into(),
+                    },
+                ],
+                Some("/a/V"),
+            ),
+            (
+                "unknown segment",
+                vec![key("a"), Segment::Unknown, key("b")],
+                None,
+            ),
+        ] {
+            assert_eq!(pointer(&path).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn rejections_say_where() {
+        for imp in &IMPLS {
+            for (input, want) in [
+                (
+                    &br#"{"ociVersion":"1.3.0","linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB","limit":"x"}]}}}"#[..],
+                    Some("/linux/resources/hugepageLimits/0/limit"),
+                ),
+                (br#"{"ociVersion":"1","annotations":{"a/b~c":1}}"#, Some("/annotations/a~1b~0c")),
+                // A missing member is not in the input: the place is the
+                // object that lacks it.
+                (br#"{"ociVersion":"1","process":{"cwd":"/"}}"#, Some("/process")),
+                (b"null", Some("")),
+                // Syntax errors have a line and column, not a member.
+                (br#"{"ociVersion":"1","process":{"args":["#, None),
+                (br#"{"ociVersion":"1"} x"#, None),
+            ] {
+                let v = verdict(&imp.judge(input));
+                assert_eq!(v["outcome"], "reject", "{}: {v}", imp.name);
+                assert_eq!(v["at"].as_str(), want, "{} on {}: {v}", imp.name, String::from_utf8_lossy(input));
+            }
         }
     }
 
