@@ -35,7 +35,13 @@ func locate(v parsers.Verdict, in *inputView) []located {
 	member, class := "", v.Class
 	switch {
 	case v.At != "":
-		member = patternOf(v.At)
+		// An adapter places a missing member at the object that lacks
+		// it; the cause is the member.
+		if m := missingField.FindStringSubmatch(v.Class); m != nil {
+			member = patternOf(strings.TrimSuffix(v.At, "/") + "/" + escapeToken(m[1]))
+		} else {
+			member = patternOf(v.At)
+		}
 	default:
 		if m := goField.FindStringSubmatch(v.Class); m != nil {
 			if _, rest, ok := strings.Cut(m[1], "."); ok {
@@ -71,6 +77,8 @@ var (
 	withinClass = regexp.MustCompile(` within "?/[^"\s:]*"?`)
 	// libocispec: "Required field 'path' not present", "... for key 'timeout': ...".
 	libKey = regexp.MustCompile(`(Required field|for key) '([^']*)'`)
+	// serde: "missing field `user`".
+	missingField = regexp.MustCompile("missing field `([^`]*)`")
 	// jsontext: `duplicate object member name "hostID"`.
 	dupName = regexp.MustCompile(`duplicate object member name "([^"]*)"`)
 	// A validator's cause: "<instance location>:<keyword>".
