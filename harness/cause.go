@@ -130,7 +130,7 @@ const (
 )
 
 // Forms lists every form, for validating families.
-var Forms = []Form{Null, WrongType, OutOfRange, NotAllowed, Missing, DuplicateName, LetterCase, NumberForm, Empty, BadSyntax, TrailingData, BadEncoding, TooDeep, Value}
+var Forms = []Form{Null, WrongType, OutOfRange, NotAllowed, Missing, DuplicateName, LetterCase, NumberForm, Empty, BadSyntax, TrailingData, BadEncoding, TooDeep, ControlChar, Value}
 
 // Words says the form as a noun phrase.
 func (f Form) Words() string {

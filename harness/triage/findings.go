@@ -160,7 +160,8 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 // Predicate is a family's claim on causes, field by field: a field left
 // empty allows any value, a list allows any of its values. Members are
 // patterns as causes name them; one ending in "/**" allows the member and
-// every member below it.
+// every member below it, and one starting with "**/" every member that
+// ends so ("**/*" is any array element or map value).
 type Predicate struct {
 	Library   []string            `json:"library,omitempty"`
 	Behaviour []harness.Behaviour `json:"behaviour,omitempty"`
@@ -170,13 +171,19 @@ type Predicate struct {
 	NotMember []string `json:"notMember,omitempty"`
 	// Class lists words of which the library's error class must hold one.
 	Class []string `json:"class,omitempty"`
+	// Any, when set, narrows the predicate to the causes one of its
+	// alternatives allows too: a family whose libraries show one split
+	// in different ways (one refuses null, another reads it as absent)
+	// says each way, under the fields they share.
+	Any []Predicate `json:"any,omitempty"`
 }
 
 // Allows reports whether the predicate claims c.
 func (p *Predicate) Allows(c harness.Cause) bool {
 	return anyOf(p.Library, c.Library) && anyOf(p.Behaviour, c.Behaviour) && anyOf(p.Form, c.Form) &&
 		(len(p.Member) == 0 || memberIn(p.Member, c.Member)) && !memberIn(p.NotMember, c.Member) &&
-		(len(p.Class) == 0 || slices.ContainsFunc(p.Class, func(w string) bool { return strings.Contains(c.Class, w) }))
+		(len(p.Class) == 0 || slices.ContainsFunc(p.Class, func(w string) bool { return strings.Contains(c.Class, w) })) &&
+		(len(p.Any) == 0 || slices.ContainsFunc(p.Any, func(q Predicate) bool { return q.Allows(c) }))
 }
 
 func anyOf[T comparable](allowed []T, v T) bool {
@@ -186,6 +193,9 @@ func anyOf[T comparable](allowed []T, v T) bool {
 func memberIn(patterns []string, member string) bool {
 	for _, p := range patterns {
 		if sub, ok := strings.CutSuffix(p, "/**"); ok && (member == sub || strings.HasPrefix(member, sub+"/")) || p == member {
+			return true
+		}
+		if end, ok := strings.CutPrefix(p, "**/"); ok && strings.HasSuffix(member, "/"+end) {
 			return true
 		}
 	}
@@ -203,6 +213,14 @@ func (p *Predicate) check() error {
 	for _, f := range p.Form {
 		if !slices.Contains(harness.Forms, f) {
 			return fmt.Errorf("form %q is not one of %v", f, harness.Forms)
+		}
+	}
+	for i := range p.Any {
+		if len(p.Any[i].Any) > 0 {
+			return fmt.Errorf("any: an alternative has alternatives of its own; list them in one any")
+		}
+		if err := p.Any[i].check(); err != nil {
+			return fmt.Errorf("any %d: %w", i, err)
 		}
 	}
 	return nil

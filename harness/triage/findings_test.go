@@ -123,6 +123,10 @@ func TestReadAnnotationsErrors(t *testing.T) {
 		{"bad form", []map[string]any{{"id": "a", "title": "A", "why": "w", "status": "bug", "ask": "a", "cause": map[string]any{"form": []string{"nulll"}}}}, `annotation "a": cause: form "nulll"`},
 		{"unknown field", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug", "ask": "a", "cases2": 1}}, "unknown field"},
 		{"bug without ask", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug"}}, "needs an ask"},
+		{"form in any", []map[string]any{{"id": "a", "title": "A", "why": "w", "status": "bug", "ask": "a",
+			"cause": map[string]any{"any": []any{map[string]any{"form": []string{"nul"}}}}}}, `cause: any 0: form "nul"`},
+		{"nested any", []map[string]any{{"id": "a", "title": "A", "why": "w", "status": "bug", "ask": "a",
+			"cause": map[string]any{"any": []any{map[string]any{"any": []any{map[string]any{}}}}}}}, "alternatives of its own"},
 	} {
 		f := t.TempDir() + "/notes.json"
 		if err := writeJSON(f, tc.anns); err != nil {
@@ -131,6 +135,40 @@ func TestReadAnnotationsErrors(t *testing.T) {
 		_, err := triage.ReadAnnotations(f)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), f) {
 			t.Errorf("%s: got error %v, want one naming %s and saying %q", tc.name, err, f, tc.want)
+		}
+	}
+}
+
+// TestPredicateAllows checks how a predicate reads its fields: the fields
+// it sets all hold, an alternative of Any holds with them, members match as
+// patterns (a subtree, an ending), and class words match inside the class.
+func TestPredicateAllows(t *testing.T) {
+	nullElement := triage.Predicate{
+		Library: []string{"libocispec", "oci-spec-rs"},
+		Any: []triage.Predicate{
+			{Behaviour: []harness.Behaviour{harness.ReadsNone}, Form: []harness.Form{harness.Null}},
+			{Behaviour: []harness.Behaviour{harness.Refuses}, Class: []string{"invalid type: null"},
+				Member: []string{"**/*"}, NotMember: []string{"/annotations/*"}},
+		},
+	}
+	freebsd := triage.Predicate{Library: []string{"oci-spec-rs"}, Member: []string{"/freebsd/**"}}
+	for _, tc := range []struct {
+		p    triage.Predicate
+		c    harness.Cause
+		want bool
+	}{
+		{nullElement, harness.Cause{Library: "libocispec", Behaviour: harness.ReadsNone, Form: harness.Null, Member: "/process/args"}, true},
+		{nullElement, harness.Cause{Library: "libocispec", Behaviour: harness.ReadsNone, Form: harness.Value, Member: "/process/args"}, false},
+		{nullElement, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.Refuses, Form: harness.Null, Member: "/process/args/*", Class: "invalid type: null, expected a string"}, true},
+		{nullElement, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.Refuses, Form: harness.Null, Member: "/process/args", Class: "invalid type: null, expected a sequence"}, false},
+		{nullElement, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.Refuses, Form: harness.Null, Member: "/annotations/*", Class: "invalid type: null, expected a string"}, false},
+		{nullElement, harness.Cause{Library: "specs-go/encoding-json", Behaviour: harness.ReadsNone, Form: harness.Null, Member: "/process/args"}, false},
+		{freebsd, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.ReadsNone, Member: "/freebsd"}, true},
+		{freebsd, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.ReadsNone, Member: "/freebsd/jail/vnet"}, true},
+		{freebsd, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.ReadsNone, Member: "/freebsdx"}, false},
+	} {
+		if got := tc.p.Allows(tc.c); got != tc.want {
+			t.Errorf("%+v allows %s: %v, want %v", tc.p, tc.c.Instance(), got, tc.want)
 		}
 	}
 }
