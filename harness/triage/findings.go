@@ -415,12 +415,17 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 	return err
 }
 
+// countCauses counts the distinct causes the findings' cases stand for:
+// one a family claims at some members and another family at others
+// counts once.
 func countCauses(fs []Finding) int {
-	n := 0
+	keys := map[string]bool{}
 	for _, f := range fs {
-		n += len(f.Causes)
+		for _, k := range f.Causes {
+			keys[k] = true
+		}
 	}
-	return n
+	return len(keys)
 }
 
 // libraries lists the implementations that stand apart in cases' causes.
