@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/xeipuuv/gojsonschema"
 
@@ -25,24 +26,56 @@ func NewGoJSONSchema() (parsers.Judge, error) {
 	if err != nil {
 		return nil, err
 	}
-	sch, err := gojsonschema.NewSchema(gojsonschema.NewReferenceLoader("file://" + root))
-	if err != nil {
-		return nil, fmt.Errorf("schema: %s cannot compile %s: %w", gojsonschemaPath, root, err)
+	c, _ := gjsCompiled.LoadOrStore(root, &gjsCompilation{})
+	gc := c.(*gjsCompilation)
+	gc.once.Do(func() {
+		gc.sch, gc.err = gojsonschema.NewSchema(gojsonschema.NewReferenceLoader("file://" + root))
+	})
+	if gc.err != nil {
+		return nil, fmt.Errorf("schema: %s cannot compile %s: %w", gojsonschemaPath, root, gc.err)
 	}
 	return &judge{
 		name:    "schema/gojsonschema",
 		version: gojsonschemaPath + " " + specmod.ModuleVersion(gojsonschemaPath) + "; " + schemaVersion(),
-		v:       &gjs{sch},
+		v:       &gjs{gc.sch},
+		lib:     libGoJSONSchema,
+		share:   defaultSharing,
 	}, nil
+}
+
+// gjsCompiled holds the schema compiled once per root path: every
+// engine's judge validates against the one Schema, which Validate only
+// reads (formatErrorDescription locks its template cache).
+var gjsCompiled sync.Map // string -> *gjsCompilation
+
+type gjsCompilation struct {
+	once sync.Once
+	sch  *gojsonschema.Schema
+	err  error
 }
 
 type gjs struct{ sch *gojsonschema.Schema }
 
-func (g *gjs) validate(input []byte) (string, string, bool) {
-	res, err := g.sch.Validate(gojsonschema.NewBytesLoader(input))
+// treeLoader hands gojsonschema a document already decoded the way its
+// bytes loader decodes one (see decoded); the embedded loader answers the
+// rest of the interface, which Validate does not call.
+type treeLoader struct {
+	gojsonschema.JSONLoader
+	tree any
+}
+
+func (l treeLoader) LoadJSON() (any, error) { return l.tree, nil }
+
+var goLoader = gojsonschema.NewGoLoader(nil)
+
+func (g *gjs) validate(d decoded) (string, string, bool) {
+	if d.err != nil {
+		// What Validate returns when its loader cannot decode: not JSON.
+		return d.err.Error(), notJSONClass(d.err), false
+	}
+	res, err := g.sch.Validate(treeLoader{goLoader, d.tree})
 	if err != nil {
-		// The only error Validate returns is the loader's: not JSON.
-		return err.Error(), notJSONClass(err), false
+		return err.Error(), parsers.Classify(err.Error()), false
 	}
 	if res.Valid() {
 		return "", "", true
