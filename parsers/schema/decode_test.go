@@ -158,3 +158,29 @@ func TestConcurrentJudges(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestErrorText: the message of every failure gojsonschema reports on the
+// recorded inputs reads as the library's own String gives it.
+func TestErrorText(t *testing.T) {
+	g := privately(judges(t))[1].(*judge).v.(*gjs)
+	n := 0
+	for p, in := range sharedInputs(t) {
+		d := decode(in)
+		if d.err != nil {
+			continue
+		}
+		res, err := g.sch.Validate(treeLoader{goLoader, d.tree})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range res.Errors() {
+			n++
+			if got, want := errorText(e), e.String(); got != want {
+				t.Errorf("%s: %q, gojsonschema says %q", p, got, want)
+			}
+		}
+	}
+	if n < 1000 {
+		t.Errorf("only %d failures compared", n)
+	}
+}

@@ -83,7 +83,7 @@ func (g *gjs) validate(d decoded) (string, string, bool) {
 	var msgs []string
 	var fs []failure
 	for _, e := range res.Errors() {
-		msgs = append(msgs, e.String())
+		msgs = append(msgs, errorText(e))
 		// The context is "(root)" and then one element per step; a
 		// separator that JSON names practically never hold splits it.
 		loc := strings.Split(e.Context().String("\x00"), "\x00")[1:]
@@ -93,6 +93,22 @@ func (g *gjs) validate(d decoded) (string, string, bool) {
 	// run (it walks maps); sorted, the text is the same for the same input.
 	slices.Sort(msgs)
 	return strings.Join(msgs, "\n"), classOf(fs), false
+}
+
+// defaultErrorFormat is the text/template gojsonschema's default locale
+// formats an error with.
+const defaultErrorFormat = `{{.field}}: {{.description}}`
+
+// errorText is e.String() as the library writes it. Under the default
+// format that is the field and the description: String also marshals the
+// failing value to JSON and runs the template, which the default format
+// does not use, for a quarter of a refusal's cost. Any other locale goes
+// through String.
+func errorText(e gojsonschema.ResultError) string {
+	if gojsonschema.Locale.ErrorFormat() != defaultErrorFormat {
+		return e.String()
+	}
+	return e.Field() + ": " + e.Description()
 }
 
 // keyword maps gojsonschema's error types to the JSON Schema keyword that
