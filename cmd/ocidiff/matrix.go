@@ -33,7 +33,7 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out = jsonOut
 	}
-	return judgeInputs("matrix", e, names, out, nil, func(w io.Writer, r harness.Result) {
+	return judgeInputs("matrix", checker{e: e}, names, out, nil, func(w io.Writer, r harness.Result) {
 		for _, s := range triage.VersionChanges(r) {
 			fmt.Fprintf(w, "versions part: %s\n", s)
 		}
