@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
@@ -159,15 +161,23 @@ func TestConcurrentJudges(t *testing.T) {
 	wg.Wait()
 }
 
-// TestErrorText: the message of every failure gojsonschema reports on the
-// recorded inputs reads as the library's own String gives it.
+// TestErrorText: the messages of the refusals of the recorded inputs read
+// as the libraries' own Error and String give them.
 func TestErrorText(t *testing.T) {
-	g := privately(judges(t))[1].(*judge).v.(*gjs)
-	n := 0
+	js := privately(judges(t))
+	v, g := js[0].(*judge).v.(*v6), js[1].(*judge).v.(*gjs)
+	n, nv6 := 0, 0
 	for p, in := range sharedInputs(t) {
 		d := decode(in)
 		if d.err != nil {
 			continue
+		}
+		if err, ok := v.sch.Validate(d.tree).(*jsonschema.ValidationError); ok {
+			nv6++
+			_, want, _ := strings.Cut(err.Error(), "\n")
+			if got := failureText(err); got != want {
+				t.Errorf("%s: v6 %q, the library says %q", p, got, want)
+			}
 		}
 		res, err := g.sch.Validate(treeLoader{goLoader, d.tree})
 		if err != nil {
@@ -180,7 +190,7 @@ func TestErrorText(t *testing.T) {
 			}
 		}
 	}
-	if n < 1000 {
-		t.Errorf("only %d failures compared", n)
+	if n < 1000 || nv6 < 1000 {
+		t.Errorf("only %d gojsonschema failures and %d v6 refusals compared", n, nv6)
 	}
 }
