@@ -8,7 +8,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocidiff/ocidiff/examples"
 	"github.com/ocidiff/ocidiff/internal/modroot"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/gojson"
+	"github.com/ocidiff/ocidiff/parsers/rust"
 )
 
 // TestDecodeModelFastPath: decodeModel gives what encoding/json's Decoder
@@ -75,5 +79,31 @@ func TestDecodeModelFastPath(t *testing.T) {
 	}
 	if fast < len(models)*9/10 {
 		t.Errorf("only %d of %d models took the fast path", fast, len(models))
+	}
+}
+
+// BenchmarkDecodeModel: decodeModel against encoding/json alone, on the
+// models go/unmarshal and the Rust judge write for the founding config.
+func BenchmarkDecodeModel(b *testing.B) {
+	r, err := rust.Start("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	for _, j := range []parsers.Judge{gojson.Unmarshal(), r} {
+		v := j.Judge([]byte(examples.Founding))
+		if v.Model == nil {
+			continue
+		}
+		b.Run(j.Name()+"/encoding-json", func(b *testing.B) {
+			for b.Loop() {
+				decodeStd(v.Model)
+			}
+		})
+		b.Run(j.Name()+"/decodeModel", func(b *testing.B) {
+			for b.Loop() {
+				decodeModel(v.Model)
+			}
+		})
 	}
 }
