@@ -198,13 +198,3 @@ func (e *Engine) SameModel(a, b json.RawMessage) bool {
 	y, err2 := decodeModel(b)
 	return err1 == nil && err2 == nil && equalTree(fold(x, e.rules), fold(y, e.rules))
 }
-
-func decodeModel(m json.RawMessage) (any, error) {
-	d := json.NewDecoder(bytes.NewReader(m))
-	d.UseNumber() // compare numbers as written: 1 and 1.0 are a split
-	var v any
-	if err := d.Decode(&v); err != nil {
-		return nil, err
-	}
-	return v, nil
-}

@@ -82,11 +82,12 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object per file instead of a matrix")
 	brief := fs.Bool("brief", false, "print one line per file: agree, or its causes")
 	verbose := fs.Bool("v", false, "print every judge's exact version and the signature, past 100 columns")
+	parallel := registerParallel(fs)
 	var ef engineFlags
 	ef.register(fs)
 	notes := registerNotes(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-judges LIST] [-without-rules LIST] [-annotations FILE] FILE...  (- reads stdin; a corpus case directory reads its input)")
+		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-parallel N] [-judges LIST] [-without-rules LIST] [-annotations FILE] FILE...  (- reads stdin; a corpus case directory reads its input)")
 		fs.PrintDefaults()
 	}
 	e, names, status := startJudging("check", fs, &ef, args, stderr)
@@ -109,7 +110,8 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case *brief:
 		out = briefOut
 	}
-	return judgeInputs("check", e, names, out, anns, nil, stdin, stdout, stderr)
+	c := checker{e: e, open: ef.engine, parallel: *parallel, stderr: stderr, cmd: "check"}
+	return judgeInputs("check", c, names, out, anns, nil, stdin, stdout, stderr)
 }
 
 // startJudging parses the flags of a command that judges inputs and
@@ -149,18 +151,17 @@ const width = 100
 // anns gives each disagreement; after, if set, adds lines below a matrix. It returns the exit status: 2 if an input could
 // not be read (the others are still judged), else 1 if any judges
 // disagreed, else 0.
-func judgeInputs(cmd string, e *harness.Engine, names []string, out output, anns []triage.Annotation,
+func judgeInputs(cmd string, c checker, names []string, out output, anns []triage.Annotation,
 	after func(io.Writer, harness.Result), stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitAgree
 	enc := json.NewEncoder(stdout)
-	for i, name := range names {
-		input, _, err := loadCase(name, stdin)
+	c.each(names, stdin, func(i int, name string, ch checked) bool {
+		r, err := ch.r, ch.err
 		if err != nil {
 			fmt.Fprintf(stderr, "ocidiff %s: %v\n", cmd, err)
 			status = exitUsage
-			continue
+			return true
 		}
-		r := e.Check(input)
 		if (!r.Agree || r.Refused) && status == exitAgree {
 			status = exitDisagree
 		}
@@ -188,9 +189,11 @@ func judgeInputs(cmd string, e *harness.Engine, names []string, out output, anns
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "ocidiff %s: writing output: %v\n", cmd, err)
-			return exitUsage
+			status = exitUsage
+			return false
 		}
-	}
+		return true
+	})
 	return status
 }
 

@@ -63,4 +63,3 @@ func runFindings(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	return exitAgree
 }
-

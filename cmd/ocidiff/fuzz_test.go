@@ -128,9 +128,9 @@ func TestFuzzRecordsPending(t *testing.T) {
 		t.Fatal(err)
 	}
 	inputs := []string{
-		`{"ociVersion":"1.0.2","root":null}`,                     // the schema refuses a null root
-		`{"ociVersion":"1.0.2","root":{}}`,                       // the schema refuses a root without path
-		`{"ociVersion":"1.0.2"`,                                  // both refuse alike: agree
+		`{"ociVersion":"1.0.2","root":null}`, // the schema refuses a null root
+		`{"ociVersion":"1.0.2","root":{}}`,   // the schema refuses a root without path
+		`{"ociVersion":"1.0.2"`,              // both refuse alike: agree
 	}
 	for _, in := range inputs {
 		if _, err := s.AddPending([]byte(in)); err != nil {

@@ -34,7 +34,7 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *asJSON {
 		out = jsonOut
 	}
-	return judgeInputs("matrix", e, names, out, nil, func(w io.Writer, r harness.Result) {
+	return judgeInputs("matrix", checker{e: e}, names, out, nil, func(w io.Writer, r harness.Result) {
 		changes, err := triage.VersionChanges(r, registry.Descriptors())
 		if err != nil {
 			// Every judge here came from the registry; say so rather

@@ -172,4 +172,3 @@ func TestPredicateAllows(t *testing.T) {
 		}
 	}
 }
-

@@ -29,10 +29,14 @@ func Pattern(tokens []string) string {
 		}
 		t = next
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(out))
+		b.WriteString(tokenEscaper.Replace(out))
 	}
 	return b.String()
 }
+
+// tokenEscaper is built once: a Replacer compiles itself on first use,
+// and every failure of every schema verdict passes through Pattern.
+var tokenEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // step goes from type t one token down: to a struct field by its JSON
 // name, or to the element of a map, slice or array (wild: the token is a

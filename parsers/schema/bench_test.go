@@ -1,8 +1,11 @@
 package schema
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
@@ -53,3 +56,24 @@ func bench(b *testing.B, newJudge func() (parsers.Judge, error)) {
 
 func BenchmarkSchemaV6(b *testing.B)     { bench(b, New) }
 func BenchmarkGoJSONSchema(b *testing.B) { bench(b, NewGoJSONSchema) }
+
+// BenchmarkSpecsGoParse is the baseline the validators are read against in
+// the same run: a bare json.Unmarshal of the same inputs into specs.Spec,
+// on a machine whose load changes from minute to minute.
+func BenchmarkSpecsGoParse(b *testing.B) {
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"founding", []byte(founding)}, {"largest-good", largestGood(b)}} {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				var s specs.Spec
+				if err := json.Unmarshal(in.data, &s); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

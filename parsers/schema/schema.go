@@ -53,14 +53,19 @@ func schemaVersion() string {
 
 // validator is the part of a judge that differs between libraries.
 type validator interface {
-	// validate reports ok if input conforms; else the library's own
-	// message and the class.
-	validate(input []byte) (msg, class string, ok bool)
+	// validate reports ok if the decoded input conforms; else the
+	// library's own message and the class. Messages are formatted only
+	// for a refused document.
+	validate(d decoded) (msg, class string, ok bool)
 }
 
 type judge struct {
 	name, version string
 	v             validator
+	lib           library
+	// share passes the decoded input to the other library's judge; nil
+	// decodes privately.
+	share *sharing
 }
 
 func (j *judge) Name() string       { return j.name }
@@ -73,7 +78,7 @@ func (j *judge) String() string     { return j.name }
 func (j *judge) Judge(input []byte) (v parsers.Verdict) {
 	v = parsers.Verdict{Judge: j.name, Version: j.version}
 	defer parsers.Recover(&v)
-	msg, class, ok := j.v.validate(input)
+	msg, class, ok := j.v.validate(j.share.decode(j, j.lib, input))
 	if ok {
 		v.Outcome = parsers.Accept
 		return v

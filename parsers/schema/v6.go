@@ -1,11 +1,13 @@
 package schema
 
 import (
-	"bytes"
+	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
@@ -55,7 +57,8 @@ func NewWith(ws ...Workaround) (parsers.Judge, error) {
 	if len(names) > 0 {
 		version += "; workarounds: " + strings.Join(names, ", ")
 	}
-	return &judge{name: "schema/jsonschema-v6", version: version, v: &v6{sch: sch, rewrites: rewrites}}, nil
+	return &judge{name: "schema/jsonschema-v6", version: version, v: &v6{sch: sch, rewrites: rewrites},
+		lib: libV6, share: defaultSharing}, nil
 }
 
 // Compiled returns the pinned config-schema.json as jsonschema/v6 compiles
@@ -68,11 +71,34 @@ func Compiled() (*jsonschema.Schema, error) {
 	return sch, err
 }
 
+// v6Compiled holds each schema compiled, by root path and workarounds:
+// one compilation per process serves every engine's judge (a compiled
+// Schema is only read by Validate) and the structured generator.
+var v6Compiled sync.Map // string -> *v6Compilation
+
+type v6Compilation struct {
+	once            sync.Once
+	sch             *jsonschema.Schema
+	names, rewrites []string
+	err             error
+}
+
 func compile(ws []Workaround) (sch *jsonschema.Schema, names, rewrites []string, err error) {
 	root, err := rootSchema()
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	key := root
+	for _, w := range ws {
+		key += "\x00" + string(w)
+	}
+	c, _ := v6Compiled.LoadOrStore(key, &v6Compilation{})
+	vc := c.(*v6Compilation)
+	vc.once.Do(func() { vc.sch, vc.names, vc.rewrites, vc.err = compileFrom(root, ws) })
+	return vc.sch, vc.names, vc.rewrites, vc.err
+}
+
+func compileFrom(root string, ws []Workaround) (sch *jsonschema.Schema, names, rewrites []string, err error) {
 	c := jsonschema.NewCompiler()
 	loader := &fileLoader{}
 	for _, w := range ws {
@@ -100,14 +126,21 @@ type v6 struct {
 	rewrites []string
 }
 
-func (v *v6) validate(input []byte) (string, string, bool) {
-	// UnmarshalJSON keeps numbers exact (json.Number) and refuses
-	// trailing data.
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(input))
+// errTrailing is jsonschema.UnmarshalJSON's error for data after the
+// document, which this judge reads from the shared decode instead.
+var errTrailing = errors.New("invalid character after top-level value")
+
+func (v *v6) validate(d decoded) (string, string, bool) {
+	// As jsonschema.UnmarshalJSON reads it: numbers exact (json.Number),
+	// trailing data refused.
+	err := d.err
+	if err == nil && d.trailing {
+		err = errTrailing
+	}
 	if err != nil {
 		return err.Error(), notJSONClass(err), false
 	}
-	err = v.sch.Validate(doc)
+	err = v.sch.Validate(d.tree)
 	if err == nil {
 		return "", "", true
 	}
@@ -117,14 +150,24 @@ func (v *v6) validate(input []byte) (string, string, bool) {
 	}
 	var fs []failure
 	leaves(ve, &fs)
-	// The library's text opens with a line naming the schema by its file
-	// URL, which differs from machine to machine; the lines after it are
-	// the failures themselves.
-	msg := err.Error()
+	return failureText(ve), classOf(fs), false
+}
+
+// failureText is the library's text for a refusal without its first line,
+// which names the schema by its file URL (different from machine to
+// machine); the lines after it are the failures themselves. The root is
+// written with an empty location, since that line is cut anyway and
+// quoting the URL into it was a tenth of a refusal's cost.
+func failureText(ve *jsonschema.ValidationError) string {
+	root := *ve
+	if _, ok := root.ErrorKind.(*kind.Schema); ok {
+		root.ErrorKind = &kind.Schema{}
+	}
+	msg := root.Error()
 	if _, rest, ok := strings.Cut(msg, "\n"); ok {
 		msg = rest
 	}
-	return msg, classOf(fs), false
+	return msg
 }
 
 // leaves collects the failures at the leaves of the error tree: the

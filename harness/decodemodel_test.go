@@ -1,0 +1,109 @@
+package harness
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ocidiff/ocidiff/examples"
+	"github.com/ocidiff/ocidiff/internal/modroot"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/parsers/gojson"
+	"github.com/ocidiff/ocidiff/parsers/rust"
+)
+
+// TestDecodeModelFastPath: decodeModel gives what encoding/json's Decoder
+// with UseNumber gives (the tree, or the error) for every model the
+// committed corpus recorded and for models that take each way out of the
+// fast path.
+func TestDecodeModelFastPath(t *testing.T) {
+	models := map[string]string{
+		"numbers as written":    `{"a":1,"b":1.0,"c":-0,"d":1e400,"e":12345678901234567890}`,
+		"escapes":               `{"a\u0000b":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}`,
+		"nesting":               `{"a":[[],{},[{"b":[null,true,false]}]],"c":{}}`,
+		"array":                 ` [1,"x",{}] `,
+		"duplicate names":       `{"a":1,"b":{"c":1,"c":2},"a":3}`,
+		"invalid UTF-8":         "{\"a\":\"\xff\xfe\"}",
+		"unpaired surrogate":    `{"a":"\ud800","b":"\udc00x"}`,
+		"trailing data":         `{"a":1} {"b":2}`,
+		"trailing garbage":      `{"a":1}xyz`,
+		"top-level number":      `12abc`,
+		"top-level null":        `null`,
+		"not JSON":              `{"a":}`,
+		"truncated":             `{"a":[1,2`,
+		"empty":                 ``,
+		"deep":                  strings.Repeat(`{"a":`, 10001) + `1` + strings.Repeat(`}`, 10001),
+		"deep but not too deep": strings.Repeat(`[`, 9000) + strings.Repeat(`]`, 9000),
+	}
+	root, err := modroot.FromWorkingDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := filepath.Glob(filepath.Join(root, "corpus", "*", "case.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		data, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rec struct {
+			Result Result `json:"result"`
+		}
+		if err := json.Unmarshal(data, &rec); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range rec.Result.Verdicts {
+			if v.Model != nil {
+				models[c+" "+v.Judge] = string(v.Model)
+			}
+		}
+	}
+	if len(models) < 1000 {
+		t.Fatalf("only %d models", len(models))
+	}
+	fast := 0
+	for name, m := range models {
+		want, wantErr := decodeStd([]byte(m))
+		got, gotErr := decodeModel([]byte(m))
+		if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+			t.Errorf("%s: decodeModel gives %#v, %v; encoding/json gives %#v, %v", name, got, gotErr, want, wantErr)
+		}
+		if _, ok := decodeFast([]byte(m)); ok {
+			fast++
+		}
+	}
+	if fast < len(models)*9/10 {
+		t.Errorf("only %d of %d models took the fast path", fast, len(models))
+	}
+}
+
+// BenchmarkDecodeModel: decodeModel against encoding/json alone, on the
+// models go/unmarshal and the Rust judge write for the founding config.
+func BenchmarkDecodeModel(b *testing.B) {
+	r, err := rust.Start("")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	for _, j := range []parsers.Judge{gojson.Unmarshal(), r} {
+		v := j.Judge([]byte(examples.Founding))
+		if v.Model == nil {
+			continue
+		}
+		b.Run(j.Name()+"/encoding-json", func(b *testing.B) {
+			for b.Loop() {
+				decodeStd(v.Model)
+			}
+		})
+		b.Run(j.Name()+"/decodeModel", func(b *testing.B) {
+			for b.Loop() {
+				decodeModel(v.Model)
+			}
+		})
+	}
+}

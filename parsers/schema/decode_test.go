@@ -1,0 +1,196 @@
+package schema
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/ocidiff/ocidiff/internal/modroot"
+	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers"
+)
+
+// sharedInputs are every corpus input (minimized and as found) and the
+// spec's own test configs: the inputs whose verdicts the corpus records.
+func sharedInputs(t *testing.T) map[string][]byte {
+	t.Helper()
+	root, err := modroot.FromWorkingDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths, err := filepath.Glob(filepath.Join(root, "corpus", "*", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"good", "bad"} {
+		fx, err := specmod.Fixtures(kind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, fx...)
+	}
+	inputs := map[string][]byte{}
+	for _, p := range paths {
+		if filepath.Base(p) == "case.json" {
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[p] = data
+	}
+	if len(inputs) < 1000 {
+		t.Fatalf("only %d inputs under %s/corpus", len(inputs), root)
+	}
+	return inputs
+}
+
+// privately returns copies of the judges that decode for themselves, as
+// the libraries' own loaders would.
+func privately(js []parsers.Judge) []parsers.Judge {
+	var out []parsers.Judge
+	for _, j := range js {
+		c := *j.(*judge)
+		c.share = nil
+		out = append(out, &c)
+	}
+	return out
+}
+
+// TestSharedDecodeSameVerdicts: a validator judging the tree the other
+// library's validator decoded gives the verdict it gives decoding the
+// input itself, in either order, on every recorded input. It would not if
+// either library changed the document it validates.
+func TestSharedDecodeSameVerdicts(t *testing.T) {
+	shared := judges(t)
+	alone := privately(shared)
+	s := &sharing{}
+	for _, j := range shared {
+		j.(*judge).share = s
+	}
+	for p, in := range sharedInputs(t) {
+		want := []parsers.Verdict{alone[0].Judge(in), alone[1].Judge(in)}
+		for _, order := range [][]int{{0, 1}, {1, 0}} {
+			got := make([]parsers.Verdict, 2)
+			for _, i := range order {
+				got[i] = shared[i].Judge(in)
+			}
+			if !reflect.DeepEqual(comparable(got), comparable(want)) {
+				t.Errorf("%s, judged in order %v sharing one decode:\n got %+v\nwant %+v", p, order, got, want)
+			}
+		}
+	}
+}
+
+// comparable returns verdicts with each Error's lines sorted: v6 lists the
+// failures of sibling members in the order it walks a Go map, which
+// changes from call to call with or without sharing.
+func comparable(vs []parsers.Verdict) []parsers.Verdict {
+	out := slices.Clone(vs)
+	for i := range out {
+		lines := strings.Split(out[i].Error, "\n")
+		slices.Sort(lines)
+		out[i].Error = strings.Join(lines, "\n")
+	}
+	return out
+}
+
+// TestSharingHandsOverOnce: the tree one validator decoded goes to the
+// other library's validator once, never back to the same library, and
+// never for other bytes in the same buffer.
+func TestSharingHandsOverOnce(t *testing.T) {
+	js := judges(t)
+	v6j, gjsj := js[0].(*judge), js[1].(*judge)
+	s := &sharing{}
+	id := func(d decoded) uintptr { return reflect.ValueOf(d.tree).Pointer() }
+
+	in := []byte(founding)
+	a := s.decode(v6j, libV6, in)
+	if b := s.decode(gjsj, libGoJSONSchema, in); id(b) != id(a) {
+		t.Error("gojsonschema decoded again what v6 had decoded")
+	}
+	if c := s.decode(gjsj, libGoJSONSchema, in); id(c) == id(a) {
+		t.Error("a decoded tree was handed out twice")
+	}
+	d := s.decode(v6j, libV6, in)
+	if e := s.decode(v6j, libV6, in); id(e) == id(d) {
+		t.Error("v6 was handed its own decode: judging the same bytes twice would skip a decode")
+	}
+
+	buf := []byte(`{"ociVersion":"1.0.2"}`)
+	s.decode(v6j, libV6, buf)
+	copy(buf, `{"ociVersion":"1.0.3"}`)
+	if got := s.decode(gjsj, libGoJSONSchema, buf).tree.(map[string]any)["ociVersion"]; got != "1.0.3" {
+		t.Errorf("after the buffer changed, gojsonschema read ociVersion %v", got)
+	}
+}
+
+// TestConcurrentJudges: engines in several goroutines (check -parallel,
+// fuzz -parallel) share the compiled schemas and the decode hand-over.
+// Run under -race, it also shows that validating only reads them.
+func TestConcurrentJudges(t *testing.T) {
+	inputs := [][]byte{[]byte(founding), []byte(`{"ociVersion":"1.0.2","root":{"path":"rootfs"}}`), []byte(`{"root":7} x`)}
+	want := map[string][]parsers.Verdict{}
+	for _, in := range inputs {
+		want[string(in)] = []parsers.Verdict{}
+		for _, j := range privately(judges(t)) {
+			want[string(in)] = append(want[string(in)], j.Judge(in))
+		}
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		js := judges(t)
+		wg.Go(func() {
+			for i := range 200 {
+				in := inputs[i%len(inputs)]
+				got := []parsers.Verdict{js[0].Judge(in), js[1].Judge(in)}
+				if !reflect.DeepEqual(comparable(got), comparable(want[string(in)])) {
+					t.Errorf("%q: got %+v, want %+v", in, got, want[string(in)])
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// TestErrorText: the messages of the refusals of the recorded inputs read
+// as the libraries' own Error and String give them.
+func TestErrorText(t *testing.T) {
+	js := privately(judges(t))
+	v, g := js[0].(*judge).v.(*v6), js[1].(*judge).v.(*gjs)
+	n, nv6 := 0, 0
+	for p, in := range sharedInputs(t) {
+		d := decode(in)
+		if d.err != nil {
+			continue
+		}
+		if err, ok := v.sch.Validate(d.tree).(*jsonschema.ValidationError); ok {
+			nv6++
+			_, want, _ := strings.Cut(err.Error(), "\n")
+			if got := failureText(err); got != want {
+				t.Errorf("%s: v6 %q, the library says %q", p, got, want)
+			}
+		}
+		res, err := g.sch.Validate(treeLoader{goLoader, d.tree})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range res.Errors() {
+			n++
+			if got, want := errorText(e), e.String(); got != want {
+				t.Errorf("%s: %q, gojsonschema says %q", p, got, want)
+			}
+		}
+	}
+	if n < 1000 || nv6 < 1000 {
+		t.Errorf("only %d gojsonschema failures and %d v6 refusals compared", n, nv6)
+	}
+}
