@@ -231,7 +231,10 @@ type inputView struct {
 	decoded bool
 	tree    any
 	valid   bool
-	dups    []string // patterns of duplicated members
+	// dups are the patterns of duplicated members, scanned only when a
+	// form asks: a token scan costs more than the decode.
+	dups    []string
+	scanned bool
 }
 
 func newInputView(b []byte) *inputView { return &inputView{raw: b} }
@@ -250,7 +253,16 @@ func (in *inputView) decode() {
 		return
 	}
 	in.valid = true
-	in.dups = duplicates(in.raw)
+}
+
+// duplicated returns the patterns of the members a valid input names twice.
+func (in *inputView) duplicated() []string {
+	in.decode()
+	if in.valid && !in.scanned {
+		in.scanned = true
+		in.dups = duplicates(in.raw)
+	}
+	return in.dups
 }
 
 // at returns the first value of the input at member pattern p ("*"
@@ -337,8 +349,7 @@ func (in *inputView) refine(member string, f Form) Form {
 // valueForm says what the input holds at a member two parsers read
 // differently.
 func (in *inputView) valueForm(member string) Form {
-	in.decode()
-	if slices.ContainsFunc(in.dups, func(d string) bool { return d == member || strings.HasPrefix(member, d+"/") }) {
+	if slices.ContainsFunc(in.duplicated(), func(d string) bool { return d == member || strings.HasPrefix(member, d+"/") }) {
 		return DuplicateName
 	}
 	v, ok := in.at(member)
@@ -418,7 +429,7 @@ func (in *inputView) documentForm() Form {
 	switch {
 	case !utf8.Valid(in.raw):
 		return BadEncoding
-	case in.valid && len(in.dups) > 0:
+	case in.valid && len(in.duplicated()) > 0:
 		return DuplicateName
 	case in.valid && depth(in.raw) > 30:
 		return TooDeep
@@ -478,9 +489,8 @@ func (in *inputView) findKey(key string, missing bool) string {
 
 // onlyDuplicate is the one member the input names twice, or "".
 func (in *inputView) onlyDuplicate() string {
-	in.decode()
-	if len(in.dups) == 1 {
-		return in.dups[0]
+	if d := in.duplicated(); len(d) == 1 {
+		return d[0]
 	}
 	return ""
 }
