@@ -175,12 +175,15 @@ type stance struct {
 }
 
 // Causes names the causes of a disagreement on input: for every library
-// that stands apart, one cause per distinct thing it does. A library stands
-// apart when its outcome is not the one most upstream projects gave (each
-// project one vote, so that the three Go judges, or two releases of one
-// crate, are not three opinions; on a tie refusers stand apart), or when,
-// accepting, it read another model than the group of accepting parsers
-// that most projects stand in (on a tie every group stands apart).
+// that stands apart, one cause per distinct thing it does. At each member
+// a refusal names, the libraries that refuse there stand apart from those
+// that read the config, or the other way round, as fewer upstream
+// projects stand on one side (each project one vote, so that the three Go
+// judges, or two releases of one crate, are not three opinions; on a tie
+// refusers stand apart). A library that crashes or hangs stands apart
+// always. A library that, accepting, read another model than the group of
+// accepting parsers most projects stand in stands apart at the members
+// where it differs (on a tie every group does).
 //
 // descs gives each verdict's judge its descriptor; a judge it lacks stands
 // for a library of its own name. Causes returns nil when the judges agree.
@@ -198,39 +201,24 @@ func Causes(input []byte, r Result, descs map[string]parsers.Descriptor) []Cause
 	}
 	in := newInputView(input)
 
-	votes := map[parsers.Outcome]map[string]bool{}
-	for _, s := range ss {
-		o := s.v.Outcome
-		if o == parsers.Timeout {
-			o = parsers.Crash
-		}
-		if votes[o] == nil {
-			votes[o] = map[string]bool{}
-		}
-		votes[o][s.upstream] = true
-	}
-	majority := parsers.Accept
-	for _, o := range []parsers.Outcome{parsers.Reject, parsers.Crash} {
-		if len(votes[o]) > len(votes[majority]) {
-			majority = o
-		}
-	}
-
 	// Where the judges that refuse say the input is wrong, and how: a
 	// library that reads what they refuse, or one that crashes without
 	// saying where, is placed by them.
-	var refusals []located
 	own := make([][]located, len(ss))
+	var placed []located
 	for i, s := range ss {
 		if s.v.Outcome == parsers.Reject {
 			own[i] = locate(s.v, in)
-			refusals = append(refusals, own[i]...)
+			for _, l := range own[i] {
+				if l.member != "" {
+					placed = append(placed, l)
+				}
+			}
 		}
 	}
 	// A library that refuses without saying where (a serde error names
 	// no member) is placed where the others that refuse say they do, when
 	// they name one member alone.
-	placed := slices.DeleteFunc(slices.Clone(refusals), func(l located) bool { return l.member == "" })
 	for i := range own {
 		for j, l := range own[i] {
 			if l.member == "" && !documentForm(l.form) {
@@ -244,35 +232,69 @@ func Causes(input []byte, r Result, descs map[string]parsers.Descriptor) []Cause
 
 	var cs causeSet
 	add := cs.add
-
-	for i, s := range ss {
-		o := s.v.Outcome
-		switch {
-		case o == parsers.Crash || o == parsers.Timeout:
+	for _, s := range ss {
+		if o := s.v.Outcome; o == parsers.Crash || o == parsers.Timeout {
 			b := Crashes
 			if o == parsers.Timeout {
 				b = Hangs
 			}
 			l := placeBy(placed, in)
 			add(s, Cause{Behaviour: b, Member: l.member, Form: l.form, Class: s.v.Class})
-		case o == majority:
-		case o == parsers.Reject:
-			for _, l := range own[i] {
-				add(s, Cause{Behaviour: Refuses, Member: l.member, Form: l.form, Class: l.class})
+		}
+	}
+
+	// Each member the refusals name is a question of its own: do the
+	// libraries that refuse it there stand apart, or those that read the
+	// config? Each upstream project is one vote; a judge that refused
+	// only for another member did not object to this one, and counts with
+	// the readers (a validator reports every error; a parser its first),
+	// though a cause of reading it is only given to a judge that accepted.
+	// On a tie the refusers stand apart. So a config with two unrelated causes
+	// (a null layerFolders libocispec refuses, a missing user oci-spec-rs
+	// refuses) is judged member by member, as two configs with one cause
+	// each would be. The document as a whole (bad syntax, no member) is
+	// one member, whatever form each refusal gives it.
+	var members []string
+	refusers := map[string]map[string]bool{} // member -> upstreams that refuse there
+	for i, s := range ss {
+		for _, l := range own[i] {
+			if refusers[l.member] == nil {
+				refusers[l.member] = map[string]bool{}
+				members = append(members, l.member)
 			}
-		case o == parsers.Accept:
-			// It reads what the others refuse: for each distinct
-			// place and form they refuse.
-			seen := map[string]bool{}
-			for _, l := range placed {
-				k := l.member + " " + string(l.form)
-				if !seen[k] {
-					seen[k] = true
-					add(s, Cause{Behaviour: Reads, Member: l.member, Form: l.form})
+			refusers[l.member][s.upstream] = true
+		}
+	}
+	for _, m := range members {
+		readers := map[string]bool{}
+		for i, s := range ss {
+			if o := s.v.Outcome; (o == parsers.Accept || o == parsers.Reject) &&
+				!slices.ContainsFunc(own[i], func(l located) bool { return l.member == m }) {
+				readers[s.upstream] = true
+			}
+		}
+		if len(refusers[m]) <= len(readers) {
+			for i, s := range ss {
+				for _, l := range own[i] {
+					if l.member == m {
+						add(s, Cause{Behaviour: Refuses, Member: l.member, Form: l.form, Class: l.class})
+					}
 				}
 			}
-			if len(placed) == 0 {
-				add(s, Cause{Behaviour: Reads, Form: readsForm(refusals, in)})
+			continue
+		}
+		var here []located
+		for i := range ss {
+			for _, l := range own[i] {
+				if l.member == m {
+					here = append(here, l)
+				}
+			}
+		}
+		form := readsForm(here, in)
+		for _, s := range ss {
+			if s.v.Outcome == parsers.Accept {
+				add(s, Cause{Behaviour: Reads, Member: m, Form: form})
 			}
 		}
 	}
@@ -383,16 +405,15 @@ func documentForm(f Form) bool {
 }
 
 // readsForm is the form of what a library reads that the others refuse
-// without naming a member: the form they give, when they agree on one.
+// at one member: the form most of them give, the first on a tie.
 func readsForm(ls []located, in *inputView) Form {
-	var f Form
+	n := map[Form]int{}
+	var best Form
 	for _, l := range ls {
-		switch {
-		case f == "":
-			f = l.form
-		case f != l.form:
-			return in.documentForm()
+		n[l.form]++
+		if n[l.form] > n[best] {
+			best = l.form
 		}
 	}
-	return cmp.Or(f, in.documentForm())
+	return cmp.Or(best, in.documentForm())
 }

@@ -61,6 +61,22 @@ func TestCauses(t *testing.T) {
 			"schema/v6 refuses null [type] @ /windows/layerFolders by schema/v6 schema/v6",
 		},
 	}, {
+		name:  "two unrelated causes are judged member by member",
+		input: `{"ociVersion":"1.3.0","process":{"cwd":"C:\\","args":["cmd"]},"root":{"path":"r"},"windows":{"layerFolders":null}}`,
+		verdicts: []parsers.Verdict{
+			accept("go/unmarshal", goModel), accept("go/jsonv2", goModel),
+			reject("rust/oci-spec@0.10.0", "missing field `user`"),
+			reject("c/new", "Required field 'layerFolders' not present"),
+			schemaReject("schema/v6", "", "/windows/layerFolders:type"),
+			schemaReject("schema/gojs", "", "/windows/layerFolders:type"),
+		},
+		want: []string{
+			"libocispec refuses null [Required field 'layerFolders' not present] @ /windows/layerFolders by libocispec c/new",
+			"oci-spec-rs refuses missing-required [missing field `user`] @ /process/user by oci-spec-rs rust/oci-spec@0.10.0",
+			"schema/gojs refuses null [type] @ /windows/layerFolders by schema/gojs schema/gojs",
+			"schema/v6 refuses null [type] @ /windows/layerFolders by schema/v6 schema/v6",
+		},
+	}, {
 		name:  "two releases that refuse alike are one cause",
 		input: `{"ociVersion":"1.3.0","process":{"user":{"uid":"0"}}}`,
 		verdicts: []parsers.Verdict{

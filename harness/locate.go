@@ -55,6 +55,8 @@ func locate(v parsers.Verdict, in *inputView) []located {
 			class = withinClass.ReplaceAllString(class, "")
 		} else if m := libKey.FindStringSubmatch(v.Class); m != nil {
 			member = in.findKey(m[2], m[1] == "Required field")
+		} else if m := missingField.FindStringSubmatch(v.Class); m != nil {
+			member = in.findKey(m[1], true)
 		}
 	}
 	form := formOf(class)

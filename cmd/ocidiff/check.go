@@ -273,7 +273,8 @@ func readNotes(file string) ([]triage.Annotation, error) {
 }
 
 // writeCauses says below a matrix whether the judges agree and, if not,
-// each cause with its family, cut to the terminal's width unless long.
+// each cause, under the family that claims it, cut to the terminal's
+// width unless long.
 func writeCauses(w io.Writer, r harness.Result, anns []triage.Annotation, long bool) error {
 	cut := func(s string) string { return harness.Cut(s, width) }
 	if long {
@@ -286,25 +287,37 @@ func writeCauses(w io.Writer, r harness.Result, anns []triage.Annotation, long b
 	case r.Agree:
 		b.WriteString("agree\n")
 	default:
-		fmt.Fprintf(&b, "disagree: %d %s\n", len(r.Causes), plural(len(r.Causes), "cause", "causes"))
-		for i, c := range r.Causes {
-			b.WriteString(cut(fmt.Sprintf("%2d. %s", i+1, c)) + "\n")
-			shown := "    shown by " + strings.Join(c.Judges, ", ")
-			if c.Value != "" || c.OtherValue != "" {
-				shown += fmt.Sprintf("; it reads %s where the others read %s", orNone(c.Value), orNone(c.OtherValue))
-			}
-			b.WriteString(cut(shown) + "\n")
-			if anns == nil {
-				continue
-			}
+		// Causes by family, in the order of their first cause.
+		var fams []*triage.Annotation
+		byFam := map[*triage.Annotation][]harness.Cause{}
+		for _, c := range r.Causes {
 			f := triage.FamilyOf(anns, c)
-			if f == nil {
-				b.WriteString("    family: none yet; `ocidiff corpus add FILE` records it as a new case\n")
-				continue
+			if _, ok := byFam[f]; !ok {
+				fams = append(fams, f)
 			}
-			b.WriteString(cut(fmt.Sprintf("    family %s (%s): %s", f.ID, f.Status, f.Title)) + "\n")
-			for _, l := range f.Known {
-				b.WriteString(cut("      "+l.URL) + "\n")
+			byFam[f] = append(byFam[f], c)
+		}
+		fmt.Fprintf(&b, "disagree: %d %s\n", len(r.Causes), plural(len(r.Causes), "cause", "causes"))
+		n := 0
+		for _, f := range fams {
+			switch {
+			case anns == nil:
+			case f == nil:
+				b.WriteString("family: none yet; `ocidiff corpus add FILE` records these as new cases\n")
+			default:
+				b.WriteString(cut(fmt.Sprintf("family %s (%s): %s", f.ID, f.Status, f.Title)) + "\n")
+				for _, l := range f.Known {
+					b.WriteString(cut("  "+l.URL) + "\n")
+				}
+			}
+			for _, c := range byFam[f] {
+				n++
+				b.WriteString(cut(fmt.Sprintf("%2d. %s", n, c)) + "\n")
+				shown := "    shown by " + strings.Join(c.Judges, ", ")
+				if c.Value != "" || c.OtherValue != "" {
+					shown += fmt.Sprintf("; it reads %s where the others read %s", orNone(c.Value), orNone(c.OtherValue))
+				}
+				b.WriteString(cut(shown) + "\n")
 			}
 		}
 		if long {

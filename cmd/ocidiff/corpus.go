@@ -12,14 +12,16 @@ import (
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/registry"
 )
 
 const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR] [args]
 
-  list              one line per case: its directory and who split how
+  list              each case: its directory and family, the cause it stands for,
+                    and who split how (-annotations FILE names the families)
   update            judge every case again and re-record what changed: a case whose
-                    judges now agree is removed, one whose signature changed moves;
+                    judges now agree is removed, one whose cause changed moves;
                     a change counts only if it comes again twice on fresh judges
                     -judges LIST judges with those instead of the ones each case names
   merge SRC...      add the cases of other corpora (from other machines), one per
@@ -48,6 +50,10 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		ef.register(fs)
 		target = fs.String("target", "", "read each FILE as an input of this fuzz target (FuzzDifferential, FuzzRawJSON) and record the config it builds")
 	}
+	notes := new(string)
+	if sub == "list" {
+		notes = registerNotes(fs)
+	}
 	judges := new(string)
 	if sub == "update" {
 		judges = fs.String("judges", "", "judge every case with these judges (LIST|PROFILE|default|all) instead of those it names, as when the default judges change")
@@ -70,9 +76,20 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch {
 	case sub == "list" && fs.NArg() == 0:
+		anns, err := readNotes(*notes)
+		if err != nil {
+			return fail(err)
+		}
 		cases, err := store.Cases()
 		for _, c := range cases {
-			fmt.Fprintf(stdout, "%s\n    %s\n", store.Path(c.Signature), verdictLine(c.Result))
+			fam := ""
+			if anns != nil {
+				fam = "  [family: none yet]"
+				if f := triage.CaseFamily(anns, c); f != nil {
+					fam = "  [family " + f.ID + ", " + string(f.Status) + "]"
+				}
+			}
+			fmt.Fprintf(stdout, "%s%s\n    %s\n    %s\n", store.Path(c.Signature), fam, c.Signature, verdictLine(c.Result))
 		}
 		if err != nil {
 			return fail(err)
