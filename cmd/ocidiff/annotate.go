@@ -260,24 +260,38 @@ func workflowCommand(cr checkReport, p policy) string {
 			lines = append(lines, fmt.Sprintf("%s %s: %s", v.Judge, v.Outcome, harness.Reason(v, 200)))
 		}
 	}
+	// Each family once, its causes under it, in the order of their first.
 	var ids []string
+	byID := map[string][]int{}
 	for i, c := range cr.Causes {
-		lines = append(lines, fmt.Sprintf("Cause %d: %s (shown by %s)", i+1, c.Cause, strings.Join(c.Judges, ", ")))
-		f := c.Family
-		if f == nil {
-			lines = append(lines, "  in no known family of ocidiff's findings; `ocidiff corpus add FILE` in an ocidiff checkout records it as a new case.")
-			ids = append(ids, "a new cause")
-			continue
+		id := ""
+		if c.Family != nil {
+			id = c.Family.ID
 		}
-		if !slices.Contains(ids, f.ID) {
-			ids = append(ids, f.ID)
+		if _, ok := byID[id]; !ok {
+			ids = append(ids, id)
 		}
-		lines = append(lines, fmt.Sprintf("  family %s, status %s (%s): %s", f.ID, f.Status, f.Status.Describe(), f.Title))
-		for _, l := range f.Links {
-			lines = append(lines, "  "+l.Title+": "+l.URL)
+		byID[id] = append(byID[id], i)
+	}
+	var titles []string
+	for _, id := range ids {
+		first := cr.Causes[byID[id][0]]
+		if f := first.Family; f == nil {
+			titles = append(titles, "a new cause")
+			lines = append(lines, "In no known family of ocidiff's findings; `ocidiff corpus add FILE` in an ocidiff checkout records it as a new case:")
+		} else {
+			titles = append(titles, f.ID)
+			lines = append(lines, fmt.Sprintf("Family %s, status %s (%s): %s", f.ID, f.Status, f.Status.Describe(), f.Title))
+			for _, l := range f.Links {
+				lines = append(lines, "  "+l.Title+": "+l.URL)
+			}
+			if p.allows(first) {
+				lines = append(lines, "  allowed by this workflow (allow: "+f.ID+").")
+			}
 		}
-		if p.allows(c) {
-			lines = append(lines, "  allowed by this workflow (allow: "+f.ID+").")
+		for _, i := range byID[id] {
+			c := cr.Causes[i]
+			lines = append(lines, fmt.Sprintf("  cause %d: %s (shown by %s)", i+1, c.Cause, strings.Join(c.Judges, ", ")))
 		}
 	}
 	level := "error"
@@ -286,7 +300,7 @@ func workflowCommand(cr checkReport, p policy) string {
 	}
 	title := "ocidiff: every judge refuses"
 	if !cr.Refused {
-		title = "ocidiff: " + strings.Join(ids, ", ")
+		title = "ocidiff: " + strings.Join(titles, ", ")
 	}
 	return fmt.Sprintf("::%s file=%s,title=%s::%s\n", level, commandProperty(cr.File), commandProperty(title), commandData(strings.Join(lines, "\n")))
 }
