@@ -22,12 +22,12 @@ import (
 	"github.com/ocidiff/ocidiff/registry"
 )
 
-// The fuzzing job. Each input goes to every judge; a disagreement whose
-// signature the corpus does not hold yet is minimized and written to the
-// corpus as a regression case. A disagreement is not a test failure:
-// Go's fuzzer stops at the first failure, and a differential run must go
-// on collecting classes. OCIDIFF_FAIL_ON_NEW=1 makes a new signature fail
-// the run, for CI.
+// The fuzzing job. Each input goes to every judge; a disagreement with a
+// cause the corpus does not hold yet is minimized and written to the
+// corpus as a regression case, named by that cause. A disagreement is not
+// a test failure: Go's fuzzer stops at the first failure, and a
+// differential run must go on collecting causes. OCIDIFF_FAIL_ON_NEW=1
+// makes a new cause fail the run, for CI.
 //
 // Settings come from the environment because `go test -fuzz` runs the
 // target in worker processes that take no flags of ours:
@@ -36,23 +36,23 @@ import (
 //	OCIDIFF_JUDGES       judges, as `ocidiff check -judges` (default: a file
 //	                     ocidiff-judges next to the test binary, else the
 //	                     default judges)
-//	OCIDIFF_FAIL_ON_NEW  1 to fail on a new signature
+//	OCIDIFF_FAIL_ON_NEW  1 to fail on a new cause
 //	OCIDIFF_MIN_BUDGET   judge calls one minimization may make (default 400)
 //	OCIDIFF_RECORD_LIMIT time one input may spend being recorded before it
 //	                     is deferred (default 5s; see recordLimit)
 //
 // Under plain `go test` the targets run their seeds without recording:
 // the checks are that every judge gives a verdict and that disagreements
-// carry a signature.
+// carry causes.
 //
 // Built for ClusterFuzzLite (the gofuzz build tag, which OSS-Fuzz's Go
 // build sets), the targets record nothing: libFuzzer keeps an input only
 // when the target fails on it. So there they embed the corpus's case.json
-// files (ocidiff.BuiltCorpus) and fail on a split that corpus lacks, once
+// files (ocidiff.BuiltCorpus) and fail on a cause that corpus lacks, once
 // the recorder has minimized it and seen it come back twice on freshly
 // started judges (a killed adapter or a deadline missed under load is no
-// split); a split the corpus holds, and agreement, pass. The message
-// carries the signature, every judge's verdict and the input, for
+// cause); a cause the corpus holds, and agreement, pass. The message
+// carries the cause, every judge's verdict and the input, for
 // `ocidiff corpus add`. OCIDIFF_CORPUS and OCIDIFF_FAIL_ON_NEW do not
 // apply there.
 
@@ -298,7 +298,7 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 		}
 		s.flaky = n
 	}
-	// Known signatures hit by this worker, and what its inputs exercised,
+	// Known causes hit by this worker, and what its inputs exercised,
 	// for ocidiff fuzz to add up: saved now and then, so that a worker killed mid-input loses little,
 	// and once more when the target ends (saveHitsAtEnd).
 	if time.Since(s.saved) > 2*time.Second {
@@ -387,5 +387,8 @@ func (s *fuzzSession) wellFormed(t *testing.T, r harness.Result, input []byte) {
 	}
 	if r.Agree != (r.Signature == "") {
 		t.Fatalf("agree=%v with signature %q for %q", r.Agree, r.Signature, input)
+	}
+	if r.Agree != (len(r.Causes) == 0) {
+		t.Fatalf("agree=%v with %d causes for %q: a disagreement is named by its causes", r.Agree, len(r.Causes), input)
 	}
 }

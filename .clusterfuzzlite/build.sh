@@ -36,9 +36,11 @@ chmod -R u+w "$OUT/runtime-spec"
 
 # 3. The judges the targets run. A throwaway ocidiff placed in $OUT, started
 # outside the repository with no OCIDIFF_* variable, sees exactly what the
-# targets will: `ocidiff judges` lists every judge (DEFAULT column "yes" for
-# the defaults) and names on stderr each one that cannot start. Only the C
-# judges may be missing here; any other missing judge is a broken build.
+# targets will: `ocidiff judges` lists every judge from its descriptor (the
+# last column, its profiles, names "default" for the defaults), and
+# `ocidiff version` starts each one and names on stderr each one that
+# cannot start. Only the C judges may be missing here; any other missing
+# judge is a broken build.
 probe="$OUT/ocidiff-judges-probe"
 trap 'rm -f "$probe"' EXIT
 go build -buildvcs=false -o "$probe" ./cmd/ocidiff
@@ -48,7 +50,8 @@ probe_status=0
   # One variable per C judge: OCIDIFF_C_ADAPTER_CRUN_<version>.
   for v in $(compgen -e | grep '^OCIDIFF_C_ADAPTER'); do unset "$v"; done
   env -u OCIDIFF_RUST_ADAPTER -u OCIDIFF_JUDGES \
-    OCIDIFF_RUNTIME_SPEC_DIR="$OUT/runtime-spec" "$probe" judges
+    OCIDIFF_RUNTIME_SPEC_DIR="$OUT/runtime-spec" "$probe" judges &&
+    OCIDIFF_RUNTIME_SPEC_DIR="$OUT/runtime-spec" "$probe" version >/dev/null
 ) > "$WORK/judges.out" 2> "$WORK/judges.err" || probe_status=$?
 rm -f "$probe"
 if [ "$probe_status" -ne 0 ] && [ "$probe_status" -ne 2 ]; then
@@ -58,7 +61,7 @@ if [ "$probe_status" -ne 0 ] && [ "$probe_status" -ne 2 ]; then
 fi
 judges=()
 while read -r judge; do
-  if grep -qF "ocidiff: judge $judge: " "$WORK/judges.err"; then
+  if grep -qF "ocidiff: starting judge $judge: " "$WORK/judges.err"; then
     case "$judge" in
       c/*) echo "build.sh: leaving out $judge: its adapter is not built here (README.md)" ;;
       *)
@@ -70,7 +73,7 @@ while read -r judge; do
   else
     judges+=("$judge")
   fi
-done < <(awk 'NR > 1 && $2 == "yes" { print $1 }' "$WORK/judges.out")
+done < <(awk 'NR > 1 && $NF ~ /(^|,)default(,|$)/ { print $1 }' "$WORK/judges.out")
 if [ "${#judges[@]}" -eq 0 ]; then
   cat "$WORK/judges.out" "$WORK/judges.err" >&2
   echo "build.sh: no default judge found in the output of ocidiff judges" >&2

@@ -1,7 +1,6 @@
 package harness
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,9 +15,9 @@ import (
 )
 
 // TestDecodeModelFastPath: decodeModel gives what encoding/json's Decoder
-// with UseNumber gives (the tree, or the error) for every model the
-// committed corpus recorded and for models that take each way out of the
-// fast path.
+// with UseNumber gives (the tree, or the error) for every model the Go and
+// Rust judges write for the committed corpus's inputs and for models that
+// take each way out of the fast path.
 func TestDecodeModelFastPath(t *testing.T) {
 	models := map[string]string{
 		"numbers as written":    `{"a":1,"b":1.0,"c":-0,"d":1e400,"e":12345678901234567890}`,
@@ -42,24 +41,29 @@ func TestDecodeModelFastPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases, err := filepath.Glob(filepath.Join(root, "corpus", "*", "case.json"))
+	// A corpus case keeps no model: the Go and Rust judges write theirs
+	// for every committed input, as they do in a check.
+	inputs, err := filepath.Glob(filepath.Join(root, "corpus", "*", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
-		data, err := os.ReadFile(c)
+	r, err := rust.Start("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	judges := []parsers.Judge{gojson.Unmarshal(), gojson.V2(), r}
+	for _, in := range inputs {
+		if filepath.Base(in) == "case.json" {
+			continue
+		}
+		data, err := os.ReadFile(in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var rec struct {
-			Result Result `json:"result"`
-		}
-		if err := json.Unmarshal(data, &rec); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range rec.Result.Verdicts {
-			if v.Model != nil {
-				models[c+" "+v.Judge] = string(v.Model)
+		for _, j := range judges {
+			if v := j.Judge(data); v.Model != nil {
+				models[in+" "+v.Judge] = string(v.Model)
 			}
 		}
 	}

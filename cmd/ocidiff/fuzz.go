@@ -39,7 +39,7 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	dir := fs.String("corpus", "", "corpus directory (default: corpus/ in the ocidiff checkout)")
 	judges := fs.String("judges", "default", judgesUsage)
 	targets := fs.String("targets", strings.Join(fuzzTargets, ","), "fuzz targets to run, in turn")
-	failOnNew := fs.Bool("fail-on-new", false, "stop and exit 1 at the first disagreement whose signature is not in the corpus")
+	failOnNew := fs.Bool("fail-on-new", false, "stop and exit 1 at the first disagreement with a cause the corpus does not hold")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-judges LIST] [-targets LIST] [-fail-on-new]")
 		fs.PrintDefaults()
@@ -95,14 +95,14 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			return fail("%v", err)
 		}
 	}
-	fmt.Fprintf(stdout, "fuzzing %s for %v with %d workers; corpus %s holds %d signatures\n",
+	fmt.Fprintf(stdout, "fuzzing %s for %v with %d workers; corpus %s holds %d cases\n",
 		strings.Join(ts, " and "), *duration, *parallel, cdir, len(before))
 
 	status := exitAgree
 	per := *duration / time.Duration(len(ts))
 	for _, target := range ts {
 		err := fuzzOne(root, target, per, *parallel, store, *judges, *failOnNew, len(before), stdout)
-		var newErr errNewSignature
+		var newErr errNewCause
 		switch {
 		case errors.As(err, &newErr):
 			status = exitDisagree
@@ -162,7 +162,7 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 		}
 		recorded++
 	}
-	// Signatures the pending inputs met again count as hits of the run.
+	// Causes the pending inputs met again count as hits of the run.
 	if err := store.SaveHits("pending"); err != nil {
 		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
 		return false
@@ -181,9 +181,9 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 	return failed == 0
 }
 
-type errNewSignature struct{}
+type errNewCause struct{}
 
-func (errNewSignature) Error() string { return "new signature" }
+func (errNewCause) Error() string { return "new cause" }
 
 // progress matches go test -fuzz's status lines.
 var progress = regexp.MustCompile(`^fuzz: elapsed: (\S+), execs: (\d+) \((\d+)/sec\), new interesting: (\d+) \(total: (\d+)\)`)
@@ -215,7 +215,7 @@ func fuzzOne(root, target string, d time.Duration, parallel int, store *corpus.S
 	case err == nil:
 		return nil
 	case failOnNew && sawNew:
-		return errNewSignature{}
+		return errNewCause{}
 	default:
 		return fmt.Errorf("go test -fuzz failed (%v):\n%s", err, strings.Join(tail, "\n"))
 	}
@@ -246,7 +246,7 @@ func watchFuzz(out io.Reader, target string, store *corpus.Store, known int, std
 				}
 				continue
 			}
-			fmt.Fprintf(stdout, "%-16s %6s  execs %9s (%5s/s)  interesting %5s  signatures %d known, %d new\n",
+			fmt.Fprintf(stdout, "%-16s %6s  execs %9s (%5s/s)  interesting %5s  cases %d known, %d new\n",
 				target, m[1], m[2], m[3], m[5], known, max(0, len(n)-known))
 			continue
 		}

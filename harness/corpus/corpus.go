@@ -509,13 +509,14 @@ func (s *Store) CauseIndex() (map[string][]string, error) {
 }
 
 // Recorded returns the cases of a corpus tree in fsys as their case.json
-// files record them, sorted by directory name, without their input
-// files: all that a program built with the corpus's case.json files
-// embedded (the ClusterFuzzLite fuzz targets) can read. Directories whose
-// names start with "." (a case being written, the flaky store) are not
-// cases. A case.json that does not parse, or whose signature does not
-// belong in its directory, is reported in the error, and the other cases
-// are returned all the same.
+// files record them, sorted by directory name, with their minimized input
+// where fsys holds it (checked against case.json) and without their
+// original: all that a program built with the corpus embedded (the
+// ClusterFuzzLite fuzz targets) can read. Directories whose names start
+// with "." (a case being written, the flaky store) are not cases. A
+// case.json that does not parse, a signature that does not belong in its
+// directory, or an input that is not the one case.json names, is reported
+// in the error, and the other cases are returned all the same.
 func Recorded(fsys fs.FS) ([]Case, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
@@ -533,9 +534,22 @@ func Recorded(fsys fs.FS) ([]Case, error) {
 		}
 		if err == nil {
 			var c Case
-			if c, _, err = parseRecord(e.Name(), meta); err == nil {
-				cases = append(cases, c)
-				continue
+			var rec record
+			if c, rec, err = parseRecord(e.Name(), meta); err == nil {
+				var in []byte
+				if in, err = fs.ReadFile(fsys, path.Join(e.Name(), rec.Input.File)); errors.Is(err, fs.ErrNotExist) {
+					err = nil
+				} else if err == nil {
+					if got := refTo(rec.Input.File, in); got != rec.Input {
+						err = fmt.Errorf("corpus: case %s: %s has %d bytes, sha256 %s; %s says %d bytes, sha256 %s",
+							e.Name(), rec.Input.File, got.Size, got.SHA256, caseFile, rec.Input.Size, rec.Input.SHA256)
+					}
+					c.Input = in
+				}
+				if err == nil {
+					cases = append(cases, c)
+					continue
+				}
 			}
 		}
 		errs = append(errs, err)

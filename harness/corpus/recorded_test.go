@@ -25,7 +25,8 @@ func TestRecorded(t *testing.T) {
 	os.WriteFile(filepath.Join(tmp, "case.json"), []byte("{"), 0o644)
 	f, _ := s.Flaky()
 	f.Add(sampleCase("flaky"))
-	// Only case.json is read: a build that embeds nothing else has no inputs.
+	// A build that embeds case.json alone has no inputs: a case without
+	// one is read all the same.
 	os.Remove(filepath.Join(s.Path("two"), "input.json"))
 
 	got, err := Recorded(os.DirFS(dir))
@@ -36,10 +37,20 @@ func TestRecorded(t *testing.T) {
 		t.Fatalf("Recorded = %d cases %v; want one, two", len(got), got)
 	}
 	want := sampleCase("one")
-	want.Input, want.Original = nil, nil
+	want.Original = nil
 	if !reflect.DeepEqual(compactModels(got[0]), compactModels(want)) {
 		t.Errorf("Recorded()[0] = %+v\nwant %+v", got[0], want)
 	}
+	if got[1].Input != nil {
+		t.Errorf("case two, embedded without input.json, read with input %q", got[1].Input)
+	}
+
+	// An input that is not the one case.json names is an error.
+	os.WriteFile(filepath.Join(s.Path("one"), "input.json"), []byte("{}"), 0o644)
+	if _, err := Recorded(os.DirFS(dir)); err == nil || !strings.Contains(err.Error(), "input.json has 2 bytes") {
+		t.Errorf("Recorded with a changed input: error %v", err)
+	}
+	os.WriteFile(filepath.Join(s.Path("one"), "input.json"), sampleCase("one").Input, 0o644)
 
 	// A misplaced or unreadable case.json is named; the rest still come.
 	os.Rename(s.Path("one"), filepath.Join(dir, "elsewhere"))
