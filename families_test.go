@@ -102,8 +102,10 @@ func TestFamiliesClaimCauses(t *testing.T) {
 
 // caseless are the families that claim no cause of the corpus: noted from
 // outside it (an upstream issue, a real config), their cause has no case
-// yet.
-var caseless = []string{"annotations-empty-key", "nesting-depth"}
+// yet. older-releases-lack-members names causes only other judge
+// selections show (the corpus is recorded under the default judges, all
+// on runtime-spec v1.3.0); TestCausesNamedUnderEveryJudgeSet meets them.
+var caseless = []string{"annotations-empty-key", "nesting-depth", "older-releases-lack-members"}
 
 // indistinct lists the families the cause model cannot tell from another
 // one yet, so they declare no predicate: their causes are named by the
