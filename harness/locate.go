@@ -45,11 +45,17 @@ func locate(v parsers.Verdict, in *inputView) []located {
 	default:
 		if m := goField.FindStringSubmatch(v.Class); m != nil {
 			if _, rest, ok := strings.Cut(m[1], "."); ok {
-				if p, ok := specmod.GoFieldPattern(rest); ok {
+				if p, container, ok := specmod.GoFieldPattern(rest); ok {
 					member = p
+					// encoding/json names the field but the type of
+					// the element it failed on: the cause is the
+					// element.
+					if container && !strings.HasPrefix(m[2], "[]") && !strings.HasPrefix(m[2], "map[") {
+						member += "/*"
+					}
 				}
 			}
-			class = strings.Replace(class, m[0], "into Go struct field of type", 1)
+			class = strings.Replace(class, m[0], "into Go struct field of type "+m[2], 1)
 		} else if m := within.FindStringSubmatch(v.Error); m != nil {
 			member = patternOf(m[1])
 			class = withinClass.ReplaceAllString(class, "")
@@ -60,6 +66,11 @@ func locate(v parsers.Verdict, in *inputView) []located {
 		}
 	}
 	form := formOf(class)
+	if documentForm(form) {
+		// Text that is not JSON is the document's fault, wherever a
+		// decoder noticed it.
+		member = ""
+	}
 	if form == DuplicateName {
 		if m := dupName.FindStringSubmatch(v.Error); m != nil {
 			member = strings.TrimSuffix(member, "/") + "/" + escapeToken(m[1])
@@ -73,7 +84,7 @@ func locate(v parsers.Verdict, in *inputView) []located {
 
 var (
 	// encoding/json: "into Go struct field LinuxCPU.linux.resources.cpu.shares of type uint64".
-	goField = regexp.MustCompile(`into Go struct field (\S+) of type`)
+	goField = regexp.MustCompile(`into Go struct field (\S+) of type (\S+)`)
 	// json/v2 and jsontext: `within /process/scheduler/period` or `within "/linux/uidMappings/0"`.
 	within      = regexp.MustCompile(`within "?(/[^"\s:]*)`)
 	withinClass = regexp.MustCompile(` within "?/[^"\s:]*"?`)
@@ -142,19 +153,20 @@ func combinator(k string) bool { return k == "allOf" || k == "anyOf" || k == "on
 // the object at pointer p.
 func missingNames(msg, p string) []string {
 	var names []string
+	p = patternOf(p) // the class folds indices; the message has them
 	for _, m := range missingV6.FindAllStringSubmatch(msg, -1) {
-		if m[1] == p {
+		if patternOf(m[1]) == p {
 			for _, q := range strings.Split(m[2], ", ") {
 				names = append(names, strings.Trim(q, "'"))
 			}
 		}
 	}
-	dotted := strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", ".")
-	if dotted == "" {
-		dotted = "(root)"
-	}
 	for _, m := range missingGo.FindAllStringSubmatch(msg, -1) {
-		if m[1] == dotted {
+		at := ""
+		if m[1] != "(root)" {
+			at = "/" + strings.ReplaceAll(m[1], ".", "/")
+		}
+		if patternOf(at) == p {
 			names = append(names, m[2])
 		}
 	}

@@ -158,9 +158,9 @@ func TestWrite(t *testing.T) {
 	dir := t.TempDir()
 	notes := filepath.Join(dir, "findings.json")
 	if err := os.WriteFile(notes, []byte(`[
- {"id":"k","title":"known one","status":"known","match":"^x","why":"w","known":[{"title":"issue 1","url":"https://example.com/1"}]},
- {"id":"b","title":"bug one: `+"`"+`layerFolders`+"`"+` <b>","status":"bug","match":"^nothing","why":"w *is* `+"`"+`x`+"`"+`","ask":"a"},
- {"id":"g","title":"gap one","status":"spec-gap","match":"^y","why":"w"}
+ {"id":"k","title":"known one","status":"known","cause":{"library":["x"]},"why":"w","known":[{"title":"issue 1","url":"https://example.com/1"}]},
+ {"id":"b","title":"bug one: `+"`"+`layerFolders`+"`"+` <b>","status":"bug","cause":{"library":["nothing"]},"why":"w *is* `+"`"+`x`+"`"+`","ask":"a"},
+ {"id":"g","title":"gap one","status":"spec-gap","cause":{"library":["y"]},"why":"w"}
 ]`), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -173,8 +173,8 @@ func TestWrite(t *testing.T) {
 	}
 	cases := []corpus.Case{
 		{Signature: "x1", Input: []byte("{\"a\":\"\x00\xff\"}"), Result: harness.Result{Signature: "x1",
-			Verdicts: []parsers.Verdict{verdict("go/unmarshal", parsers.Reject)}}},
-		{Signature: "z1", Input: []byte(`{}`), Result: harness.Result{Signature: "z1"}},
+			Verdicts: []parsers.Verdict{verdict("go/unmarshal", parsers.Reject)}, Causes: []harness.Cause{{Library: "x"}}}},
+		{Signature: "z1", Input: []byte(`{}`), Result: harness.Result{Signature: "z1", Causes: []harness.Cause{{Library: "z"}}}},
 	}
 	opts := Options{
 		Matrix: func(in []byte) harness.Result {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -18,29 +17,21 @@ import (
 )
 
 // Annotation is a person's triage of one family of discrepancies: what the
-// data alone cannot say. It claims the disagreements whose signature
-// matches Match (and whose input matches Input, when set), and the corpus
-// cases it names by slug. Matching by cause rather than by case list keeps
-// a family whole when the corpus is re-recorded, and lets `ocidiff check`
-// name the family of a disagreement found in a user's own config.
+// data alone cannot say. It claims the causes its predicate allows.
+// Claiming causes rather than a list of cases keeps a family whole when
+// the corpus is re-recorded, and lets `ocidiff check` name the family of
+// every cause found in a user's own config.
 type Annotation struct {
 	// ID is a short stable name, e.g. "layerfolders-null".
 	ID    string `json:"id"`
 	Title string `json:"title"`
 	// Status says what the family is for upstream: one of Statuses.
 	Status Status `json:"status"`
-	// Match is a regular expression on the signature; Input, if set, one
-	// that the input bytes must match too (for causes such as comments or
-	// form feeds whose signature is that of any syntax error); Cases lists
-	// slugs, for the few causes neither can tell apart. A disagreement
-	// takes the first annotation that claims it.
-	Match string   `json:"match,omitempty"`
-	Input string   `json:"input,omitempty"`
-	Cases []string `json:"cases,omitempty"`
 	// Cause is the family's claim on causes: a cause is the family's when
 	// every field the predicate sets allows it. Families are named by
 	// cause, so that a file's every cause is named, and naming does not
-	// change with the judges that run.
+	// change with the judges that run. A family without one claims
+	// nothing: a phenomenon the cause model cannot tell apart yet.
 	Cause *Predicate `json:"cause,omitempty"`
 	// Why is the cause, in a sentence or two.
 	Why string `json:"why"`
@@ -58,8 +49,6 @@ type Annotation struct {
 	// (status known), the documentation that describes the behaviour
 	// (by-design), or the discussions a new report should cite.
 	Known []Link `json:"known,omitempty"`
-
-	re, input *regexp.Regexp
 }
 
 // Status is what a family is for the projects involved.
@@ -118,8 +107,6 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 			return nil, fmt.Errorf("%s: annotation %d: id, title and why are required", file, i)
 		case ids[a.ID]:
 			return nil, fmt.Errorf("%s: annotation %q: duplicate id", file, a.ID)
-		case a.Match == "" && len(a.Cases) == 0 && a.Cause == nil:
-			return nil, fmt.Errorf("%s: annotation %q: neither cause, match nor cases", file, a.ID)
 		case !slices.Contains(Statuses, a.Status):
 			return nil, fmt.Errorf("%s: annotation %q: status %q is not one of %v", file, a.ID, a.Status, Statuses)
 		case a.Status == Bug && a.Ask == "":
@@ -136,16 +123,6 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 		if a.Cause != nil {
 			if err := a.Cause.check(); err != nil {
 				return nil, fmt.Errorf("%s: annotation %q: cause: %w", file, a.ID, err)
-			}
-		}
-		if a.Match != "" {
-			if a.re, err = regexp.Compile(a.Match); err != nil {
-				return nil, fmt.Errorf("%s: annotation %q: match: %w", file, a.ID, err)
-			}
-		}
-		if a.Input != "" {
-			if a.input, err = regexp.Compile(a.Input); err != nil {
-				return nil, fmt.Errorf("%s: annotation %q: input: %w", file, a.ID, err)
 			}
 		}
 		for _, l := range a.Known {
@@ -248,24 +225,6 @@ func Claimants(anns []Annotation, c harness.Cause) []string {
 		}
 	}
 	return ids
-}
-
-func (a *Annotation) claims(signature string, input []byte) bool {
-	if slices.Contains(a.Cases, harness.Slug(signature)) {
-		return true
-	}
-	return a.re != nil && a.re.MatchString(signature) && (a.input == nil || a.input.Match(input))
-}
-
-// Family returns the annotation that claims a disagreement, given its
-// signature and input, or nil if none does.
-func Family(anns []Annotation, signature string, input []byte) *Annotation {
-	for i := range anns {
-		if anns[i].claims(signature, input) {
-			return &anns[i]
-		}
-	}
-	return nil
 }
 
 // Primary returns the cause a case stands for: the one whose instance

@@ -117,12 +117,12 @@ func TestReadAnnotationsErrors(t *testing.T) {
 		anns any
 		want string
 	}{
-		{"no status", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x"}}, `annotation "a": status "" is not one of`},
-		{"bad status", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "wontfix"}}, `status "wontfix"`},
-		{"known without link", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "known"}}, "needs a link"},
+		{"no status", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}}}, `annotation "a": status "" is not one of`},
+		{"bad status", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "wontfix"}}, `status "wontfix"`},
+		{"known without link", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "known"}}, "needs a link"},
 		{"bad form", []map[string]any{{"id": "a", "title": "A", "why": "w", "status": "bug", "ask": "a", "cause": map[string]any{"form": []string{"nulll"}}}}, `annotation "a": cause: form "nulll"`},
-		{"unknown field", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug", "ask": "a", "cases2": 1}}, "unknown field"},
-		{"bug without ask", []map[string]any{{"id": "a", "title": "A", "why": "w", "match": "x", "status": "bug"}}, "needs an ask"},
+		{"unknown field", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a", "cases2": 1}}, "unknown field"},
+		{"bug without ask", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug"}}, "needs an ask"},
 		{"form in any", []map[string]any{{"id": "a", "title": "A", "why": "w", "status": "bug", "ask": "a",
 			"cause": map[string]any{"any": []any{map[string]any{"form": []string{"nul"}}}}}}, `cause: any 0: form "nul"`},
 		{"nested any", []map[string]any{{"id": "a", "title": "A", "why": "w", "status": "bug", "ask": "a",

@@ -169,8 +169,9 @@ func JSONFields(t reflect.Type) map[string]reflect.Type { return jsonFields(t) }
 // JSON names of the fields it went through, with no array index or map
 // key and with the Go names of embedded structs in between, so the walk
 // adds a "*" wherever specs.Spec holds a slice or map and skips a token
-// that names no member. ok is false when a token is neither.
-func GoFieldPattern(dotted string) (pattern string, ok bool) {
+// that names no member; container says the field named last holds a
+// slice or map. ok is false when a token is neither.
+func GoFieldPattern(dotted string) (pattern string, container, ok bool) {
 	var b strings.Builder
 	t := reflect.TypeFor[specs.Spec]()
 	for _, tok := range strings.Split(dotted, ".") {
@@ -185,18 +186,22 @@ func GoFieldPattern(dotted string) (pattern string, ok bool) {
 			t = t.Elem()
 		}
 		if t == nil || t.Kind() != reflect.Struct {
-			return "", false
+			return "", false, false
 		}
 		next, found := jsonFields(t)[tok]
 		if !found {
 			if f, embedded := t.FieldByName(tok); embedded && len(f.Index) > 0 {
 				continue // an embedded struct's Go name: its fields are promoted
 			}
-			return "", false
+			return "", false, false
 		}
 		b.WriteByte('/')
 		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
 		t = next
 	}
-	return b.String(), true
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	container = t != nil && (t.Kind() == reflect.Map || t.Kind() == reflect.Slice || t.Kind() == reflect.Array)
+	return b.String(), container, true
 }
