@@ -20,21 +20,7 @@ import (
 // of its causes, and at most recorder.MaxPerCause cases stand for one
 // cause; and every family that had cases keeps one standing for it.
 func TestFamiliesClaimCauses(t *testing.T) {
-	anns, err := triage.ReadAnnotations("findings.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := corpus.OpenReadOnly("corpus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := store.Cases()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(cases) == 0 {
-		t.Fatal("corpus/ holds no case: the families would be checked against nothing")
-	}
+	anns, _, cases := committed(t)
 	for _, a := range anns {
 		if _, ok := indistinct[a.ID]; ok != (a.Cause == nil) {
 			t.Errorf("family %s: a cause predicate is missing, or indistinct lists it although it has one", a.ID)
@@ -116,4 +102,26 @@ var caseless = []string{"annotations-empty-key", "nesting-depth", "older-release
 var indistinct = map[string]string{
 	"yajl-comments":   "json-c-lenient-syntax",
 	"yajl-whitespace": "json-c-lenient-syntax",
+}
+
+// committed reads the triage notes and the committed corpus the tests of
+// the families hold to each other.
+func committed(t *testing.T) ([]triage.Annotation, *corpus.Store, []corpus.Case) {
+	t.Helper()
+	anns, err := triage.ReadAnnotations("findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := corpus.OpenReadOnly("corpus")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := store.Cases()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cases) == 0 {
+		t.Fatal("corpus/ holds no case: the families would be checked against nothing")
+	}
+	return anns, store, cases
 }

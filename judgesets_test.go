@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/registry"
 )
@@ -22,18 +21,7 @@ func TestCausesNamedUnderEveryJudgeSet(t *testing.T) {
 	if testing.Short() {
 		t.Skip("judges every committed case under every selection")
 	}
-	anns, err := triage.ReadAnnotations("findings.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	store, err := corpus.OpenReadOnly("corpus")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := store.Cases()
-	if err != nil {
-		t.Fatal(err)
-	}
+	anns, store, cases := committed(t)
 	for _, sel := range registry.Selections() {
 		t.Run(sel, func(t *testing.T) {
 			e, err := registry.Engine(sel)

@@ -55,7 +55,7 @@ func TestWatchFuzzLongLine(t *testing.T) {
 	if !sawNew {
 		t.Error("the new disagreement after the long line was not seen")
 	}
-	if n := strings.Count(stdout.String(), "signatures 7 known, 0 new"); n != 2 {
+	if n := strings.Count(stdout.String(), "cases 7 known, 0 new"); n != 2 {
 		t.Errorf("%d progress lines shown, want 2:\n%s", n, stdout.String())
 	}
 	if len(tail) != 4 || tail[3] != "last line without newline" || tail[2] != "FAIL" {

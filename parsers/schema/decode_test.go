@@ -46,7 +46,9 @@ func sharedInputs(t *testing.T) map[string][]byte {
 		}
 		inputs[p] = data
 	}
-	if len(inputs) < 1000 {
+	// A corpus that lost its inputs would check nothing: the committed
+	// one holds two inputs for each of its 424 cases.
+	if len(inputs) < 500 {
 		t.Fatalf("only %d inputs under %s/corpus", len(inputs), root)
 	}
 	return inputs
@@ -190,7 +192,9 @@ func TestErrorText(t *testing.T) {
 			}
 		}
 	}
-	if n < 1000 || nv6 < 1000 {
+	// The corpus has a few hundred cases, most of them refused by the
+	// schema; fewer would mean it lost them.
+	if n < 400 || nv6 < 400 {
 		t.Errorf("only %d gojsonschema failures and %d v6 refusals compared", n, nv6)
 	}
 }
