@@ -73,8 +73,10 @@ func New(e *harness.Engine, s *corpus.Store, open Open) *Recorder {
 	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string]bool{}, restart: restartWith(open)}
 }
 
-// MaxPerCause is how many cases the corpus keeps of one cause: enough to
-// show it at a few members, few enough that every case is distinct.
+// MaxPerCause is how many cases of one cause the corpus may keep: enough
+// to show it at a few members, few enough that every case is distinct.
+// The recorder adds one per new cause; more come from choosing among
+// members when a corpus is rekeyed.
 const MaxPerCause = 5
 
 // Observe checks input. When the judges disagree and one of the causes is
@@ -84,8 +86,8 @@ const MaxPerCause = 5
 // keeps that judge apart (minimize.Isolate, with no cause added on the
 // way: deviation.isolates). Each such input is recorded under the cause
 // its judge shows there (its instance names the directory) unless the
-// corpus holds that instance, or MaxPerCause cases of the cause, once it
-// has reproduced on freshly started judges (verify.go). Inputs with one
+// corpus already holds a case of that cause, at any member, once it has
+// reproduced on freshly started judges (verify.go). Inputs with one
 // cause thus converge on one input, whatever valid config the generator
 // had put around the cause.
 //
@@ -170,8 +172,11 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		for _, k := range keys(rm.Causes) {
 			r.seen[k] = true
 		}
+		// A known cause at a new member is known: the corpus's few
+		// instances of a cause are chosen when it is rekeyed, not added
+		// one at a time as the fuzzer meets members.
 		key := primary.Key()
-		if r.Known[key] || len(r.held[key]) >= MaxPerCause || r.store.Has(primary.Instance()) {
+		if r.Known[key] || len(r.held[key]) > 0 || r.store.Has(primary.Instance()) {
 			r.store.Count(key)
 			continue
 		}
