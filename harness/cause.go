@@ -127,6 +127,9 @@ const (
 	BadEncoding   Form = "bad-encoding" // invalid UTF-8, lone surrogates
 	TooDeep       Form = "too-deep"
 	Value         Form = "value" // a value of the right type, read otherwise
+	// ControlChar is a string holding a NUL or another control
+	// character, which C reads up to the NUL.
+	ControlChar Form = "control-char"
 )
 
 // Forms lists every form, for validating families.
@@ -187,7 +190,7 @@ type stance struct {
 //
 // descs gives each verdict's judge its descriptor; a judge it lacks stands
 // for a library of its own name. Causes returns nil when the judges agree.
-func Causes(input []byte, r Result, descs map[string]parsers.Descriptor) []Cause {
+func Causes(input []byte, r Result, descs parsers.Descriptors) []Cause {
 	if r.Agree || len(r.Verdicts) == 0 {
 		return nil
 	}
@@ -298,20 +301,31 @@ func Causes(input []byte, r Result, descs map[string]parsers.Descriptor) []Cause
 			}
 		}
 	}
-	for _, c := range valueCauses(r, ss, in) {
-		cs = append(cs, c)
-	}
-	slices.SortStableFunc(cs, func(a, b Cause) int { return strings.Compare(a.Instance(), b.Instance()) })
+	valueCauses(&cs, r, ss, in)
+	slices.SortStableFunc(cs, compareCauses)
 	return cs
 }
 
-// valueCauses names the causes of the value splits among accepting
+// compareCauses orders causes as their instances would sort, field by
+// field, without building the strings: Causes runs on every disagreement
+// the fuzzer meets.
+func compareCauses(a, b Cause) int {
+	return cmp.Or(strings.Compare(a.Library, b.Library), strings.Compare(string(a.Behaviour), string(b.Behaviour)),
+		strings.Compare(string(a.Form), string(b.Form)), strings.Compare(a.Class, b.Class), strings.Compare(a.Member, b.Member))
+}
+
+// sameInstance reports whether two causes are one cause at one member.
+func sameInstance(a, b Cause) bool {
+	return a.Library == b.Library && a.Behaviour == b.Behaviour && a.Form == b.Form && a.Class == b.Class && a.Member == b.Member
+}
+
+// valueCauses adds to cs the causes of the value splits among accepting
 // parsers: the groups that read one model are weighed by the upstream
 // projects in them, and every group but the heaviest stands apart at the
 // members where it differs (every group, on a tie).
-func valueCauses(r Result, ss []stance, in *inputView) []Cause {
+func valueCauses(cs *causeSet, r Result, ss []stance, in *inputView) {
 	if len(r.Diffs) == 0 {
-		return nil
+		return
 	}
 	byJudge := map[string]stance{}
 	for _, s := range ss {
@@ -342,8 +356,6 @@ func valueCauses(r Result, ss []stance, in *inputView) []Cause {
 			tie = true
 		}
 	}
-	var cs causeSet
-	add := cs.add
 	for gi, g := range groups {
 		if gi == heaviest && !tie {
 			continue
@@ -365,11 +377,10 @@ func valueCauses(r Result, ss []stance, in *inputView) []Cause {
 			member := patternOf(d.Path)
 			form := in.valueForm(member)
 			for _, j := range g.judges {
-				add(byJudge[j], Cause{Behaviour: b, Member: member, Form: form, Value: mine, OtherValue: other})
+				cs.add(byJudge[j], Cause{Behaviour: b, Member: member, Form: form, Value: mine, OtherValue: other})
 			}
 		}
 	}
-	return cs
 }
 
 // causeSet gathers causes: a judge showing a cause already there joins it,
@@ -380,7 +391,7 @@ func (cs *causeSet) add(s stance, c Cause) {
 	c.Library = s.desc.Library
 	for i := range *cs {
 		e := &(*cs)[i]
-		if e.Instance() != c.Instance() {
+		if !sameInstance(*e, c) {
 			continue
 		}
 		if !slices.Contains(e.Judges, s.v.Judge) {

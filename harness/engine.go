@@ -16,7 +16,7 @@ type Engine struct {
 	judges []parsers.Judge
 	rules  []Rule
 	// descs holds each judge's descriptor, by name, for naming causes.
-	descs map[string]parsers.Descriptor
+	descs parsers.Descriptors
 	// Time spent in the judges and in comparing their verdicts, for the
 	// benchmark that tells judge cost from harness cost.
 	judgeTime, compareTime time.Duration
@@ -31,12 +31,7 @@ func New(judges []parsers.Judge, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 	}
-	descs := make(map[string]parsers.Descriptor, len(judges))
-	for _, j := range judges {
-		d, _ := parsers.DescriptorOf(j)
-		descs[j.Name()] = d
-	}
-	return &Engine{judges: judges, rules: c.rules, descs: descs}, nil
+	return &Engine{judges: judges, rules: c.rules, descs: parsers.DescriptorsOf(judges)}, nil
 }
 
 // Judges returns the engine's judges in the order they run.
@@ -100,10 +95,6 @@ func (e *Engine) Compare(vs []parsers.Verdict) Result {
 	r.Refused = r.Agree && len(vs) > 0 && !vs[0].Accepted()
 	return r
 }
-
-// Descriptors returns the descriptor of each judge, by name, as the
-// engine names causes with them.
-func (e *Engine) Descriptors() map[string]parsers.Descriptor { return e.descs }
 
 // Explain names the causes of a result on input, as Check does: for a
 // result recorded before, or compared from verdicts given (Compare).

@@ -215,7 +215,7 @@ func patternOf(ptr string) string {
 	}
 	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
 	for i, t := range toks {
-		toks[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(t)
+		toks[i] = specmod.UnescapeToken(t)
 	}
 	return specmod.Pattern(toks)
 }
@@ -296,7 +296,7 @@ func lookup(v any, toks []string) (any, bool) {
 	if len(toks) == 0 {
 		return v, true
 	}
-	t := strings.NewReplacer("~1", "/", "~0", "~").Replace(toks[0])
+	t := specmod.UnescapeToken(toks[0])
 	switch x := v.(type) {
 	case map[string]any:
 		if toks[0] == "*" {
@@ -401,10 +401,6 @@ func (in *inputView) valueForm(member string) Form {
 	}
 	return Value
 }
-
-// ControlChar is a string holding a NUL or another control character,
-// which C reads up to the NUL.
-const ControlChar Form = "control-char"
 
 // integerSpelling reports whether a JSON number is an integer written
 // otherwise than as digits: 1e3, 1.0, -0.

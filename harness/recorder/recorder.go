@@ -119,13 +119,13 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 	if err := r.loadHeld(); err != nil {
 		return res, nil, err
 	}
-	if r.known(res.Causes) {
-		for _, c := range res.Causes {
-			r.store.Count(c.Key())
+	found := keys(res.Causes)
+	if r.known(found) {
+		for _, k := range found {
+			r.store.Count(k)
 		}
 		return res, nil, nil
 	}
-	found := keys(res.Causes)
 	for _, k := range found {
 		r.seen[k] = true
 	}
@@ -169,7 +169,8 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		if !ok {
 			continue
 		}
-		for _, k := range keys(rm.Causes) {
+		minKeys := keys(rm.Causes)
+		for _, k := range minKeys {
 			r.seen[k] = true
 		}
 		// A known cause at a new member is known: the corpus's few
@@ -185,7 +186,7 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 			// Not verified, so not known: the next input that
 			// shows it is looked at again.
 			r.stats.Record += time.Since(t2)
-			r.forget(keys(rm.Causes))
+			r.forget(minKeys)
 			// The causes of the input as found stay handled, so that the
 			// inputs after it are not all deferred too.
 			for _, k := range found {
@@ -206,7 +207,7 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		if ok {
 			r.stats.Added++
 			added = append(added, path)
-			for _, k := range keys(rm.Causes) {
+			for _, k := range minKeys {
 				r.held[k] = append(r.held[k], path)
 			}
 		}
@@ -216,14 +217,13 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 
 // known reports whether every cause is known: handled in this process,
 // held by the corpus, or named in Known.
-func (r *Recorder) known(cs []harness.Cause) bool {
-	for _, c := range cs {
-		k := c.Key()
+func (r *Recorder) known(keys []string) bool {
+	for _, k := range keys {
 		if !r.seen[k] && len(r.held[k]) == 0 && !r.Known[k] {
 			return false
 		}
 	}
-	return len(cs) > 0
+	return len(keys) > 0
 }
 
 // loadHeld reads, once, which causes the corpus holds cases of.

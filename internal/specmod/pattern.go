@@ -36,7 +36,13 @@ func Pattern(tokens []string) string {
 
 // tokenEscaper is built once: a Replacer compiles itself on first use,
 // and every failure of every schema verdict passes through Pattern.
-var tokenEscaper = strings.NewReplacer("~", "~0", "/", "~1")
+var (
+	tokenEscaper   = strings.NewReplacer("~", "~0", "/", "~1")
+	tokenUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+)
+
+// UnescapeToken reads one token of a JSON pointer: "~1" is "/", "~0" "~".
+func UnescapeToken(tok string) string { return tokenUnescaper.Replace(tok) }
 
 // step goes from type t one token down: to a struct field by its JSON
 // name, or to the element of a map, slice or array (wild: the token is a
@@ -196,7 +202,7 @@ func GoFieldPattern(dotted string) (pattern string, container, ok bool) {
 			return "", false, false
 		}
 		b.WriteByte('/')
-		b.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(tok))
+		b.WriteString(tokenEscaper.Replace(tok))
 		t = next
 	}
 	for t != nil && t.Kind() == reflect.Pointer {
