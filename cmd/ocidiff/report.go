@@ -112,7 +112,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // to change, which the rule that picks the deviating judge cannot), with
 // the pinned spec's text and schema quoted.
 func reportOptions(anns []triage.Annotation, upstream string, c mdreport.Case) (mdreport.Options, error) {
-	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version(), Judges: registry.Descriptors()}
+	opts := mdreport.Options{Upstream: upstream, SpecVersion: specmod.Version(), Judges: registry.Descriptors(), Notes: anns}
 	for _, cause := range c.Result.Causes {
 		if opts.Family = triage.FamilyOf(anns, cause); opts.Family != nil {
 			break

@@ -66,6 +66,8 @@ type Options struct {
 	// deviates, where a report goes and how each reproduction is built
 	// are read from there.
 	Judges parsers.Descriptors
+	// Notes are the triage notes that name each cause's family, if any.
+	Notes []triage.Annotation
 }
 
 // MaxLen is the most a report may hold: GitHub refuses an issue body
@@ -146,6 +148,18 @@ func Write(w io.Writer, c Case, opts Options) error {
 	head.WriteString("## Which implementation differs\n\n")
 	for _, d := range devs {
 		fmt.Fprintf(&head, "- **%s** (%s; report to %s): %s.\n", ruleLabel[d.Rule], strings.Join(d.Judges, ", "), d.Upstream.Name, mdtext.Escape(mdtext.Visible(d.Why)))
+	}
+	if len(c.Result.Causes) > 0 {
+		// Every cause the config shows, not only the one the report is
+		// about: a maintainer must see what else the config holds.
+		fmt.Fprintf(&head, "\nThe config's %s, as ocidiff names them:\n\n", plural(len(c.Result.Causes), "cause", "causes"))
+		for _, cause := range c.Result.Causes {
+			fmt.Fprintf(&head, "- %s (shown by %s)", mdtext.Escape(mdtext.Visible(cause.String())), strings.Join(cause.Judges, ", "))
+			if f := triage.FamilyOf(opts.Notes, cause); f != nil {
+				fmt.Fprintf(&head, "; family `%s` (%s)", f.ID, f.Status)
+			}
+			head.WriteString("\n")
+		}
 	}
 	fmt.Fprintf(&head, "\nHow ocidiff decides which implementation differs: [its README](%s).\n\n", ReadmeURL)
 	if !slices.ContainsFunc(devs, func(d triage.Deviation) bool { return d.Upstream == target }) {
@@ -609,4 +623,11 @@ func writeRepros(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, inpu
 		fmt.Fprintf(b, "%s\n%s\n%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
 	}
 	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

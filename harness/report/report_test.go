@@ -614,3 +614,29 @@ func TestRoutedElsewhere(t *testing.T) {
 		}
 	}
 }
+
+// TestReportNamesEveryCause: a report lists every cause of its config
+// with its family, not only the one it is about: here the founding
+// case's null layerFolders and a missing process.user oci-spec-rs refuses.
+func TestReportNamesEveryCause(t *testing.T) {
+	anns, err := triage.ReadAnnotations("../../findings.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := corpus.Case{Input: []byte(`{"ociVersion":"1.3.0","process":{"cwd":"C:\\","args":["cmd"]},"root":{"path":"rootfs"},"windows":{"layerFolders":null}}`)}
+	c.Result = seedcases.EngineOf(t, "default").Check(c.Input)
+	var md bytes.Buffer
+	if err := report.Write(&md, report.Case{Source: "two.json", Input: c.Input, Result: c.Result},
+		report.Options{Judges: registry.Descriptors(), Notes: anns}); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Result.Causes) < 2 {
+		t.Fatalf("the config shows %d causes, want two families' worth", len(c.Result.Causes))
+	}
+	for _, want := range []string{"family `layerfolders-null`", "family `rust-requires-user`",
+		"oci-spec-rs refuses a missing REQUIRED member at /process/user"} {
+		if !strings.Contains(md.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, md.String())
+		}
+	}
+}
