@@ -221,7 +221,7 @@ func readBuiltCorpus(e *harness.Engine, fsys fs.FS) (*builtCorpus, error) {
 	}
 	known, missing := recorder.KnownUnder(e, cases)
 	if missing > 0 {
-		return nil, fmt.Errorf("the corpus embedded in this build: %d of %d cases were recorded without one of the judges here; re-record them (ocidiff corpus update -judges default)", missing, len(cases))
+		return nil, fmt.Errorf("the corpus embedded in this build: %d of %d cases have no input.json", missing, len(cases))
 	}
 	return &builtCorpus{cases: len(cases), known: known}, nil
 }

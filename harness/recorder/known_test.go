@@ -48,7 +48,7 @@ func TestKnownUnderIsJudging(t *testing.T) {
 	}
 	known, missing := KnownUnder(e, embedded)
 	if missing != 0 {
-		t.Errorf("%d embedded cases have no input and record no cause", missing)
+		t.Errorf("%d embedded cases have no input", missing)
 	}
 	want := map[string]bool{}
 	for _, c := range cases {
