@@ -16,6 +16,7 @@ import (
 	ocidiff "github.com/ocidiff/ocidiff"
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/parsers"
@@ -26,20 +27,22 @@ import (
 // cause the corpus does not hold yet is minimized and written to the
 // corpus as a regression case, named by that cause. A disagreement is not
 // a test failure: Go's fuzzer stops at the first failure, and a
-// differential run must go on collecting causes. OCIDIFF_FAIL_ON_NEW=1
-// makes a new cause fail the run, for CI.
+// differential run must go on collecting causes; a configuration with
+// failOnNew makes a new cause fail the run, for CI.
 //
-// Settings come from the environment because `go test -fuzz` runs the
-// target in worker processes that take no flags of ours:
+// The run is configured by one value, fuzzrun.Config, read as JSON from
+// $OCIDIFF_FUZZ, because `go test -fuzz` runs the target in worker
+// processes that take no flags of ours. `ocidiff fuzz` sets it; by hand:
 //
-//	OCIDIFF_CORPUS       corpus directory (default: corpus/ here)
-//	OCIDIFF_JUDGES       judges, as `ocidiff check -judges` (default: a file
-//	                     ocidiff-judges next to the test binary, else the
-//	                     default judges)
-//	OCIDIFF_FAIL_ON_NEW  1 to fail on a new cause
-//	OCIDIFF_MIN_BUDGET   judge calls one minimization may make (default 400)
-//	OCIDIFF_RECORD_LIMIT time one input may spend being recorded before it
-//	                     is deferred (default 5s; see recordLimit)
+//	OCIDIFF_FUZZ='{"corpus":"/tmp/c","judges":"all","failOnNew":true}' \
+//	    go test -run '^$' -fuzz FuzzDifferential
+//
+// Its members: corpus (default: corpus/ here); judges, as `ocidiff check
+// -judges` (default: a file ocidiff-judges next to the test binary, else
+// the default judges); failOnNew; minBudget, the judge calls one
+// minimization may make (default 400); recordLimit, the time one input may
+// spend being recorded before it is deferred (default 5s; see
+// recordLimit).
 //
 // Under plain `go test` the targets run their seeds without recording:
 // the checks are that every judge gives a verdict and that disagreements
@@ -53,7 +56,7 @@ import (
 // started judges (a killed adapter or a deadline missed under load is no
 // cause); a cause the corpus holds, and agreement, pass. The message
 // carries the cause, every judge's verdict and the input, for
-// `ocidiff corpus add`. OCIDIFF_CORPUS and OCIDIFF_FAIL_ON_NEW do not
+// `ocidiff corpus add`. The configuration's corpus and failOnNew do not
 // apply there.
 
 func FuzzDifferential(f *testing.F) {
@@ -108,7 +111,7 @@ var (
 type fuzzSession struct {
 	mu        sync.Mutex // fuzz inputs may run on several goroutines
 	rec       *recorder.Recorder
-	store     *corpus.Store
+	run       *fuzzrun.State
 	judges    int
 	record    bool
 	failOnNew bool
@@ -138,7 +141,11 @@ func session(t *testing.T) *fuzzSession {
 }
 
 func newSession() (*fuzzSession, error) {
-	e, err := registry.Engine(judgeSelection())
+	cfg, err := fuzzrun.ConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
+	e, err := registry.Engine(judgeSelection(cfg))
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +155,7 @@ func newSession() (*fuzzSession, error) {
 			return nil, err
 		}
 	}
-	dir := os.Getenv("OCIDIFF_CORPUS")
+	dir := cfg.Corpus
 	if dir == "" {
 		dir = "corpus"
 	}
@@ -163,14 +170,16 @@ func newSession() (*fuzzSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	rec := recorder.New(e, store, registry.Open)
+	run, err := fuzzrun.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	rec := recorder.New(e, store, run, registry.Open)
 	if built != nil {
 		rec.Known = built.known
 	}
-	if s := os.Getenv("OCIDIFF_MIN_BUDGET"); s != "" {
-		if rec.Budget, err = strconv.Atoi(s); err != nil || rec.Budget < 0 {
-			return nil, fmt.Errorf("OCIDIFF_MIN_BUDGET=%q is not a count", s)
-		}
+	if cfg.MinBudget != 0 {
+		rec.Budget = cfg.MinBudget
 	}
 	fz := flag.Lookup("test.fuzz")
 	goFuzzing := fz != nil && fz.Value.String() != ""
@@ -178,10 +187,8 @@ func newSession() (*fuzzSession, error) {
 	if built != nil && !goFuzzing {
 		rec.Limit = libFuzzerRecordLimit
 	}
-	if s := os.Getenv("OCIDIFF_RECORD_LIMIT"); s != "" {
-		if rec.Limit, err = time.ParseDuration(s); err != nil || rec.Limit <= 0 {
-			return nil, fmt.Errorf("OCIDIFF_RECORD_LIMIT=%q is not a positive duration", s)
-		}
+	if cfg.RecordLimit != 0 {
+		rec.Limit = cfg.RecordLimit
 	}
 	cov, err := gen.NewCoverage()
 	if err != nil {
@@ -190,12 +197,12 @@ func newSession() (*fuzzSession, error) {
 	return &fuzzSession{
 		cov:    cov,
 		rec:    rec,
-		store:  store,
+		run:    run,
 		judges: len(e.Judges()),
 		// libFuzzer has no -test.fuzz: a ClusterFuzzLite build checks
 		// every input for new splits.
 		record:    goFuzzing || built != nil,
-		failOnNew: os.Getenv("OCIDIFF_FAIL_ON_NEW") == "1" && built == nil,
+		failOnNew: cfg.FailOnNew && built == nil,
 		built:     built,
 	}, nil
 }
@@ -242,13 +249,13 @@ const libFuzzerRecordLimit = 15 * time.Second
 // pending store and `ocidiff fuzz` records it after the run.
 const recordLimit = 5 * time.Second
 
-// judgeSelection reads the judge selection: $OCIDIFF_JUDGES, else a file
-// ocidiff-judges beside the test binary (where a packaged fuzzer, such as
-// the ClusterFuzzLite build, says which judges its machine has), else the
-// default judges.
-func judgeSelection() string {
-	if s := os.Getenv("OCIDIFF_JUDGES"); s != "" {
-		return s
+// judgeSelection reads the judge selection: the configuration's, else a
+// file ocidiff-judges beside the test binary (where a packaged fuzzer, such
+// as the ClusterFuzzLite build, says which judges its machine has), else
+// the default judges.
+func judgeSelection(cfg fuzzrun.Config) string {
+	if cfg.Judges != "" {
+		return cfg.Judges
 	}
 	if exe, err := os.Executable(); err == nil {
 		if b, err := os.ReadFile(filepath.Join(filepath.Dir(exe), "ocidiff-judges")); err == nil {
@@ -289,9 +296,9 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 	// Disagreements that did not reproduce are rare and the summary
 	// lists each, so their counts are saved at once.
 	if n := s.rec.Stats().Flaky; n != s.flaky {
-		f, err := s.store.Flaky()
+		f, err := s.run.Flaky()
 		if err == nil {
-			err = f.SaveHits(strconv.Itoa(os.Getpid()))
+			err = f.Hits.Save(strconv.Itoa(os.Getpid()))
 		}
 		if err != nil {
 			t.Fatal(err)
@@ -341,12 +348,12 @@ func quoteCut(b []byte, max int) string {
 
 func (s *fuzzSession) saveHits() error {
 	worker := strconv.Itoa(os.Getpid())
-	if err := s.store.SaveHits(worker); err != nil {
+	if err := s.run.Hits.Save(worker); err != nil {
 		return err
 	}
 	b, err := s.cov.MarshalJSON()
 	if err == nil {
-		err = s.store.SaveWorkerData(worker, gen.CoverageKind, b)
+		err = s.run.Hits.SaveWorkerData(worker, gen.CoverageKind, b)
 	}
 	if err != nil {
 		return err

@@ -1,9 +1,11 @@
 package ocidiff_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 )
 
 // TestHitsSavedAtEnd: the hits a fuzz worker counts between two of its
@@ -14,8 +16,7 @@ import (
 // first input and met again by the others.
 func TestHitsSavedAtEnd(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("OCIDIFF_CORPUS", dir)
-	t.Setenv("OCIDIFF_JUDGES", "go/unmarshal,go/decoder")
+	t.Setenv(fuzzrun.EnvVar, strings.TrimPrefix(fuzzrun.Config{Corpus: dir, Judges: "go/unmarshal,go/decoder"}.Env(), fuzzrun.EnvVar+"="))
 	s, err := newSession()
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +42,11 @@ func TestHitsSavedAtEnd(t *testing.T) {
 	if err != nil || len(cases) != 1 {
 		t.Fatalf("corpus holds %d cases (%v), want the one signature", len(cases), err)
 	}
-	hits, err := store.LoadHits()
+	run, err := fuzzrun.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits, err := run.Hits.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

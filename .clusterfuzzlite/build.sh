@@ -49,7 +49,7 @@ probe_status=0
   cd "$OUT"
   # One variable per C judge: OCIDIFF_C_ADAPTER_CRUN_<version>.
   for v in $(compgen -e | grep '^OCIDIFF_C_ADAPTER'); do unset "$v"; done
-  env -u OCIDIFF_RUST_ADAPTER -u OCIDIFF_JUDGES \
+  env -u OCIDIFF_RUST_ADAPTER -u OCIDIFF_FUZZ \
     OCIDIFF_RUNTIME_SPEC_DIR="$OUT/runtime-spec" "$probe" judges &&
     OCIDIFF_RUNTIME_SPEC_DIR="$OUT/runtime-spec" "$probe" version >/dev/null
 ) > "$WORK/judges.out" 2> "$WORK/judges.err" || probe_status=$?

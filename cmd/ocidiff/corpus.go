@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/registry"
@@ -121,7 +122,13 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 		defer e.Close()
-		return corpusAdd(recorder.New(e, store, registry.Open), store, fs.Args(), build, stdin, stdout, stderr)
+		// A case that does not reproduce goes where a fuzz run's
+		// would, beside the corpus (harness/fuzzrun).
+		run, err := fuzzrun.Open(store.Dir())
+		if err != nil {
+			return fail(err)
+		}
+		return corpusAdd(recorder.New(e, store, run, registry.Open), store, fs.Args(), build, stdin, stdout, stderr)
 	}
 	fs.Usage()
 	return exitUsage

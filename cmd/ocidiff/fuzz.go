@@ -17,6 +17,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/internal/modroot"
@@ -40,8 +41,10 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	judges := fs.String("judges", "default", judgesUsage)
 	targets := fs.String("targets", strings.Join(fuzzTargets, ","), "fuzz targets to run, in turn")
 	failOnNew := fs.Bool("fail-on-new", false, "stop and exit 1 at the first disagreement with a cause the corpus does not hold")
+	minBudget := fs.Int("min-budget", 0, "judge calls one minimization may make (0: the recorder's default)")
+	recordLimit := fs.Duration("record-limit", 0, "time a worker may spend recording one input before it defers it to after the run (0: the fuzz target's default)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-judges LIST] [-targets LIST] [-fail-on-new]")
+		fmt.Fprintln(stderr, "usage: ocidiff fuzz [-duration D] [-parallel N] [-corpus DIR] [-judges LIST] [-targets LIST] [-fail-on-new] [-min-budget N] [-record-limit D]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
@@ -67,6 +70,9 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if *duration < time.Second || *parallel < 1 {
 		return fail("-duration must be at least 1s and -parallel at least 1")
 	}
+	if *minBudget < 0 || *recordLimit < 0 {
+		return fail("-min-budget and -record-limit must not be negative")
+	}
 	root, err := moduleRoot()
 	if err != nil {
 		return fail("%v", err)
@@ -86,12 +92,16 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail("%v", err)
 	}
-	flaky, err := store.Flaky()
+	run, err := fuzzrun.Open(cdir)
 	if err != nil {
 		return fail("%v", err)
 	}
-	for _, s := range []*corpus.Store{store, flaky} {
-		if err := s.ClearHits(); err != nil {
+	flaky, err := run.Flaky()
+	if err != nil {
+		return fail("%v", err)
+	}
+	for _, h := range []*fuzzrun.Hits{run.Hits, flaky.Hits} {
+		if err := h.Clear(); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -101,7 +111,8 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	status := exitAgree
 	per := *duration / time.Duration(len(ts))
 	for _, target := range ts {
-		err := fuzzOne(root, target, per, *parallel, store, *judges, *failOnNew, len(before), stdout)
+		cfg := fuzzrun.Config{Corpus: store.Dir(), Judges: *judges, FailOnNew: *failOnNew, MinBudget: *minBudget, RecordLimit: *recordLimit}
+		err := fuzzOne(root, target, per, *parallel, store, cfg, len(before), stdout)
 		var newErr errNewCause
 		switch {
 		case errors.As(err, &newErr):
@@ -114,10 +125,10 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 			break
 		}
 	}
-	if !recordPending(store, *judges, stdout, stderr) {
+	if !recordPending(store, run, *judges, stdout, stderr) {
 		status = exitUsage
 	}
-	return summarize(store, before, stdout, stderr, status)
+	return summarize(store, run, before, stdout, stderr, status)
 }
 
 // recordPending records, with no time limit, the inputs that fuzz workers
@@ -126,8 +137,8 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 // input. Each is removed once recorded; one that fails to record stays
 // pending, for the next run, and is named on stderr. It lists the cases
 // the pending inputs added and reports whether every one was recorded.
-func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer) bool {
-	paths, err := store.Pending()
+func recordPending(store *corpus.Store, run *fuzzrun.State, judges string, stdout, stderr io.Writer) bool {
+	paths, err := run.Pending()
 	if err != nil {
 		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
 		return false
@@ -138,11 +149,11 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 	}
 	e, err := (&engineFlags{judges: judges}).engine()
 	if err != nil {
-		fmt.Fprintf(stderr, "ocidiff fuzz: recording %d pending inputs: %v; they stay in %s\n", len(paths), err, relPath(store.PendingDir()))
+		fmt.Fprintf(stderr, "ocidiff fuzz: recording %d pending inputs: %v; they stay in %s\n", len(paths), err, relPath(run.PendingDir()))
 		return false
 	}
 	defer e.Close()
-	rec := recorder.New(e, store, registry.Open)
+	rec := recorder.New(e, store, run, registry.Open)
 	var added []string
 	recorded, failed := 0, 0
 	for _, path := range paths {
@@ -163,7 +174,7 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 		recorded++
 	}
 	// Causes the pending inputs met again count as hits of the run.
-	if err := store.SaveHits("pending"); err != nil {
+	if err := run.Hits.Save("pending"); err != nil {
 		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
 		return false
 	}
@@ -176,7 +187,7 @@ func recordPending(store *corpus.Store, judges string, stdout, stderr io.Writer)
 		fmt.Fprintf(stdout, "    %s\n", relPath(dir))
 	}
 	if failed > 0 {
-		fmt.Fprintf(stdout, "%d pending inputs failed to record and stay in %s\n", failed, relPath(store.PendingDir()))
+		fmt.Fprintf(stdout, "%d pending inputs failed to record and stay in %s\n", failed, relPath(run.PendingDir()))
 	}
 	return failed == 0
 }
@@ -188,16 +199,13 @@ func (errNewCause) Error() string { return "new cause" }
 // progress matches go test -fuzz's status lines.
 var progress = regexp.MustCompile(`^fuzz: elapsed: (\S+), execs: (\d+) \((\d+)/sec\), new interesting: (\d+) \(total: (\d+)\)`)
 
-func fuzzOne(root, target string, d time.Duration, parallel int, store *corpus.Store, judges string, failOnNew bool, known int, stdout io.Writer) error {
+func fuzzOne(root, target string, d time.Duration, parallel int, store *corpus.Store, cfg fuzzrun.Config, known int, stdout io.Writer) error {
 	// -timeout 0: go test's default of 10 minutes would end a longer
 	// fuzzing run with a panic.
 	cmd := exec.Command("go", "test", "-run", "^$", "-fuzz", "^"+target+"$",
 		"-fuzztime", d.String(), "-timeout", "0", "-parallel", fmt.Sprint(parallel), ".")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "OCIDIFF_CORPUS="+store.Dir(), "OCIDIFF_JUDGES="+judges)
-	if failOnNew {
-		cmd.Env = append(cmd.Env, "OCIDIFF_FAIL_ON_NEW=1")
-	}
+	cmd.Env = append(os.Environ(), cfg.Env())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -214,7 +222,7 @@ func fuzzOne(root, target string, d time.Duration, parallel int, store *corpus.S
 	switch {
 	case err == nil:
 		return nil
-	case failOnNew && sawNew:
+	case cfg.FailOnNew && sawNew:
 		return errNewCause{}
 	default:
 		return fmt.Errorf("go test -fuzz failed (%v):\n%s", err, strings.Join(tail, "\n"))
@@ -281,7 +289,7 @@ func readLine(r *bufio.Reader, keep int) (string, error) {
 }
 
 // summarize prints each new case with its verdicts in one line.
-func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Writer, status int) int {
+func summarize(store *corpus.Store, run *fuzzrun.State, before map[string]bool, stdout, stderr io.Writer, status int) int {
 	cases, err := store.Cases()
 	if err != nil {
 		fmt.Fprintf(stderr, "ocidiff fuzz: reading the corpus: %v\n", err)
@@ -293,7 +301,7 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 			fresh = append(fresh, c)
 		}
 	}
-	hits, err := store.LoadHits()
+	hits, err := run.Hits.Load()
 	if err != nil {
 		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
 		return exitUsage
@@ -320,7 +328,7 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 	cov, err := gen.NewCoverage()
 	if err == nil {
 		var saved [][]byte
-		if saved, err = store.LoadWorkerData(gen.CoverageKind); err == nil {
+		if saved, err = run.Hits.LoadWorkerData(gen.CoverageKind); err == nil {
 			for _, b := range saved {
 				if err = cov.UnmarshalJSON(b); err != nil {
 					break
@@ -334,7 +342,7 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 	}
 	fmt.Fprintln(stdout)
 	cov.Report(false).Print(stdout)
-	if err := summarizeFlaky(store, stdout); err != nil {
+	if err := summarizeFlaky(run, stdout); err != nil {
 		fmt.Fprintf(stderr, "ocidiff fuzz: %v\n", err)
 		return exitUsage
 	}
@@ -344,12 +352,12 @@ func summarize(store *corpus.Store, before map[string]bool, stdout, stderr io.Wr
 // summarizeFlaky lists the disagreements of this run that did not
 // reproduce on freshly started judges and so were not written to the
 // corpus, each with how often it flaked and where one is kept.
-func summarizeFlaky(store *corpus.Store, stdout io.Writer) error {
-	flaky, err := store.Flaky()
+func summarizeFlaky(run *fuzzrun.State, stdout io.Writer) error {
+	flaky, err := run.Flaky()
 	if err != nil {
 		return err
 	}
-	hits, err := flaky.LoadHits()
+	hits, err := flaky.Hits.Load()
 	if err != nil || len(hits) == 0 {
 		return err
 	}
@@ -358,7 +366,7 @@ func summarizeFlaky(store *corpus.Store, stdout io.Writer) error {
 		total += h.Count
 	}
 	fmt.Fprintf(stdout, "%d disagreements did not reproduce on freshly started judges (flaky, not in the corpus; kept in %s):\n",
-		total, relPath(flaky.Dir()))
+		total, relPath(flaky.Cases.Dir()))
 	for _, h := range hits {
 		fmt.Fprintf(stdout, "%8d  %s\n", h.Count, h.Key)
 	}

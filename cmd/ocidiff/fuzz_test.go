@@ -8,6 +8,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/parsers"
 )
@@ -84,7 +85,11 @@ func TestFuzzSummaryListsFlaky(t *testing.T) {
 	e := testEngine(t)
 	dir := filepath.Join(t.TempDir(), "corpus")
 	s := recordCases(t, e, dir, `{"ociVersion":"1.0.2","root":null}`)
-	flaky, err := s.Flaky()
+	run, err := fuzzrun.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	flaky, err := run.Flaky()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,17 +98,17 @@ func TestFuzzSummaryListsFlaky(t *testing.T) {
 	r.Verdicts[1].Outcome, r.Verdicts[1].Class = parsers.Crash, "crash: signal: killed"
 	r = e.Compare(r.Verdicts)
 	r.Causes = e.Explain(in, r)
-	if _, _, err := flaky.Add(recorder.NewCase(r, r.Causes[0], in, in)); err != nil {
+	if _, _, err := flaky.Cases.Add(recorder.NewCase(r, r.Causes[0], in, in)); err != nil {
 		t.Fatal(err)
 	}
 	for range 3 {
-		flaky.Count(r.Causes[0].Key())
+		flaky.Hits.Count(r.Causes[0].Key())
 	}
-	if err := flaky.SaveHits("w1"); err != nil {
+	if err := flaky.Hits.Save("w1"); err != nil {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
-	if code := summarize(s, map[string]bool{}, &out, &errb, exitAgree); code != exitAgree {
+	if code := summarize(s, run, map[string]bool{}, &out, &errb, exitAgree); code != exitAgree {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
 	for _, want := range []string{
@@ -127,35 +132,39 @@ func TestFuzzRecordsPending(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	run, err := fuzzrun.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	inputs := []string{
 		`{"ociVersion":"1.0.2","root":null}`, // the schema refuses a null root
 		`{"ociVersion":"1.0.2","root":{}}`,   // the schema refuses a root without path
 		`{"ociVersion":"1.0.2"`,              // both refuse alike: agree
 	}
 	for _, in := range inputs {
-		if _, err := s.AddPending([]byte(in)); err != nil {
+		if _, err := run.AddPending([]byte(in)); err != nil {
 			t.Fatal(err)
 		}
 	}
 
 	// Judges that cannot be opened: nothing is lost.
 	var out, errb bytes.Buffer
-	if recordPending(s, "nope", &out, &errb) {
+	if recordPending(s, run, "nope", &out, &errb) {
 		t.Errorf("recordPending with unknown judges succeeded:\n%s", out.String())
 	}
-	if p, err := s.Pending(); err != nil || len(p) != len(inputs) {
+	if p, err := run.Pending(); err != nil || len(p) != len(inputs) {
 		t.Fatalf("after a failure %d inputs pending (%v), want %d", len(p), err, len(inputs))
 	}
-	if !strings.Contains(errb.String(), "they stay in "+s.PendingDir()) {
+	if !strings.Contains(errb.String(), "they stay in "+run.PendingDir()) {
 		t.Errorf("stderr does not say where they stay: %q", errb.String())
 	}
 
 	out.Reset()
 	errb.Reset()
-	if !recordPending(s, "go/unmarshal,schema/jsonschema-v6", &out, &errb) {
+	if !recordPending(s, run, "go/unmarshal,schema/jsonschema-v6", &out, &errb) {
 		t.Fatalf("recordPending failed: %s", errb.String())
 	}
-	if p, err := s.Pending(); err != nil || len(p) != 0 {
+	if p, err := run.Pending(); err != nil || len(p) != 0 {
 		t.Errorf("still pending after recording: %v (%v)", p, err)
 	}
 	cases, err := s.Cases()
@@ -183,10 +192,9 @@ func TestFuzzCommandDefers(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go test -fuzz")
 	}
-	t.Setenv("OCIDIFF_RECORD_LIMIT", "1ns")
 	dir := filepath.Join(t.TempDir(), "corpus")
 	var out, errb bytes.Buffer
-	code := run([]string{"fuzz", "-duration", "3s", "-parallel", "1", "-targets", "FuzzDifferential", "-corpus", dir}, nil, &out, &errb)
+	code := run([]string{"fuzz", "-duration", "3s", "-parallel", "1", "-targets", "FuzzDifferential", "-corpus", dir, "-record-limit", "1ns"}, nil, &out, &errb)
 	if code != exitAgree {
 		t.Fatalf("exit %d\n%s%s", code, out.String(), errb.String())
 	}
@@ -194,7 +202,11 @@ func TestFuzzCommandDefers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := s.Pending(); err != nil || len(p) != 0 {
+	fr, err := fuzzrun.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := fr.Pending(); err != nil || len(p) != 0 {
 		t.Errorf("still pending after the run: %d (%v)", len(p), err)
 	}
 	cases, err := s.Cases()

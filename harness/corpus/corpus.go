@@ -34,11 +34,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/internal/wholefile"
 	"github.com/ocidiff/ocidiff/parsers"
 )
 
@@ -65,7 +65,7 @@ const (
 	caseFile     = "case.json"
 	inputFile    = "input.json"
 	originalFile = "original.json"
-	tmpPrefix    = ".tmp-"
+	tmpPrefix    = wholefile.TmpPrefix
 )
 
 // staleAfter is how old a temporary directory must be before Open takes
@@ -101,9 +101,6 @@ func refTo(name string, b []byte) fileRef {
 type Store struct {
 	dir      string
 	readOnly bool
-	mu       sync.Mutex
-	hits     map[string]int
-	flaky    *Store // opened by Flaky
 }
 
 // Open opens the corpus in dir, creating the directory if needed, and
@@ -124,7 +121,7 @@ func Open(dir string) (*Store, error) {
 			os.RemoveAll(filepath.Join(dir, e.Name()))
 		}
 	}
-	return &Store{dir: dir, hits: map[string]int{}}, nil
+	return &Store{dir: dir}, nil
 }
 
 // OpenReadOnly opens an existing corpus to read it: the source of a
@@ -141,7 +138,7 @@ func OpenReadOnly(dir string) (*Store, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("corpus: %s is not a directory", dir)
 	}
-	return &Store{dir: dir, readOnly: true, hits: map[string]int{}}, nil
+	return &Store{dir: dir, readOnly: true}, nil
 }
 
 // writable fails for a store opened with OpenReadOnly.
@@ -352,22 +349,7 @@ func writeFile(name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	return fill(f, data)
-}
-
-// fill writes data to f, syncs and closes it: a file is only renamed into
-// place once its bytes are on disk, so that a crash leaves it whole or
-// absent.
-func fill(f *os.File, data []byte) error {
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return wholefile.Fill(f, data)
 }
 
 func syncDir(dir string) error {
@@ -555,115 +537,4 @@ func Recorded(fsys fs.FS) ([]Case, error) {
 		errs = append(errs, err)
 	}
 	return cases, errors.Join(errs...)
-}
-
-// Count records one more hit of a cause (its key, harness.Cause.Key)
-// during this run and returns the number of hits so far. Hits are kept in
-// memory until SaveHits.
-func (s *Store) Count(key string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.hits[key]++
-	return s.hits[key]
-}
-
-func sortHits(m map[string]int) []Hit {
-	hits := make([]Hit, 0, len(m))
-	for sig, n := range m {
-		hits = append(hits, Hit{sig, n})
-	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if a.Count != b.Count {
-			return b.Count - a.Count
-		}
-		return strings.Compare(a.Key, b.Key)
-	})
-	return hits
-}
-
-// Hit is a cause's key and how often fuzzing workers met it again.
-type Hit struct {
-	Key   string
-	Count int
-}
-
-// hitsDir holds each fuzzing worker's hit counts. Fuzz workers are
-// separate processes, so each writes its own file, whole (a temporary file
-// renamed into place), and a reader adds them up.
-const hitsDir = ".hits"
-
-// SaveHits writes this process's hit counts as worker's file, replacing
-// the one it wrote before.
-func (s *Store) SaveHits(worker string) error {
-	if err := s.writable("save hits in"); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	b, err := json.Marshal(s.hits)
-	s.mu.Unlock()
-	if err != nil {
-		return err
-	}
-	if err := s.SaveWorkerData(worker, "json", b); err != nil {
-		return fmt.Errorf("corpus: hits: %w", err)
-	}
-	return nil
-}
-
-// SaveWorkerData writes data a fuzzing worker keeps beside its hit counts
-// (the generator's coverage, for one), as worker's file of that kind,
-// whole: a temporary file renamed into place. ClearHits removes it too.
-func (s *Store) SaveWorkerData(worker, kind string, b []byte) error {
-	dir := filepath.Join(s.dir, hitsDir)
-	return writeWhole(dir, filepath.Join(dir, worker+"."+kind), b)
-}
-
-// LoadWorkerData returns what every worker saved of that kind.
-func (s *Store) LoadWorkerData(kind string) ([][]byte, error) {
-	dir := filepath.Join(s.dir, hitsDir)
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	} else if err != nil {
-		return nil, fmt.Errorf("corpus: %w", err)
-	}
-	var out [][]byte
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), "."+kind) || strings.HasPrefix(e.Name(), tmpPrefix) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("corpus: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, nil
-}
-
-// LoadHits adds up the hit counts every worker saved.
-func (s *Store) LoadHits() ([]Hit, error) {
-	files, err := s.LoadWorkerData("json")
-	if err != nil {
-		return nil, fmt.Errorf("corpus: hits: %w", err)
-	}
-	sum := map[string]int{}
-	for _, b := range files {
-		var m map[string]int
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("corpus: hits: %w", err)
-		}
-		for sig, n := range m {
-			sum[sig] += n
-		}
-	}
-	return sortHits(sum), nil
-}
-
-// ClearHits removes every worker's saved hit counts, before a new run.
-func (s *Store) ClearHits() error {
-	if err := s.writable("clear hits in"); err != nil {
-		return err
-	}
-	return os.RemoveAll(filepath.Join(s.dir, hitsDir))
 }

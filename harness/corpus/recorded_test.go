@@ -19,11 +19,12 @@ func TestRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// A case being written and the flaky store are not cases.
+	// A case being written and a dot-directory (a fuzz run's flaky
+	// cases, harness/fuzzrun) are not cases.
 	tmp := filepath.Join(dir, ".tmp-1", "x")
 	os.MkdirAll(tmp, 0o755)
 	os.WriteFile(filepath.Join(tmp, "case.json"), []byte("{"), 0o644)
-	f, _ := s.Flaky()
+	f, _ := Open(filepath.Join(dir, ".flaky"))
 	f.Add(sampleCase("flaky"))
 	// A build that embeds case.json alone has no inputs: a case without
 	// one is read all the same.

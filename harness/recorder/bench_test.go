@@ -59,7 +59,7 @@ func fuzzLoop(b *testing.B, generate func([]byte) []byte, fromCommitted bool, co
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := New(e, s, registry.Open)
+	r := New(e, s, openRun(b, s.Dir()), registry.Open)
 	rng := rand.New(rand.NewPCG(1, 2))
 	data := make([]byte, 512)
 	var genTime time.Duration

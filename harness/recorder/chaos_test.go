@@ -441,7 +441,7 @@ func chaosWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := New(e, s, registry.Open)
+	r := New(e, s, openRun(t, s.Dir()), registry.Open)
 	reported := int64(0)
 	report := func(i int) {
 		n := counter.n.Load()

@@ -65,7 +65,7 @@ func TestObserveDefers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := New(e, s, registry.Open)
+			r := New(e, s, openRun(t, s.Dir()), registry.Open)
 			r.Limit = tc.limit
 			restarts := 0
 			r.restart = func(e *harness.Engine) (*harness.Engine, func(), error) {
@@ -86,7 +86,7 @@ func TestObserveDefers(t *testing.T) {
 			if tc.restart > 0 && restarts != 1 {
 				t.Errorf("%d replays started, want 1 (the limit passes during it)", restarts)
 			}
-			pending, err := s.Pending()
+			pending, err := r.run.Pending()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -99,11 +99,11 @@ func TestObserveDefers(t *testing.T) {
 			if cs, err := s.Cases(); err != nil || len(cs) != 0 {
 				t.Errorf("corpus holds %d cases (%v), want none", len(cs), err)
 			}
-			f, err := s.Flaky()
+			f, err := r.run.Flaky()
 			if err != nil {
 				t.Fatal(err)
 			}
-			if cs, err := f.Cases(); err != nil || len(cs) != 0 {
+			if cs, err := f.Cases.Cases(); err != nil || len(cs) != 0 {
 				t.Errorf("flaky store holds %d cases (%v), want none", len(cs), err)
 			}
 			if r.Stats().Deferred != 1 {
@@ -116,7 +116,7 @@ func TestObserveDefers(t *testing.T) {
 				// Seen already in this process: a hit, nothing added.
 				t.Errorf("Observe again: added %v, err %v", added, err)
 			}
-			fresh := New(e, s, registry.Open)
+			fresh := New(e, s, r.run, registry.Open)
 			fresh.restart = r.restart
 			if _, added, err := fresh.Observe(input); err != nil || len(added) != 1 {
 				t.Errorf("Observe without a limit: added %v, err %v; want one case", added, err)

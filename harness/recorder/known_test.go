@@ -91,7 +91,7 @@ func TestObserveKnown(t *testing.T) {
 	if err != nil || len(added) != 0 {
 		t.Errorf("Observe with %q known added %v, %v; want nothing", key, added, err)
 	}
-	if n := r2.store.Count(key); n != 2 {
+	if n := r2.run.Hits.Count(key); n != 2 {
 		t.Errorf("the known cause was counted %d times; want it hit once before this", n-1)
 	}
 	if cases, _ := r2.store.Cases(); len(cases) != 0 {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/harness/minimize"
 	"github.com/ocidiff/ocidiff/parsers"
 )
@@ -20,6 +21,7 @@ import (
 type Recorder struct {
 	engine *harness.Engine
 	store  *corpus.Store
+	run    *fuzzrun.State
 	// Budget caps the judge calls one minimization may make.
 	Budget int
 	// Limit, when not zero, bounds the wall-clock time Observe spends on
@@ -67,10 +69,11 @@ type Stats struct {
 // again the judges it was given, to verify a case on fresh processes.
 type Open func(names []string) ([]parsers.Judge, error)
 
-// New returns a recorder that checks with e and records into s; open
-// starts e's child-process judges afresh when a case is verified.
-func New(e *harness.Engine, s *corpus.Store, open Open) *Recorder {
-	return &Recorder{engine: e, store: s, Budget: 400, seen: map[string]bool{}, restart: restartWith(open)}
+// New returns a recorder that checks with e and records into s, counting
+// hits and keeping deferred and flaky inputs in run; open starts e's
+// child-process judges afresh when a case is verified.
+func New(e *harness.Engine, s *corpus.Store, run *fuzzrun.State, open Open) *Recorder {
+	return &Recorder{engine: e, store: s, run: run, Budget: 400, seen: map[string]bool{}, restart: restartWith(open)}
 }
 
 // MaxPerCause is how many cases of one cause the corpus may keep: enough
@@ -92,7 +95,7 @@ const MaxPerCause = 5
 // had put around the cause.
 //
 // An input whose causes are all known is counted as a hit of each
-// (corpus.Store.Count) and costs nothing more, whatever member it shows
+// (fuzzrun.Hits.Count) and costs nothing more, whatever member it shows
 // them at. Observe returns the result for input and the directories of
 // the cases it added. The error is a failure to read or write the
 // corpus, or ErrDeferred.
@@ -101,8 +104,8 @@ const MaxPerCause = 5
 // whose first check alone took more than a fifth of the limit (a deep
 // input: its minimization would make hundreds of such checks), or one
 // still being minimized or verified when the limit has passed. It then
-// keeps the input whole in the corpus's pending store
-// (corpus.Store.AddPending), to be observed again without a limit, and
+// keeps the input whole in the run's pending inputs
+// (fuzzrun.State.AddPending), to be observed again without a limit, and
 // returns an error that wraps ErrDeferred and names the file. Cases it
 // added before deferring are returned too; the causes count as handled in
 // this process, so that the inputs after it are not deferred in turn.
@@ -122,7 +125,7 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 	found := keys(res.Causes)
 	if r.known(found) {
 		for _, k := range found {
-			r.store.Count(k)
+			r.run.Hits.Count(k)
 		}
 		return res, nil, nil
 	}
@@ -178,7 +181,7 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		// one at a time as the fuzzer meets members.
 		key := primary.Key()
 		if r.Known[key] || len(r.held[key]) > 0 || r.store.Has(primary.Instance()) {
-			r.store.Count(key)
+			r.run.Hits.Count(key)
 			continue
 		}
 		t2 := time.Now()
@@ -274,7 +277,7 @@ var ErrDeferred = errors.New("recording deferred")
 // deferInput keeps input in the pending store and returns the error that
 // says so.
 func (r *Recorder) deferInput(input []byte) error {
-	path, err := r.store.AddPending(input)
+	path, err := r.run.AddPending(input)
 	if err != nil {
 		return fmt.Errorf("deferring an input past the %v limit: %w", r.Limit, err)
 	}

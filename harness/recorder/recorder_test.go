@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/registry"
 )
 
@@ -25,7 +26,7 @@ func newRecorder(t *testing.T, judges ...string) *Recorder {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(e, s, registry.Open)
+	return New(e, s, openRun(t, s.Dir()), registry.Open)
 }
 
 // An input with two unrelated causes (a duplicate name that json/v2
@@ -99,30 +100,30 @@ func TestObserveCountsHits(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := r.store.SaveHits("w1"); err != nil {
+	if err := r.run.Hits.Save("w1"); err != nil {
 		t.Fatal(err)
 	}
-	hits, err := r.store.LoadHits()
+	hits, err := r.run.Hits.Load()
 	if err != nil || len(hits) != 1 || hits[0].Count != 2 {
 		t.Fatalf("LoadHits() = %v, %v; want one signature met twice after it was added", hits, err)
 	}
-	if err := r.store.SaveHits("w1"); err != nil {
+	if err := r.run.Hits.Save("w1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := r.store.SaveHits("w2"); err != nil {
+	if err := r.run.Hits.Save("w2"); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := r.store.LoadHits()
+	loaded, err := r.run.Hits.Load()
 	if err != nil || len(loaded) != 1 || loaded[0].Count != 4 {
 		t.Fatalf("LoadHits() = %v, %v; want the two workers' counts added", loaded, err)
 	}
 	if cases, err := r.store.Cases(); err != nil || len(cases) != 1 {
 		t.Fatalf("the hits directory is not a case: %d cases, %v", len(cases), err)
 	}
-	if err := r.store.ClearHits(); err != nil {
+	if err := r.run.Hits.Clear(); err != nil {
 		t.Fatal(err)
 	}
-	if loaded, _ := r.store.LoadHits(); len(loaded) != 0 {
+	if loaded, _ := r.run.Hits.Load(); len(loaded) != 0 {
 		t.Errorf("after ClearHits: %v", loaded)
 	}
 }
@@ -312,4 +313,14 @@ func TestObserveDepthIsNotTheRoot(t *testing.T) {
 	if !found {
 		t.Errorf("no case shows the shallow root's cause %s", shallow[0].Signature)
 	}
+}
+
+// openRun opens a fuzz run's state beside the corpus in dir.
+func openRun(tb testing.TB, dir string) *fuzzrun.State {
+	tb.Helper()
+	run, err := fuzzrun.Open(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return run
 }

@@ -26,8 +26,8 @@ const replays = 2
 // is a fault the retry could not absorb (the fresh child killed too, a
 // load that outlasts the longer deadline) or a judge that is not
 // deterministic; neither is a finding. Such a disagreement is counted in
-// Stats.Flaky, kept in the corpus's flaky store for a person to look at
-// (corpus.Store.Flaky), and forgotten by this recorder, so that the same
+// Stats.Flaky, kept in the run's flaky store for a person to look at
+// (fuzzrun.State.Flaky), and forgotten by this recorder, so that the same
 // signature met again, maybe for real, is looked at again.
 //
 // When expired reports true before a replay, verified returns errExpired
@@ -42,16 +42,16 @@ func (r *Recorder) verified(found []string, rm harness.Result, primary harness.C
 	}
 	r.stats.Flaky++
 	r.forget(append(found, keys(rm.Causes)...))
-	f, err := r.store.Flaky()
+	f, err := r.run.Flaky()
 	if err != nil {
 		return false, err
 	}
 	c := NewCase(rm, primary, min, original)
 	c.Replays = again
-	if _, _, err := f.Add(c); err != nil {
+	if _, _, err := f.Cases.Add(c); err != nil {
 		return false, err
 	}
-	f.Count(primary.Key())
+	f.Hits.Count(primary.Key())
 	return false, nil
 }
 

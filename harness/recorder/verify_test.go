@@ -56,7 +56,7 @@ func TestObserveWritesOnlyWhatReproduces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := New(e, s, registry.Open)
+			r := New(e, s, openRun(t, s.Dir()), registry.Open)
 			r.Budget = 10
 			starts := 0
 			r.restart = func(*harness.Engine) (*harness.Engine, func(), error) {
@@ -82,11 +82,11 @@ func TestObserveWritesOnlyWhatReproduces(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			flaky, err := s.Flaky()
+			flaky, err := r.run.Flaky()
 			if err != nil {
 				t.Fatal(err)
 			}
-			kept, err := flaky.Cases()
+			kept, err := flaky.Cases.Cases()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,10 +110,10 @@ func TestObserveWritesOnlyWhatReproduces(t *testing.T) {
 			if r.Stats().Flaky != 2 {
 				t.Errorf("met again: Stats.Flaky %d, want 2", r.Stats().Flaky)
 			}
-			if err := flaky.SaveHits("w"); err != nil {
+			if err := flaky.Hits.Save("w"); err != nil {
 				t.Fatal(err)
 			}
-			if hits, err := flaky.LoadHits(); err != nil || len(hits) != 1 || hits[0].Count != 2 {
+			if hits, err := flaky.Hits.Load(); err != nil || len(hits) != 1 || hits[0].Count != 2 {
 				t.Errorf("flaky hits %v, %v; want one signature, twice", hits, err)
 			}
 		})

@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocidiff/ocidiff/harness/corpus"
+	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/registry"
@@ -160,7 +162,7 @@ func runInput(t *testing.T, dir string, input []byte) (string, error) {
 	// passes, which would let a "stays silent" check pass without
 	// judging: on a loaded machine the limit is lifted, and a deferral
 	// fails the test.
-	cmd.Env = append(runnerEnv(t), "OCIDIFF_RECORD_LIMIT=10m")
+	cmd.Env = append(runnerEnv(t), fuzzrun.Config{RecordLimit: 10 * time.Minute}.Env())
 	msg, err := cmd.CombinedOutput()
 	// A pattern that matched nothing would pass without judging.
 	if !bytes.Contains(msg, []byte("FuzzDifferential/testcase")) {
