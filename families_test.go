@@ -10,6 +10,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/recorder"
 	"github.com/ocidiff/ocidiff/harness/triage"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // TestFamiliesClaimCauses holds findings.json's cause predicates and the
@@ -102,6 +103,28 @@ var caseless = []string{"annotations-empty-key", "nesting-depth", "older-release
 var indistinct = map[string]string{
 	"yajl-comments":   "json-c-lenient-syntax",
 	"yajl-whitespace": "json-c-lenient-syntax",
+}
+
+// TestFamiliesBestCase: the case each family's report leads with exists
+// and stands for a cause the family claims, whether findings.json names
+// it (best) or the smallest clean case is taken.
+func TestFamiliesBestCase(t *testing.T) {
+	anns, _, cases := committed(t)
+	ds := registry.Descriptors()
+	for i := range anns {
+		a := &anns[i]
+		if a.Best == "" && len(triage.Group(cases, anns[i:i+1])[0].Cases) == 0 {
+			continue // no case of this corpus; FINDINGS.md says so
+		}
+		c, err := a.BestCase(cases, ds)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		if p, _ := triage.Primary(c); !a.Cause.Allows(p) {
+			t.Errorf("family %s: its best case stands for %s, which it does not claim", a.ID, p.Instance())
+		}
+	}
 }
 
 // committed reads the triage notes and the committed corpus the tests of

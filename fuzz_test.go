@@ -140,12 +140,12 @@ func session(t *testing.T) *fuzzSession {
 	return theSession
 }
 
-func newSession() (*fuzzSession, error) {
+func newSession(opts ...harness.Option) (*fuzzSession, error) {
 	cfg, err := fuzzrun.ConfigFromEnv()
 	if err != nil {
 		return nil, err
 	}
-	e, err := registry.Engine(judgeSelection(cfg))
+	e, err := registry.Engine(judgeSelection(cfg), opts...)
 	if err != nil {
 		return nil, err
 	}

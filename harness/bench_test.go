@@ -90,6 +90,25 @@ func BenchmarkCheck(b *testing.B) {
 	}
 }
 
+// BenchmarkCheckRoundTrip is BenchmarkCheck with the round trip on
+// (harness.RoundTrip): what judging every writer's output costs on top,
+// which is why it is a mode and not the default.
+func BenchmarkCheckRoundTrip(b *testing.B) {
+	e, err := harness.New(openDefault(b), harness.RoundTrip())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range benchInputs(b) {
+		b.Run(in.name, func(b *testing.B) {
+			b.SetBytes(int64(len(in.input)))
+			b.ReportAllocs()
+			for b.Loop() {
+				e.Check(in.input)
+			}
+		})
+	}
+}
+
 // BenchmarkRustProcessPerInput is the baseline the persistent adapter is
 // measured against: the same Rust verdict with a new process per input.
 func BenchmarkRustProcessPerInput(b *testing.B) {

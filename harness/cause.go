@@ -30,7 +30,12 @@ type Cause struct {
 	// differently.
 	Form Form `json:"form"`
 	// Class is the library's own error class with the member taken out,
-	// for a library that refuses or crashes; "" otherwise.
+	// for a library that refuses or crashes; "" otherwise. For a writer
+	// (Writes) it is the member written, with "reads back " before it when
+	// the library reads its own bytes back as another value: a reader's
+	// null refused at two members is one code path, but a writer writes
+	// each member by its own code (a struct tag without omitempty, a
+	// serializer attribute), so each member is a cause of its own.
 	Class string `json:"class,omitempty"`
 
 	// Judges are the judges of Library that show the cause, Releases
@@ -41,6 +46,10 @@ type Cause struct {
 	// at Member and what the others read, as JSON ("" for no value).
 	Value      string `json:"value,omitempty"`
 	OtherValue string `json:"otherValue,omitempty"`
+	// Readers are, for a writer (Writes), the judges that refused what it
+	// wrote, or its own judges that read it back as another value: an
+	// attribute like Judges, outside the key.
+	Readers []string `json:"readers,omitempty"`
 }
 
 // Key identifies the cause: the library, what it does, to which form of
@@ -63,7 +72,7 @@ func (c Cause) String() string {
 	if c.Member != "" {
 		s += " at " + c.Member
 	}
-	if c.Class != "" {
+	if c.Class != "" && c.Class != c.Member {
 		s += " [" + c.Class + "]"
 	}
 	return s
@@ -85,10 +94,15 @@ const (
 	Crashes Behaviour = "crashes"
 	// Hangs: the library gave no answer within its deadline.
 	Hangs Behaviour = "hangs"
+	// Writes: the library, writing a config it read or a program built,
+	// wrote bytes that a reader or the schema refuses, or that the
+	// library itself reads back as another value (writes.go). Its Class
+	// is the member written (see Cause.Class).
+	Writes Behaviour = "writes"
 )
 
 // Behaviours lists every behaviour, for validating families.
-var Behaviours = []Behaviour{Refuses, Reads, ReadsOther, ReadsNone, Crashes, Hangs}
+var Behaviours = []Behaviour{Refuses, Reads, ReadsOther, ReadsNone, Crashes, Hangs, Writes}
 
 // Words says the behaviour as a verb phrase for a cause's sentence.
 func (b Behaviour) Words() string {
@@ -105,6 +119,8 @@ func (b Behaviour) Words() string {
 		return "crashes on"
 	case Hangs:
 		return "hangs on"
+	case Writes:
+		return "writes"
 	}
 	return string(b)
 }
@@ -194,41 +210,21 @@ func Causes(input []byte, r Result, descs parsers.Descriptors) []Cause {
 	if r.Agree || len(r.Verdicts) == 0 {
 		return nil
 	}
-	ss := make([]stance, len(r.Verdicts))
-	for i, v := range r.Verdicts {
-		d, ok := descs[v.Judge]
-		if !ok {
-			d = parsers.Descriptor{Name: v.Judge, Library: v.Judge, Release: v.Version}
-		}
-		ss[i] = stance{v, d, cmp.Or(d.Upstream.Name, d.Library)}
-	}
+	ss := stances(r.Verdicts, descs)
 	in := newInputView(input)
 
-	// Where the judges that refuse say the input is wrong, and how: a
-	// library that reads what they refuse, or one that crashes without
-	// saying where, is placed by them.
-	own := make([][]located, len(ss))
-	var placed []located
-	for i, s := range ss {
-		if s.v.Outcome == parsers.Reject {
-			own[i] = locate(s.v, in)
-			for _, l := range own[i] {
-				if l.member != "" {
-					placed = append(placed, l)
-				}
-			}
-		}
-	}
-	// A library that refuses without saying where (a serde error names
-	// no member) is placed where the others that refuse say they do, when
-	// they name one member alone.
+	own, placed := refusals(ss, in)
+
+	// A library that names only the container (libocispec names the key
+	// whose value it could not read, "annotations", not the entry) is
+	// placed at the entries when the others name them: it is one
+	// objection with theirs, and counted apart it would split the vote at
+	// each member (a tie that made the parsers stand apart from the
+	// schema on {"annotations": {"": true}}).
 	for i := range own {
 		for j, l := range own[i] {
-			if l.member == "" && !documentForm(l.form) {
-				if p := placeBy(placed, in); p.member != "" {
-					own[i][j].member = p.member
-					own[i][j].form = in.refine(p.member, l.form)
-				}
+			if f := finerIn(placed, l.member); f != "" {
+				own[i][j].member = f
 			}
 		}
 	}
@@ -304,6 +300,22 @@ func Causes(input []byte, r Result, descs parsers.Descriptors) []Cause {
 	valueCauses(&cs, r, ss, in)
 	slices.SortStableFunc(cs, compareCauses)
 	return cs
+}
+
+// finerIn returns m's entries, m+"/*", when ls name them: the one finer
+// place a container-only refusal can mean. Deeper members are other
+// questions (a duplicate name in process is not a missing process.cwd).
+func finerIn(ls []located, m string) string {
+	if m == "" {
+		return ""
+	}
+	entries := m + "/*"
+	for _, l := range ls {
+		if l.member == entries {
+			return entries
+		}
+	}
+	return ""
 }
 
 // compareCauses orders causes as their instances would sort, field by
@@ -426,5 +438,62 @@ func readsForm(ls []located, in *inputView) Form {
 			best = l.form
 		}
 	}
+	// A number one refuser calls the wrong type and another out of range
+	// (Go: "cannot unmarshal number -1 into … uint64"; the schema:
+	// minimum) is out of range: the type is right, the value is not.
+	if best == WrongType && n[OutOfRange] > 0 {
+		best = OutOfRange
+	}
 	return cmp.Or(best, in.documentForm())
+}
+
+// refusals reads where and why each judge that refused says the input is
+// wrong (own, by judge), and the refusals that name a member (placed): a
+// library that reads what they refuse, or one that crashes without saying
+// where, is placed by them. The round trip (writes.go) reads a writer's
+// bytes with it as Causes reads an input.
+func refusals(ss []stance, in *inputView) (own [][]located, placed []located) {
+	// Where the judges that refuse say the input is wrong, and how: a
+	// library that reads what they refuse, or one that crashes without
+	// saying where, is placed by them.
+	own = make([][]located, len(ss))
+	for i, s := range ss {
+		if s.v.Outcome == parsers.Reject {
+			own[i] = locate(s.v, in)
+			for _, l := range own[i] {
+				if l.member != "" {
+					placed = append(placed, l)
+				}
+			}
+		}
+	}
+	// A library that refuses without saying where (a serde error names
+	// no member) is placed where the others that refuse say they do, when
+	// they name one member alone.
+	for i := range own {
+		for j, l := range own[i] {
+			if l.member == "" && !documentForm(l.form) {
+				if p := placeBy(placed, in); p.member != "" {
+					own[i][j].member = p.member
+					own[i][j].form = in.refine(p.member, l.form)
+				}
+			}
+		}
+	}
+
+	return own, placed
+}
+
+// stances gives each verdict its judge's descriptor; a judge descs lacks
+// stands for a library of its own name.
+func stances(vs []parsers.Verdict, descs parsers.Descriptors) []stance {
+	ss := make([]stance, len(vs))
+	for i, v := range vs {
+		d, ok := descs[v.Judge]
+		if !ok {
+			d = parsers.Descriptor{Name: v.Judge, Library: v.Judge, Release: v.Version}
+		}
+		ss[i] = stance{v, d, cmp.Or(d.Upstream.Name, d.Library)}
+	}
+	return ss
 }

@@ -17,6 +17,9 @@ type Engine struct {
 	rules  []Rule
 	// descs holds each judge's descriptor, by name, for naming causes.
 	descs parsers.Descriptors
+	// roundTrip, when set, makes Check judge what the libraries write too
+	// (writes.go).
+	roundTrip *RoundTripMode
 	// Time spent in the judges and in comparing their verdicts, for the
 	// benchmark that tells judge cost from harness cost.
 	judgeTime, compareTime time.Duration
@@ -31,7 +34,7 @@ func New(judges []parsers.Judge, opts ...Option) (*Engine, error) {
 			return nil, err
 		}
 	}
-	return &Engine{judges: judges, rules: c.rules, descs: parsers.DescriptorsOf(judges)}, nil
+	return &Engine{judges: judges, rules: c.rules, descs: parsers.DescriptorsOf(judges), roundTrip: c.roundTrip}, nil
 }
 
 // Judges returns the engine's judges in the order they run.
@@ -46,9 +49,25 @@ func (e *Engine) Close() error {
 	return parsers.Close(e.judges)
 }
 
-// Check runs every judge on input and compares their verdicts.
+// Check runs every judge on input and compares their verdicts; with
+// RoundTrip, it judges what the libraries write as well.
 func (e *Engine) Check(input []byte) Result {
 	t0 := time.Now()
+	vs := e.judge(input)
+	t1 := time.Now()
+	r := e.Compare(vs)
+	r.Causes = Causes(input, r, e.descs)
+	e.judgeTime += t1.Sub(t0)
+	e.compareTime += time.Since(t1)
+	if e.roundTrip != nil {
+		e.roundTripCheck(input, &r)
+	}
+	return r
+}
+
+// judge runs every judge on input: the child processes first, each at
+// work while the in-process judges run.
+func (e *Engine) judge(input []byte) []parsers.Verdict {
 	vs := make([]parsers.Verdict, len(e.judges))
 	waits := make([]func() parsers.Verdict, len(e.judges))
 	for i, j := range e.judges {
@@ -66,12 +85,7 @@ func (e *Engine) Check(input []byte) Result {
 			vs[i] = w()
 		}
 	}
-	t1 := time.Now()
-	r := e.Compare(vs)
-	r.Causes = Causes(input, r, e.descs)
-	e.judgeTime += t1.Sub(t0)
-	e.compareTime += time.Since(t1)
-	return r
+	return vs
 }
 
 // Time reports the time Check has spent so far in the judges and in

@@ -25,6 +25,12 @@ type Result struct {
 	// no program would run it, which a user checking a config of their own
 	// must hear about as much as of a disagreement.
 	Refused bool `json:"refused,omitempty"`
+	// RoundTrip is the round trip the result was checked with, nil for
+	// none: replaying a case checks it the same way.
+	RoundTrip *RoundTripMode `json:"roundTrip,omitempty"`
+	// Writes are, with a round trip, what each library wrote for the
+	// input and what every judge said of it (writes.go).
+	Writes []Write `json:"writes,omitempty"`
 }
 
 // ValueDiff is one place where two parsers both accepted but read

@@ -172,7 +172,8 @@ func Rules() []Rule { return slices.Clone(rules) }
 type Option func(*config) error
 
 type config struct {
-	rules []Rule
+	rules     []Rule
+	roundTrip *RoundTripMode
 }
 
 // Without switches off the named equivalence rules.

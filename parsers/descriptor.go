@@ -139,6 +139,15 @@ func (j *describedJudge) Kind() Kind                 { return j.j.Kind() }
 func (j *describedJudge) Judge(input []byte) Verdict { return j.j.Judge(input) }
 func (j *describedJudge) Descriptor() Descriptor     { return j.d }
 
+// Write forwards to the judge described when it is a Writer, so that the
+// wrapping hides no writer.
+func (j *describedJudge) Write(input []byte) ([]byte, bool) {
+	if w, ok := j.j.(Writer); ok {
+		return w.Write(input)
+	}
+	return nil, false
+}
+
 // DescriptorOf returns j's descriptor, or, for a judge nobody described (a
 // test's fake), the least that can be said: its name, kind and version,
 // with the name standing for the library. ok is false then.

@@ -172,6 +172,13 @@ func pinned(name string) func() (parsers.Judge, error) {
 	return func() (parsers.Judge, error) { return gojson.StartPinned(name) }
 }
 
+// GoWriters are the libraries that write a specs-go value a Go program
+// built (FuzzGoWriter, `corpus add -target FuzzGoWriter`): encoding/json
+// and json/v2 on the pinned specs-go, as the default Go judges' descriptors
+// name them (TestGoWritersAreLibraries). The round trip for a built config
+// judges only their output (harness.RoundTrip).
+var GoWriters = []string{"specs-go/encoding-json", "specs-go/json-v2"}
+
 // All lists every judge ocidiff carries.
 func All() []Entry { return slices.Clone(entries) }
 

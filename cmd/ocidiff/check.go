@@ -26,6 +26,11 @@ const maxInput = 256 << 20
 type engineFlags struct {
 	judges       string
 	withoutRules string
+	// roundTrip is check's -roundtrip: judge what each library writes
+	// back as well (harness.RoundTrip); built, the libraries that wrote
+	// a built config (corpus add -target FuzzGoWriter).
+	roundTrip bool
+	built     []string
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
@@ -37,6 +42,9 @@ func (f *engineFlags) engine() (*harness.Engine, error) {
 	var opts []harness.Option
 	if f.withoutRules != "" {
 		opts = append(opts, harness.Without(strings.Split(f.withoutRules, ",")...))
+	}
+	if f.roundTrip {
+		opts = append(opts, harness.RoundTrip(f.built...))
 	}
 	return registry.Engine(f.judges, opts...)
 }
@@ -52,6 +60,9 @@ type checkReport struct {
 	Diffs     []harness.ValueDiff `json:"diffs,omitempty"`
 	// Causes are every cause of the disagreement, each with its family.
 	Causes []causeReport `json:"causes,omitempty"`
+	// Writes are, with -roundtrip, what each library wrote back and what
+	// every judge said of it.
+	Writes []harness.Write `json:"writes,omitempty"`
 }
 
 // causeReport is one cause with the family that claims it, if any.
@@ -85,9 +96,10 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	parallel := registerParallel(fs)
 	var ef engineFlags
 	ef.register(fs)
+	fs.BoolVar(&ef.roundTrip, "roundtrip", false, "judge what each library writes back too: every accepting parser's own serialization, by every judge")
 	notes := registerNotes(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-parallel N] [-judges LIST] [-without-rules LIST] [-annotations FILE] FILE...  (- reads stdin; a corpus case directory reads its input)")
+		fmt.Fprintln(stderr, "usage: ocidiff check [-json|-brief] [-roundtrip] [-parallel N] [-judges LIST] [-without-rules LIST] [-annotations FILE] FILE...  (- reads stdin; a corpus case directory reads its input)")
 		fs.PrintDefaults()
 	}
 	e, names, status := startJudging("check", fs, &ef, args, stderr)
@@ -111,7 +123,11 @@ func runCheck(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		out = briefOut
 	}
 	c := checker{e: e, open: ef.engine, parallel: *parallel, stderr: stderr, cmd: "check"}
-	return judgeInputs("check", c, names, out, anns, nil, stdin, stdout, stderr)
+	var after func(io.Writer, harness.Result)
+	if ef.roundTrip {
+		after = func(w io.Writer, r harness.Result) { harness.WriteWrites(w, r, width) }
+	}
+	return judgeInputs("check", c, names, out, anns, after, stdin, stdout, stderr)
 }
 
 // startJudging parses the flags of a command that judges inputs and
@@ -198,7 +214,7 @@ func judgeInputs(cmd string, c checker, names []string, out output, anns []triag
 }
 
 func report(file string, r harness.Result, anns []triage.Annotation) checkReport {
-	cr := checkReport{File: file, Agree: r.Agree, Refused: r.Refused, Signature: r.Signature, Diffs: r.Diffs}
+	cr := checkReport{File: file, Agree: r.Agree, Refused: r.Refused, Signature: r.Signature, Diffs: r.Diffs, Writes: r.Writes}
 	for _, v := range r.Verdicts {
 		cr.Verdicts = append(cr.Verdicts, verdictReport{
 			Judge: v.Judge, Version: v.Version, Accepted: v.Accepted(),

@@ -30,8 +30,9 @@ const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR]
   add FILE...       check each config (- reads stdin) and record its disagreements as
                     the fuzzer does, minimized: prints each case directory added, and
                     "known: DIR" for each the corpus already held
+                    -roundtrip judges what each library writes back too
                     -target NAME reads each FILE as an input of fuzz target NAME
-                    (FuzzDifferential, FuzzRawJSON): a file of Go's fuzz corpus format
+                    (FuzzDifferential, FuzzRawJSON, FuzzGoWriter): a file of Go's fuzz corpus format
                     ("go test fuzz v1"), else raw bytes, and records the config the
                     target builds from it
 `
@@ -49,7 +50,8 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	target := new(string)
 	if sub == "add" {
 		ef.register(fs)
-		target = fs.String("target", "", "read each FILE as an input of this fuzz target (FuzzDifferential, FuzzRawJSON) and record the config it builds")
+		target = fs.String("target", "", "read each FILE as an input of this fuzz target (FuzzDifferential, FuzzRawJSON, FuzzGoWriter) and record the config it builds")
+		fs.BoolVar(&ef.roundTrip, "roundtrip", false, "judge what each library writes back too, as check -roundtrip, and record its writes causes")
 	}
 	notes := new(string)
 	if sub == "list" {
@@ -105,7 +107,12 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if *target != "" {
 			g, ok := targetGenerators[*target]
 			if !ok {
-				return fail(fmt.Errorf("-target %s: no such fuzz target (FuzzDifferential, FuzzRawJSON)", *target))
+				return fail(fmt.Errorf("-target %s: no such fuzz target (FuzzDifferential, FuzzRawJSON, FuzzGoWriter)", *target))
+			}
+			if *target == "FuzzGoWriter" {
+				// Its configs were built by a Go program: judged as
+				// the target judges them.
+				ef.roundTrip, ef.built = true, registry.GoWriters
 			}
 			build = func(b []byte) ([]byte, error) {
 				if bytes.HasPrefix(b, []byte("go test fuzz v1\n")) {

@@ -24,6 +24,12 @@ import (
 var targetGenerators = map[string]func([]byte) []byte{
 	"FuzzDifferential": gen.Structured,
 	"FuzzRawJSON":      gen.Raw,
+	// The writer's target judged what encoding/json wrote of the value
+	// its bytes built.
+	"FuzzGoWriter": func(data []byte) []byte {
+		b, _ := json.Marshal(gen.BuildGo(data, nil))
+		return b
+	},
 }
 
 // runCoverage reports which members of the spec, and in which forms, the

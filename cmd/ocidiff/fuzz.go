@@ -26,7 +26,7 @@ import (
 )
 
 // fuzzTargets are the fuzz targets of fuzz_test.go at the module root.
-var fuzzTargets = []string{"FuzzDifferential", "FuzzRawJSON"}
+var fuzzTargets = []string{"FuzzDifferential", "FuzzRawJSON", "FuzzGoWriter"}
 
 // runFuzz drives Go's own fuzzer (go test -fuzz) over the fuzz targets in
 // turn, sharing the time between them, and watches the corpus directory

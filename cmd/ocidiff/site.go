@@ -11,6 +11,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	mdreport "github.com/ocidiff/ocidiff/harness/report"
 	"github.com/ocidiff/ocidiff/harness/site"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/registry"
 )
 
@@ -67,6 +68,11 @@ func runSite(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if err != nil {
 				return nil, err
 			}
+			// The family of the cause the case stands for, as `ocidiff
+			// report` names it for a corpus case.
+			if f := triage.CaseFamily(anns, c); f != nil {
+				opts.Family, opts.Upstream = f, f.Target()
+			}
 			var b bytes.Buffer
 			err = mdreport.Write(&b, rc, opts)
 			return b.Bytes(), err
@@ -75,7 +81,11 @@ func runSite(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *withConfirm {
 		opts.Confirm = func(input []byte, m harness.Result) ([]byte, error) {
 			var b bytes.Buffer
-			if err := confirmSection(&b, input, m); err != nil || b.Len() == 0 {
+			var cause harness.Cause
+			if len(m.Causes) > 0 {
+				cause = m.Causes[0]
+			}
+			if err := confirmSection(&b, io.Discard, input, m, cause); err != nil || b.Len() == 0 {
 				return nil, err
 			}
 			return b.Bytes(), nil

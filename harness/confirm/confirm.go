@@ -20,10 +20,12 @@ package confirm
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -99,6 +101,10 @@ type Report struct {
 type Options struct {
 	// Run starts real containers (for a value split).
 	Run bool
+	// Keep names the members (patterns, as causes name them) the
+	// containers' config keeps as the input has them: the member that
+	// splits, which Derive would otherwise override (root.path).
+	Keep []string
 	// Timeout bounds each runtime call; zero means 30s.
 	Timeout time.Duration
 }
@@ -121,7 +127,7 @@ func Confirm(ctx context.Context, rts []Runtime, input []byte, opts Options) (Re
 	var loaded []Runtime
 	for i, rt := range rts {
 		dir := filepath.Join(tmp, fmt.Sprintf("load-%d-%s", i, rt.Name))
-		l := rt.load(ctx, dir, input, opts.Timeout)
+		l := rt.load(ctx, dir, input, rootfsOf(input, ""), opts.Timeout)
 		rep.Loads = append(rep.Loads, l)
 		if l.Stage == Loaded {
 			loaded = append(loaded, rt)
@@ -138,17 +144,46 @@ func Confirm(ctx context.Context, rts []Runtime, input []byte, opts Options) (Re
 		rep.NoRun = "no runtime loaded the input"
 		return rep, nil
 	}
-	cfg, derived, err := Derive(input, rootfsDir, ProbeArgs)
+	cfg, derived, err := Derive(input, rootfsDir, ProbeArgs, opts.Keep...)
 	if err != nil {
 		rep.NoRun = fmt.Sprintf("cannot derive a runnable config: %v", err)
 		return rep, nil
 	}
 	rep.Derived, rep.Config = derived, string(cfg)
+	rootfs := rootfsOf(cfg, rootfsDir)
+	if slices.ContainsFunc(opts.Keep, func(k string) bool { return related(k, "/root/path") }) && rootfsOf(cfg, "") == "" {
+		// A kept root.path outside the bundle (the host's "/", say) is
+		// no place to run a probe in.
+		rep.NoRun = "the split is at root.path, which points outside the bundle; no container is run on it"
+		return rep, nil
+	}
 	for i, rt := range loaded {
 		dir := filepath.Join(tmp, fmt.Sprintf("run-%d-%s", i, rt.Name))
-		rep.Runs = append(rep.Runs, rt.run(ctx, dir, cfg, opts.Timeout))
+		rep.Runs = append(rep.Runs, rt.run(ctx, dir, cfg, rootfs, opts.Timeout))
 	}
 	return rep, nil
+}
+
+// rootfsOf is where in the bundle a config's root.path points, when it
+// names a place inside the bundle, else def: a kept root.path gets its
+// rootfs where the config puts it, and a load gets an empty directory
+// there, so that no runtime stops at a missing rootfs before it has
+// shown how it read config.json. Of duplicate or case-folded root
+// members, encoding/json's choice is as good as any: a runtime that
+// reads another finds no rootfs, which is the split.
+func rootfsOf(cfg []byte, def string) string {
+	var c struct {
+		Root struct {
+			Path any `json:"path"`
+		} `json:"root"`
+	}
+	if json.Unmarshal(cfg, &c) != nil {
+		return def
+	}
+	if p, ok := c.Root.Path.(string); ok && filepath.IsLocal(p) {
+		return filepath.Clean(p)
+	}
+	return def
 }
 
 // canRunContainers says why containers cannot run here, or "".

@@ -17,12 +17,20 @@ import (
 // it reads, gets the override.
 //
 // Overridden: root.path (to the rootfs beside config.json), process.args
-// (to args), process.terminal when true (there is no console). Added only
-// when missing: ociVersion, root, process (with cwd "/" and uid 0),
-// process.cwd, mounts (/proc), and linux (with its own namespaces, so the
-// container never shares the host's). Removed: hooks, which run programs
-// on the host and tell nothing about the process.
-func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error) {
+// (to args), process.terminal when true (there is no console), and an
+// ociVersion other than 1.0.x (crun 1.8.1 refuses any other as "unknown
+// version specified"). Added only when missing: ociVersion, root, process
+// (with cwd "/" and uid 0), process.cwd, process.env with a PATH (youki
+// looks the probe up on it, even by absolute path), mounts (/proc), and
+// linux (with its own namespaces, so the container never shares the
+// host's). Removed: hooks, which run programs on the host and tell
+// nothing about the process.
+//
+// A member keep names (a member pattern, "*" for any index or key), and
+// every member above or below it, is left as the input has it: when the
+// split is at root.path, the containers must get the root.path that
+// splits.
+func Derive(input []byte, rootfs string, args []string, keep ...string) ([]byte, []string, error) {
 	top, err := members(input, 0)
 	if err != nil {
 		return nil, nil, err
@@ -31,9 +39,16 @@ func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error
 	pathJSON, _ := json.Marshal(rootfs)
 	var d deriver
 	d.in = input
+	kept := func(member string) bool {
+		return slices.ContainsFunc(keep, func(k string) bool { return related(k, member) })
+	}
 
 	roots := top.named("root")
 	for _, m := range roots {
+		if kept("/root/path") {
+			d.note("root kept as the input has it: the split is there")
+			break
+		}
 		if !m.isObject(input) {
 			d.replace(m.start, m.end, `{"path":`+string(pathJSON)+`}`, "root replaced by {\"path\": the busybox rootfs}")
 			continue
@@ -56,9 +71,13 @@ func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error
 
 	procs := top.named("process")
 	for _, m := range procs {
+		if kept("/process/args") {
+			d.note("process kept as the input has it: the split is there")
+			break
+		}
 		if !m.isObject(input) {
-			d.replace(m.start, m.end, `{"args":`+string(argsJSON)+`,"cwd":"/","user":{"uid":0,"gid":0}}`,
-				`process replaced by the probe with cwd "/" and uid 0`)
+			d.replace(m.start, m.end, `{"args":`+string(argsJSON)+`,"cwd":"/","user":{"uid":0,"gid":0},"env":[`+pathEnv+`]}`,
+				`process replaced by the probe with cwd "/", uid 0 and a PATH`)
 			continue
 		}
 		inner, err := members(input, m.start)
@@ -75,6 +94,9 @@ func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error
 		if len(inner.named("cwd")) == 0 {
 			d.insert(inner, `"cwd":"/"`, `process.cwd added: "/"`)
 		}
+		if len(inner.named("env")) == 0 && !kept("/process/env") {
+			d.insert(inner, `"env":[`+pathEnv+`]`, "process.env added: "+pathEnv)
+		}
 		for _, t := range inner.named("terminal") {
 			if string(input[t.start:t.end]) == "true" {
 				d.replace(t.start, t.end, "false", "process.terminal set to false (no console)")
@@ -82,13 +104,19 @@ func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error
 		}
 	}
 	if len(procs) == 0 {
-		d.insert(top, `"process":{"args":`+string(argsJSON)+`,"cwd":"/","user":{"uid":0,"gid":0}}`,
-			`process added: the probe, cwd "/", uid 0`)
+		d.insert(top, `"process":{"args":`+string(argsJSON)+`,"cwd":"/","user":{"uid":0,"gid":0},"env":[`+pathEnv+`]}`,
+			`process added: the probe, cwd "/", uid 0, a PATH`)
 	}
 	for _, h := range top.named("hooks") {
 		d.replace(h.start, h.end, "{}", "hooks removed (they would run on the host)")
 	}
-	if len(top.named("ociVersion")) == 0 {
+	versions := top.named("ociVersion")
+	for _, v := range versions {
+		if !kept("/ociVersion") && !bytes.HasPrefix(input[v.start:v.end], []byte(`"1.0.`)) {
+			d.replace(v.start, v.end, `"1.0.2"`, `ociVersion set to "1.0.2", which every runtime knows`)
+		}
+	}
+	if len(versions) == 0 {
 		d.insert(top, `"ociVersion":"1.0.2"`, `ociVersion added: "1.0.2"`)
 	}
 	if len(top.named("mounts")) == 0 {
@@ -99,6 +127,21 @@ func Derive(input []byte, rootfs string, args []string) ([]byte, []string, error
 			"linux added: pid, mount, ipc, uts and network namespaces")
 	}
 	return d.apply(), d.notes, nil
+}
+
+// pathEnv is the PATH the probe's process gets when its config has no env.
+const pathEnv = `"PATH=/usr/sbin:/usr/bin:/sbin:/bin"`
+
+// related reports whether member patterns a and b are one member or one
+// holds the other, "*" matching any one token.
+func related(a, b string) bool {
+	as, bs := strings.Split(a, "/"), strings.Split(b, "/")
+	for i := range min(len(as), len(bs)) {
+		if as[i] != bs[i] && as[i] != "*" && bs[i] != "*" {
+			return false
+		}
+	}
+	return true
 }
 
 // member is one member of a JSON object: the byte range of its value.

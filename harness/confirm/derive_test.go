@@ -10,53 +10,68 @@ import (
 func TestDerive(t *testing.T) {
 	args := []string{"/bin/busybox", "sh"}
 	const full = `"mounts":[],"linux":{}`
+	const env = `"env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]`
 	tests := []struct {
 		name  string
 		in    string
 		want  string // the derived config, byte for byte
 		notes []string
+		keep  []string
 	}{{
 		name:  "overrides only root.path and process.args",
 		in:    `{"ociVersion":"1.0.0","root":{"path":"r","readonly":true},"process":{"args":["x"],"cwd":"/w"},` + full + `}`,
-		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs","readonly":true},"process":{"args":["/bin/busybox","sh"],"cwd":"/w"},` + full + `}`,
-		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe"},
+		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs","readonly":true},"process":{` + env + `,"args":["/bin/busybox","sh"],"cwd":"/w"},` + full + `}`,
+		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe", `process.env added: "PATH=/usr/sbin:/usr/bin:/sbin:/bin"`},
 	}, {
 		// The split lives in the duplicate: both members stay as they were.
 		name: "duplicate members kept byte for byte",
 		in:   `{"ociVersion":"1.0.0","process":{"user":{"uid":1000,"gid":0,"uid":0},"args":["sh"],"cwd":"/"},"root":{"path":"r"},` + full + `}`,
-		want: `{"ociVersion":"1.0.0","process":{"user":{"uid":1000,"gid":0,"uid":0},"args":["/bin/busybox","sh"],"cwd":"/"},"root":{"path":"rootfs"},` + full + `}`,
+		want: `{"ociVersion":"1.0.0","process":{` + env + `,"user":{"uid":1000,"gid":0,"uid":0},"args":["/bin/busybox","sh"],"cwd":"/"},"root":{"path":"rootfs"},` + full + `}`,
 	}, {
 		name: "every member of a duplicated or case-folded name is edited",
 		in:   `{"ociVersion":"1.0.0","Process":{"cwd":"/"},"process":{"args":[],"cwd":"/"},"root":{"path":"a","PATH":"b"},` + full + `}`,
-		want: `{"ociVersion":"1.0.0","Process":{"args":["/bin/busybox","sh"],"cwd":"/"},"process":{"args":["/bin/busybox","sh"],"cwd":"/"},"root":{"path":"rootfs","PATH":"rootfs"},` + full + `}`,
+		want: `{"ociVersion":"1.0.0","Process":{"args":["/bin/busybox","sh"],` + env + `,"cwd":"/"},"process":{` + env + `,"args":["/bin/busybox","sh"],"cwd":"/"},"root":{"path":"rootfs","PATH":"rootfs"},` + full + `}`,
 	}, {
 		name: "what a container needs is added when missing",
 		in:   `{"process":{"user":{"uid":5}}}`,
 		want: `{"root":{"path":"rootfs"},"ociVersion":"1.0.2","mounts":[{"destination":"/proc","type":"proc","source":"proc"}],` +
 			`"linux":{"namespaces":[{"type":"pid"},{"type":"mount"},{"type":"ipc"},{"type":"uts"},{"type":"network"}]},` +
-			`"process":{"args":["/bin/busybox","sh"],"cwd":"/","user":{"uid":5}}}`,
+			`"process":{"args":["/bin/busybox","sh"],"cwd":"/",` + env + `,"user":{"uid":5}}}`,
 	}, {
 		name: "a root or process that is not an object is replaced",
 		in:   `{"ociVersion":"1.0.0","root":null,"process":"x",` + full + `}`,
-		want: `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{"args":["/bin/busybox","sh"],"cwd":"/","user":{"uid":0,"gid":0}},` + full + `}`,
+		want: `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{"args":["/bin/busybox","sh"],"cwd":"/","user":{"uid":0,"gid":0},` + env + `},` + full + `}`,
 	}, {
 		name:  "no console",
 		in:    `{"ociVersion":"1.0.0","root":{"path":"r"},"process":{"terminal":true,"args":["sh"],"cwd":"/"},` + full + `}`,
-		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{"terminal":false,"args":["/bin/busybox","sh"],"cwd":"/"},` + full + `}`,
-		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe", "process.terminal set to false (no console)"},
+		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{` + env + `,"terminal":false,"args":["/bin/busybox","sh"],"cwd":"/"},` + full + `}`,
+		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe", `process.env added: "PATH=/usr/sbin:/usr/bin:/sbin:/bin"`, "process.terminal set to false (no console)"},
 	}, {
 		name:  "hooks never run",
 		in:    `{"ociVersion":"1.0.0","root":{"path":"r"},"process":{"args":["sh"],"cwd":"/"},"hooks":{"prestart":[{"path":"/bin/rm"}]},` + full + `}`,
-		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{"args":["/bin/busybox","sh"],"cwd":"/"},"hooks":{},` + full + `}`,
-		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe", "hooks removed (they would run on the host)"},
+		want:  `{"ociVersion":"1.0.0","root":{"path":"rootfs"},"process":{` + env + `,"args":["/bin/busybox","sh"],"cwd":"/"},"hooks":{},` + full + `}`,
+		notes: []string{"root.path set to the busybox rootfs", "process.args set to the probe", `process.env added: "PATH=/usr/sbin:/usr/bin:/sbin:/bin"`, "hooks removed (they would run on the host)"},
 	}, {
 		name: "whitespace and an empty object",
 		in:   " { \"process\" : { } , \"root\" :{ \"path\" : \"r\" } ," + full + ",\"ociVersion\":\"1\" } ",
-		want: " { \"process\" : {\"args\":[\"/bin/busybox\",\"sh\"],\"cwd\":\"/\" } , \"root\" :{ \"path\" : \"rootfs\" } ," + full + ",\"ociVersion\":\"1\" } ",
+		want: " { \"process\" : {\"args\":[\"/bin/busybox\",\"sh\"],\"cwd\":\"/\"," + env + " } , \"root\" :{ \"path\" : \"rootfs\" } ," + full + ",\"ociVersion\":\"1.0.2\" } ",
+	}, {
+		// A split at root.path is shown only by containers that get it.
+		name: "the member that splits is kept",
+		keep: []string{"/root/path"},
+		in:   `{"ociVersion":"1.3.0","root":{"path":"rootfs/../r"},"process":{"args":["sh"],"cwd":"/","env":[]},` + full + `}`,
+		want: `{"ociVersion":"1.0.2","root":{"path":"rootfs/../r"},"process":{"args":["/bin/busybox","sh"],"cwd":"/","env":[]},` + full + `}`,
+		notes: []string{"root kept as the input has it: the split is there", "process.args set to the probe",
+			`ociVersion set to "1.0.2", which every runtime knows`},
+	}, {
+		name: "a kept pattern keeps what holds it",
+		keep: []string{"/process/env/*"},
+		in:   `{"ociVersion":"1.3.0","root":{"path":"r"},"process":{"args":["sh"],"cwd":"/"},` + full + `}`,
+		want: `{"ociVersion":"1.0.2","root":{"path":"rootfs"},"process":{"args":["/bin/busybox","sh"],"cwd":"/"},` + full + `}`,
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, notes, err := Derive([]byte(tt.in), "rootfs", args)
+			got, notes, err := Derive([]byte(tt.in), "rootfs", args, tt.keep...)
 			if err != nil {
 				t.Fatalf("Derive(%s): %v", tt.in, err)
 			}

@@ -156,15 +156,16 @@ shift
 exec "$@"
 `
 
-// run makes a bundle with cfg and a busybox rootfs and runs the probe in
-// a real container, then deletes it with `delete -f`.
-func (rt Runtime) run(ctx context.Context, dir string, cfg []byte, timeout time.Duration) Run {
+// run makes a bundle with cfg and a busybox rootfs at rootfs (relative to
+// the bundle) and runs the probe in a real container, then deletes it
+// with `delete -f`.
+func (rt Runtime) run(ctx context.Context, dir string, cfg []byte, rootfs string, timeout time.Duration) Run {
 	r := Run{Runtime: rt.Name, Version: rt.Version}
 	bundle, state := filepath.Join(dir, "bundle"), filepath.Join(dir, "state")
 	empty := filepath.Join(dir, "empty")
 	err := errors.Join(os.MkdirAll(bundle, 0o700), os.MkdirAll(state, 0o700),
 		os.WriteFile(filepath.Join(bundle, "config.json"), cfg, 0o600),
-		os.WriteFile(empty, nil, 0o600), makeRootfs(filepath.Join(bundle, rootfsDir)))
+		os.WriteFile(empty, nil, 0o600), makeRootfs(filepath.Join(bundle, rootfs)))
 	if err != nil {
 		r.Why = fmt.Sprintf("cannot make the bundle: %v", err)
 		return r

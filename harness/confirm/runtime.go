@@ -177,7 +177,7 @@ func newID() string {
 // it has loaded and validated config.json (crun: "container … already
 // exists", runc: "container with given ID already exists", youki:
 // LibcontainerError::Exist), so nothing past validation ever happens.
-func (rt Runtime) load(ctx context.Context, dir string, input []byte, timeout time.Duration) Load {
+func (rt Runtime) load(ctx context.Context, dir string, input []byte, rootfs string, timeout time.Duration) Load {
 	l := Load{Runtime: rt.Name, Version: rt.Version, Judge: rt.Judge}
 	if rt.Path == "" {
 		l.Stage, l.Message = Missing, rt.Why
@@ -188,6 +188,9 @@ func (rt Runtime) load(ctx context.Context, dir string, input []byte, timeout ti
 	err := errors.Join(os.MkdirAll(bundle, 0o700), os.MkdirAll(state, 0o700),
 		os.WriteFile(filepath.Join(bundle, "config.json"), input, 0o600),
 		os.WriteFile(filepath.Join(state, id), nil, 0o600))
+	if rootfs != "" {
+		err = errors.Join(err, os.MkdirAll(filepath.Join(bundle, rootfs), 0o700))
+	}
 	if err != nil {
 		l.Stage, l.Message = Missing, fmt.Sprintf("cannot make the bundle: %v", err)
 		return l

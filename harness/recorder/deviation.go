@@ -20,10 +20,17 @@ type deviation struct {
 	class   string   // the judge's class must stay this, unless cause is set
 	cause   string   // one of the judge's causes that must stay
 	paths   []string // generalized paths of value splits it stands in
+	// write, when set, is the instance of a Writes cause (a round trip):
+	// a writer stands apart by what it wrote, not by a verdict on the
+	// input, so the cause itself is what must stay.
+	write string
 }
 
 // holds reports whether r still shows the deviation.
 func (d deviation) holds(r harness.Result) bool {
+	if d.write != "" {
+		return slices.ContainsFunc(r.Causes, func(c harness.Cause) bool { return c.Instance() == d.write })
+	}
 	if r.Agree || d.index >= len(r.Verdicts) {
 		return false
 	}
@@ -101,6 +108,13 @@ func deviations(r harness.Result) []deviation {
 			devs = append(devs, deviation{index: i, outcome: v.Outcome, paths: paths})
 		}
 	}
+	// Each writer's cause in a round trip is minimized on its own, as a
+	// validator's causes are.
+	for _, c := range r.Causes {
+		if c.Behaviour == harness.Writes && !slices.ContainsFunc(devs, func(d deviation) bool { return d.write == c.Instance() }) {
+			devs = append(devs, deviation{index: -1, write: c.Instance()})
+		}
+	}
 	return devs
 }
 
@@ -142,6 +156,14 @@ func (d deviation) isolates(ref, r harness.Result) bool {
 	for _, df := range r.Diffs {
 		p := harness.GeneralizePath(df.Path)
 		if !slices.ContainsFunc(ref.Diffs, func(e harness.ValueDiff) bool { return harness.GeneralizePath(e.Path) == p }) {
+			return false
+		}
+	}
+	// Nor a writer's cause the input as found did not show: a case of a
+	// round trip holds one writer's cause, not a new one the minimizer
+	// made on the way.
+	for _, c := range r.Causes {
+		if c.Behaviour == harness.Writes && !slices.ContainsFunc(ref.Causes, func(x harness.Cause) bool { return x.Key() == c.Key() }) {
 			return false
 		}
 	}

@@ -161,16 +161,22 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		}
 		r.stats.Minimize += time.Since(t1)
 		r.stats.Minimized++
-		// Deviations the minimized input still shows need no search of
-		// their own.
-		for j, d2 := range devs {
-			if d2.holds(rm) {
-				covered[j] = true
-			}
-		}
 		primary, ok := primaryCause(rm, d)
 		if !ok {
 			continue
+		}
+		// Deviations the minimized input still shows need no search of
+		// their own, once it is recorded or its cause known: the case
+		// holds them too. A deviation whose case is not recorded (a
+		// known cause) is searched on its own, or a new cause met
+		// beside a known one (a writer's null beside its reader's) would
+		// never be recorded.
+		coveredBy := func() {
+			for j, d2 := range devs {
+				if d2.holds(rm) {
+					covered[j] = true
+				}
+			}
 		}
 		minKeys := keys(rm.Causes)
 		for _, k := range minKeys {
@@ -182,8 +188,12 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		key := primary.Key()
 		if r.Known[key] || len(r.held[key]) > 0 || r.store.Has(primary.Instance()) {
 			r.run.Hits.Count(key)
+			if !slices.ContainsFunc(minKeys, func(k string) bool { return !r.Known[k] && len(r.held[k]) == 0 && k != key }) {
+				coveredBy()
+			}
 			continue
 		}
+		coveredBy()
 		t2 := time.Now()
 		if ok, err := r.verified(found, rm, primary, min, input, expired); errors.Is(err, errExpired) {
 			// Not verified, so not known: the next input that
@@ -259,7 +269,14 @@ func primaryCause(rm harness.Result, d deviation) (harness.Cause, bool) {
 	if len(rm.Causes) == 0 {
 		return harness.Cause{}, false
 	}
-	if d.index < len(rm.Verdicts) {
+	if d.write != "" {
+		for _, c := range rm.Causes {
+			if c.Instance() == d.write {
+				return c, true
+			}
+		}
+	}
+	if d.index >= 0 && d.index < len(rm.Verdicts) {
 		j := rm.Verdicts[d.index].Judge
 		for _, c := range rm.Causes {
 			if slices.Contains(c.Judges, j) {

@@ -51,14 +51,20 @@ func (p *Replayer) engine(c corpus.Case) (*harness.Engine, error) {
 	if p.judges != nil {
 		names = p.judges
 	}
+	// A case recorded with a round trip is replayed with the same one:
+	// its writes causes are part of what it asserts.
+	rt := c.Result.RoundTrip
 	key := strings.Join(names, ",")
+	if rt != nil {
+		key += " roundtrip:" + strings.Join(rt.Built, ",")
+	}
 	e, ok := p.engines[key]
 	if !ok {
 		js, err := p.open(names)
 		if err != nil {
 			return nil, err
 		}
-		if e, err = harness.New(js); err != nil {
+		if e, err = harness.New(js, harness.WithRoundTrip(rt)); err != nil {
 			parsers.Close(js)
 			return nil, err
 		}

@@ -128,7 +128,7 @@ func restart(open Open, e *harness.Engine) (*harness.Engine, func(), error) {
 			off = append(off, rule.Name)
 		}
 	}
-	fresh, err := harness.New(js, harness.Without(off...))
+	fresh, err := harness.New(js, harness.Without(off...), harness.WithRoundTrip(e.RoundTripMode()))
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -3,18 +3,18 @@
 // (Write), and the list of every distinct finding in the corpus
 // (WriteFindings).
 //
-// An issue carries the minimal input byte for byte, every judge's verdict
-// with exact versions, what the pinned runtime-spec's text and schema say
-// about the members involved, a program that reproduces the verdict with
-// the deviating library alone, and the verdicts of every version of every
-// library ocidiff carries. Who deviates is decided by Assess, a small rule
-// the issue states.
+// An issue is written for a maintainer of the one library it goes to, to
+// read in one screen: what that library does at which member for which
+// input, why, what the pinned runtime-spec says there (quoted, linked at
+// its tag), the input and one program that reproduces the verdict with
+// that library alone, the releases that show it and the upstream state.
+// Every judge's verdict, every release's and the signature follow,
+// collapsed. Who deviates is decided by Assess, a small rule the issue
+// links to.
 package report
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -44,7 +44,8 @@ type Case struct {
 	// corpus case, or those of a fresh check.
 	Result harness.Result
 	// Matrix is every judge ocidiff carries (every version of every
-	// library) run on Input, or nil to leave the version matrix out.
+	// library) run on Input, for the releases that show the cause; nil
+	// leaves them to the case's own judges.
 	Matrix *harness.Result
 }
 
@@ -58,16 +59,18 @@ type Options struct {
 	// the spec text and schema and linking to them. Empty leaves that
 	// section out.
 	SpecDir, SpecVersion string
-	// Family is the triage note that claims the disagreement, if any: a
-	// by-design family says so at the top, a known one opens with its
-	// upstream links.
+	// Family is the triage note that claims the disagreement, if any:
+	// its title, why, ask, spec quote, links and upstream state are the
+	// report's, and a known, by-design or fixed one says so at the top.
 	Family *triage.Annotation
 	// Judges describes every judge of the case and of its matrix: who
 	// deviates, where a report goes and how each reproduction is built
 	// are read from there.
 	Judges parsers.Descriptors
-	// Notes are the triage notes that name each cause's family, if any.
-	Notes []triage.Annotation
+	// Rejudge, if set, judges an input as the case's judges did: the
+	// report then shows the input indented when the judges find the same
+	// cause in it, and its reproduction prints what they said of that.
+	Rejudge func(input []byte) harness.Result
 }
 
 // MaxLen is the most a report may hold: GitHub refuses an issue body
@@ -124,104 +127,94 @@ func ReproJudges(r harness.Result, ds parsers.Descriptors, u triage.Upstream) ([
 }
 
 // Write writes the Markdown issue for c, at most MaxLen characters of
-// valid UTF-8.
+// valid UTF-8, for a maintainer of the one library it is addressed to: a
+// title, what that library does and why, what the spec says, the input
+// and a reproduction with that library alone, the versions that show it
+// and the upstream state, and, collapsed, every judge's verdict. Nothing
+// in it speaks to whoever files it or about other projects.
 func Write(w io.Writer, c Case, opts Options) error {
 	devs, target, err := Target(c.Result, opts.Judges, opts.Upstream)
 	if err != nil {
 		return err
 	}
-	title := "ocidiff: the implementations disagree"
-	for _, d := range devs {
-		if d.Upstream == target {
-			title = d.Why
-			break
-		}
-	}
-	if opts.Family != nil {
+	c.Result = StandsFor(c.Result, c.Source)
+	cause, ok := Addressed(c.Result, opts.Judges, opts.Family, target)
+	title := "The implementations of the OCI runtime spec disagree on one config.json"
+	switch {
+	case opts.Family != nil:
 		title = opts.Family.Title
+	case ok:
+		title = cause.String()
+	}
+	// The input shown, and the verdicts on it, which the errors quoted
+	// and the reproduction's output are: the case's, or the same input
+	// indented when that shows the same cause.
+	shown, shownResult := c.Input, c.Result
+	if opts.Rejudge != nil && ok {
+		if p, r, ok := prettyInput(c.Input, cause, opts.Rejudge); ok {
+			shown, shownResult = p, r
+		}
 	}
 	var head bytes.Buffer
-	fmt.Fprintf(&head, "# %s\n\n", mdtext.Escape(mdtext.Visible(mdtext.Cut(title, 140))))
-	writeFamily(&head, opts.Family)
-	fmt.Fprintf(&head, "For: **%s** (%s) — %s.\n\n", target.Name, target.URL(), target.What)
-	fmt.Fprintf(&head, "ocidiff, a differential tester, gave one OCI runtime-spec `config.json` (%s) to several implementations and they disagree.\n\n", mdtext.Escape(c.Source))
-	head.WriteString("## Which implementation differs\n\n")
-	for _, d := range devs {
-		fmt.Fprintf(&head, "- **%s** (%s; report to %s): %s.\n", ruleLabel[d.Rule], strings.Join(d.Judges, ", "), d.Upstream.Name, mdtext.Escape(mdtext.Visible(d.Why)))
-	}
-	if len(c.Result.Causes) > 0 {
-		// Every cause the config shows, not only the one the report is
-		// about: a maintainer must see what else the config holds.
-		fmt.Fprintf(&head, "\nThe config's %s, as ocidiff names them:\n\n", plural(len(c.Result.Causes), "cause", "causes"))
-		for _, cause := range c.Result.Causes {
-			fmt.Fprintf(&head, "- %s (shown by %s)", mdtext.Escape(mdtext.Visible(cause.String())), strings.Join(cause.Judges, ", "))
-			if f := triage.FamilyOf(opts.Notes, cause); f != nil {
-				fmt.Fprintf(&head, "; family `%s` (%s)", f.ID, f.Status)
-			}
-			head.WriteString("\n")
-		}
-	}
-	fmt.Fprintf(&head, "\nHow ocidiff decides which implementation differs: [its README](%s).\n\n", ReadmeURL)
-	if !slices.ContainsFunc(devs, func(d triage.Deviation) bool { return d.Upstream == target }) {
-		// The family's triage (or the reader) sent the report elsewhere
-		// than the rule points: say so, or the bullets above contradict
-		// the addressee.
-		var by []string
+	// An issue's title is plain text on every tracker: no Markdown
+	// escapes, which would show.
+	fmt.Fprintf(&head, "# %s\n\n", mdtext.OneLine(mdtext.Visible(title)))
+	writeStatus(&head, opts.Family)
+	head.WriteString("## What happens\n\n")
+	if ok {
+		writeCause(&head, cause, shownResult)
+	} else {
 		for _, d := range devs {
-			if !slices.Contains(by, d.Upstream.Name) {
-				by = append(by, d.Upstream.Name)
-			}
+			fmt.Fprintf(&head, "%s.\n\n", mdtext.Escape(mdtext.Visible(d.Why)))
 		}
-		fmt.Fprintf(&head, "By that rule alone this would go to %s; it goes to %s, where the fix belongs.\n\n", strings.Join(by, " and "), target.Name)
 	}
 	if f := opts.Family; f != nil {
-		fmt.Fprintf(&head, "**Cause:** %s\n\n", mdtext.Visible(f.Why))
+		fmt.Fprintf(&head, "%s\n\n", mdtext.Visible(f.Why))
 		if f.Ask != "" {
-			fmt.Fprintf(&head, "**What we ask:** %s\n\n", mdtext.Visible(f.Ask))
+			fmt.Fprintf(&head, "**Suggested change:** %s\n\n", mdtext.Visible(f.Ask))
 		}
 	}
-	writeInput(&head, c.Input, c.Source)
-	writeVerdicts(&head, c.Result)
 
-	// The optional sections, in the order they are left out when the
-	// report is too long: the version matrix first, the spec quotes last.
+	// The sections after the head; the optional ones are left out from
+	// the last when the report is too long: the collapsed verdicts
+	// first, the spec quote last.
 	type section struct {
 		name string
 		body bytes.Buffer
 	}
-	var spec, repros, matrix section
-	spec.name, repros.name, matrix.name = "what the spec says", "the reproductions", "the version matrix"
+	var spec, input, repros, versions, details section
+	spec.name, repros.name, details.name = "what the spec says", "the reproduction", "every judge's verdict"
 	if opts.SpecDir != "" {
-		if err := writeSpec(&spec.body, c.Result, opts.Judges, devs, opts.SpecDir, opts.SpecVersion); err != nil {
+		if err := writeSpec(&spec.body, cause, opts.Family, opts.SpecDir, opts.SpecVersion); err != nil {
 			return err
 		}
 	}
-	if err := writeRepros(&repros.body, c.Result, opts.Judges, c.Input, target); err != nil {
+	writeInput(&input.body, shown, c.Source)
+	if err := writeRepro(&repros.body, shownResult, opts.Judges, shown, target, cause); err != nil {
 		return err
 	}
-	if c.Matrix != nil {
-		if err := writeMatrix(&matrix.body, *c.Matrix, opts.Judges); err != nil {
-			return err
-		}
+	if err := writeVersions(&versions.body, cause, ok, c.Matrix, opts.Family, opts.Judges); err != nil {
+		return err
 	}
-	var tail bytes.Buffer
-	if c.Result.Signature != "" {
-		fmt.Fprintf(&tail, "<sub>ocidiff signature: %s</sub>\n", mdtext.Code(mdtext.Cut(c.Result.Signature, 2000)))
+	if err := writeDetails(&details.body, shownResult, devs); err != nil {
+		return err
 	}
-	sections := []*section{&spec, &repros, &matrix}
+	sections := []*section{&spec, &input, &repros, &versions, &details}
+	optional := []*section{&spec, &repros, &details}
 	var left []string
-	for {
-		n := head.Len() + tail.Len() + 200
+	total := func() int {
+		n := head.Len() + 200
 		for _, s := range sections {
 			n += s.body.Len()
 		}
-		if n <= MaxLen || len(sections) == 0 {
-			break
-		}
-		last := sections[len(sections)-1]
-		sections = sections[:len(sections)-1]
+		return n
+	}
+	for total() > MaxLen && len(optional) > 0 {
+		last := optional[len(optional)-1]
+		optional = optional[:len(optional)-1]
 		if last.body.Len() > 0 {
 			left = append(left, last.name)
+			last.body.Reset()
 		}
 	}
 	var b bytes.Buffer
@@ -230,14 +223,234 @@ func Write(w io.Writer, c Case, opts Options) error {
 		b.Write(s.body.Bytes())
 	}
 	if len(left) > 0 {
-		fmt.Fprintf(&b, "(Left out to stay within the tracker's %d characters: %s; `ocidiff report %s` shows them.)\n\n", MaxLen, strings.Join(left, ", "), mdtext.Escape(c.Source))
+		fmt.Fprintf(&b, "(Left out to stay within the tracker's %d characters: %s.)\n", MaxLen, strings.Join(left, ", "))
 	}
-	b.Write(tail.Bytes())
 	if b.Len() > MaxLen {
 		return fmt.Errorf("report: %s: the report is %d characters even without %s, more than %d", c.Source, b.Len(), strings.Join(left, ", "), MaxLen)
 	}
 	_, err = w.Write(b.Bytes())
 	return err
+}
+
+// StandsFor puts first, among r's causes, the one a corpus case at source
+// is named by: a family's best case was chosen to show that cause, and the
+// report leads with it. Other sources leave r as it is.
+func StandsFor(r harness.Result, source string) harness.Result {
+	base := path.Base(filepath.ToSlash(source))
+	for i, c := range r.Causes {
+		if i > 0 && harness.Slug(c.Instance()) == base {
+			cs := append([]harness.Cause{c}, slices.Delete(slices.Clone(r.Causes), i, i+1)...)
+			r.Causes = cs
+			break
+		}
+	}
+	return r
+}
+
+// Addressed returns the cause a report to target is about: of the
+// result's causes, the one the family claims whose library target owns,
+// else one the family claims, else one of target's library, else the
+// first. ok is false when the result records no cause.
+func Addressed(r harness.Result, ds parsers.Descriptors, f *triage.Annotation, target triage.Upstream) (harness.Cause, bool) {
+	// runtime-spec owns its schema: a report to it for parsers that
+	// accept what the schema rejects is about what the schema does.
+	owns := func(c harness.Cause) bool {
+		for _, d := range ds {
+			if d.Library == c.Library {
+				return d.Upstream == target || target.Name == "runtime-spec" && d.Kind == parsers.Validator
+			}
+		}
+		return false
+	}
+	claims := func(c harness.Cause) bool { return f != nil && f.Cause != nil && f.Cause.Allows(c) }
+	for _, pick := range []func(harness.Cause) bool{
+		func(c harness.Cause) bool { return claims(c) && owns(c) },
+		claims, owns,
+		func(harness.Cause) bool { return true },
+	} {
+		for _, c := range r.Causes {
+			if pick(c) {
+				return c, true
+			}
+		}
+	}
+	return harness.Cause{}, false
+}
+
+// writeStatus says in a line what upstream already has on the family:
+// the issues that report it, the documentation that makes it intended,
+// the fix not released yet.
+func writeStatus(b *bytes.Buffer, f *triage.Annotation) {
+	if f == nil {
+		return
+	}
+	switch f.Status {
+	case triage.Known:
+		fmt.Fprintf(b, "Reported before in %s.\n\n", links(f, triage.RelReports))
+	case triage.ByDesign:
+		fmt.Fprintf(b, "Documented as intended in %s.\n\n", links(f, triage.RelReports, triage.RelDecided))
+	case triage.FixedUnreleased:
+		fmt.Fprintf(b, "Fixed on the default branch by %s, in no release yet.\n\n", links(f, triage.RelFixed))
+	}
+}
+
+// links lists the family's links of the relations rels, as Markdown.
+func links(f *triage.Annotation, rels ...string) string {
+	var ls []string
+	for _, l := range f.Known {
+		if slices.Contains(rels, l.Relation()) {
+			ls = append(ls, fmt.Sprintf("[%s](%s)", mdtext.Escape(l.Title), l.URL))
+		}
+	}
+	return strings.Join(ls, ", ")
+}
+
+// writeCause says what the addressed library does, at which member, with
+// which input there, in the library's own words where it refuses.
+func writeCause(b *bytes.Buffer, c harness.Cause, r harness.Result) {
+	fmt.Fprintf(b, "**%s** %s", c.Library, c.Behaviour.Words())
+	if c.Form != harness.Value {
+		fmt.Fprintf(b, " %s", c.Form.Words())
+	} else if c.Behaviour == harness.ReadsNone || c.Behaviour == harness.ReadsOther {
+		b.WriteString(" the value")
+	}
+	if c.Member != "" {
+		fmt.Fprintf(b, " at %s", mdtext.Code(c.Member))
+	}
+	switch c.Behaviour {
+	case harness.ReadsOther:
+		fmt.Fprintf(b, ": it reads %s where the other parsers read %s", valueText(c.Value), valueText(c.OtherValue))
+	case harness.ReadsNone:
+		fmt.Fprintf(b, ", where the other parsers read %s", valueText(c.OtherValue))
+	case harness.Reads:
+		b.WriteString(", which the other parsers or the schema refuse")
+	case harness.Refuses:
+		b.WriteString(", which the other parsers read")
+	}
+	fmt.Fprintf(b, " (%s).\n\n", strings.Join(c.Judges, ", "))
+	for _, v := range r.Verdicts {
+		if slices.Contains(c.Judges, v.Judge) && v.Error != "" {
+			out := mdtext.Visible(mdtext.Cut(v.Error, 400))
+			fmt.Fprintf(b, "%s says:\n\n%s\n%s\n%s\n\n", v.Judge, mdtext.Fence(out), out, mdtext.Fence(out))
+			break
+		}
+	}
+}
+
+// writeVersions lists the releases that show the cause (from the version
+// matrix, where each library is judged at several releases), how the
+// library's releases part, and the upstream state the family records.
+func writeVersions(b *bytes.Buffer, c harness.Cause, ok bool, m *harness.Result, f *triage.Annotation, ds parsers.Descriptors) error {
+	var lines []string
+	if ok {
+		rels := c.Releases
+		if m != nil {
+			for _, x := range m.Causes {
+				if x.Key() == c.Key() && x.Member == c.Member {
+					rels = x.Releases
+				}
+			}
+		}
+		if len(rels) > 0 {
+			lines = append(lines, fmt.Sprintf("Shown by %s %s.", c.Library, strings.Join(rels, ", ")))
+		}
+		if m != nil {
+			ch, err := triage.VersionChanges(*m, ds)
+			if err != nil {
+				return err
+			}
+			for _, s := range ch {
+				if strings.HasPrefix(s, c.Library+":") {
+					lines = append(lines, mdtext.Escape(mdtext.Visible(s))+".")
+				}
+			}
+		}
+	}
+	if f != nil && f.State != nil {
+		st := f.State
+		line := fmt.Sprintf("Upstream, %s on %s at [%s](https://github.com/%s/commit/%s) (checked %s): %s.",
+			st.Repo, st.Branch, st.Commit, st.Repo, st.Commit, st.Checked, stateWords[st.State])
+		if st.Summary != "" {
+			line += " " + mdtext.Visible(st.Summary)
+		}
+		lines = append(lines, line)
+	}
+	if f != nil {
+		for _, rel := range triage.Rels {
+			if ls := links(f, rel); ls != "" {
+				lines = append(lines, relWords(f.Status, rel)+" "+ls+".")
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	b.WriteString("## Versions\n\n")
+	for _, l := range lines {
+		fmt.Fprintf(b, "- %s\n", l)
+	}
+	b.WriteString("\n")
+	return nil
+}
+
+// stateWords says an upstream state to a maintainer.
+var stateWords = map[string]string{
+	"unreported":       "not reported",
+	"reported":         "reported, open",
+	"fixed-unreleased": "fixed on the default branch, not released",
+	"fixed-released":   "fixed in a release",
+	"by-design":        "intended",
+}
+
+// relWords introduces a family's links of one relation. A link that
+// names no relation reports the behaviour for a known family; for a
+// by-design one it documents it, and for a new one it is background.
+func relWords(s triage.Status, rel string) string {
+	switch rel {
+	case triage.RelIntroduced:
+		return "Introduced by"
+	case triage.RelFixed:
+		return "Fixed by"
+	case triage.RelDecided:
+		return "Decided in"
+	case triage.RelRelated:
+		return "Related:"
+	}
+	switch s {
+	case triage.ByDesign:
+		return "Documented in"
+	case triage.Bug, triage.SpecGap:
+		return "See"
+	}
+	return "Reported in"
+}
+
+// writeDetails writes, collapsed, what a maintainer may want after the
+// rest: every judge's verdict, every cause the config shows and the rule
+// that picks who differs. The version matrix (every release of every
+// library, a table wider than a screen) and the case's signature are the
+// site's and `ocidiff matrix`'s; Versions says what the matrix shows of
+// the library.
+//
+// r is the verdicts on the input as the report shows it: a library's error
+// names lines and columns, which must be those of the file the reader
+// writes.
+func writeDetails(b *bytes.Buffer, r harness.Result, devs []triage.Deviation) error {
+	b.WriteString("<details>\n<summary>Every judge's verdict</summary>\n\n")
+	writeVerdicts(b, r)
+	if len(r.Causes) > 1 {
+		b.WriteString("Every disagreement the config shows:\n\n")
+		for _, cause := range r.Causes {
+			fmt.Fprintf(b, "- %s (%s)\n", mdtext.Escape(mdtext.Visible(cause.String())), strings.Join(cause.Judges, ", "))
+		}
+		b.WriteString("\n")
+	}
+	for _, d := range devs {
+		fmt.Fprintf(b, "%s: %s. ", ruleLabel[d.Rule], mdtext.Escape(mdtext.Visible(d.Why)))
+	}
+	fmt.Fprintf(b, "([How ocidiff decides which implementation differs](%s).)\n\n", ReadmeURL)
+	b.WriteString("</details>\n\n")
+	return nil
 }
 
 // ruleLabel names each rule of triage.Assess for a maintainer who has not
@@ -250,68 +463,23 @@ var ruleLabel = map[triage.Rule]string{
 	triage.RuleLenient:    "Accepted although the schema rejects it",
 	triage.RuleSchemaGap:  "Schema accepts what every parser rejects",
 	triage.RuleMinority:   "Accepted or rejected unlike the other parsers",
-}
-
-// writeFamily opens the report with what triage knows of the family.
-func writeFamily(b *bytes.Buffer, f *triage.Annotation) {
-	if f == nil {
-		return
-	}
-	links := func() string {
-		var ls []string
-		for _, l := range f.Known {
-			ls = append(ls, fmt.Sprintf("[%s](%s)", l.Title, l.URL))
-		}
-		return strings.Join(ls, ", ")
-	}
-	switch f.Status {
-	case triage.ByDesign:
-		fmt.Fprintf(b, "> [!NOTE]\n> **By design, not a bug.** Documented in %s. This report is for reference; do not file it as a bug.\n\n", links())
-	case triage.Known:
-		fmt.Fprintf(b, "> [!NOTE]\n> **Already reported upstream:** %s. Add to those rather than opening a new issue.\n\n", links())
-	case triage.SpecGap:
-		fmt.Fprintf(b, "> [!NOTE]\n> **Spec gap:** the spec text and its schema (or every runtime) disagree here; runtime-spec has to decide which is meant.")
-		if len(f.Known) > 0 {
-			fmt.Fprintf(b, " See %s.", links())
-		}
-		b.WriteString("\n\n")
-	case triage.Bug:
-		if len(f.Known) > 0 {
-			fmt.Fprintf(b, "Background: %s.\n\n", links())
-		}
-	}
-	if f.Note != "" {
-		fmt.Fprintf(b, "Note: %s\n\n", f.Note)
-	}
-}
-
-func writeMatrix(b *bytes.Buffer, m harness.Result, ds parsers.Descriptors) error {
-	b.WriteString("## Every version ocidiff tests\n\n")
-	ch, err := triage.VersionChanges(m, ds)
-	if err != nil {
-		return err
-	}
-	if len(ch) > 0 {
-		for _, s := range ch {
-			fmt.Fprintf(b, "- %s\n", mdtext.Escape(mdtext.Visible(s)))
-		}
-		b.WriteString("\n")
-	}
-	var t bytes.Buffer
-	harness.WriteMatrix(&t, m) // a bytes.Buffer does not fail
-	text := mdtext.Visible(t.String())
-	fmt.Fprintf(b, "What `ocidiff check` prints for every version of every library it has:\n\n%s\n%s%s\n\n", mdtext.Fence(text), text, mdtext.Fence(text))
-	return nil
+	triage.RuleWrites:     "Wrote a config that a reader refuses",
 }
 
 // writeInput shows the input once, as a command that writes it byte for
 // byte as config.json: a here-document when it is printable text, else a
-// printf with octal escapes, which shows what each byte is.
+// printf with octal escapes, which shows what each byte is. An input too
+// large to read in a report shows its start and is attached.
 func writeInput(b *bytes.Buffer, in []byte, source string) {
-	sum := sha256.Sum256(in)
-	fmt.Fprintf(b, "## Input\n\n%d bytes, SHA-256 %s.", len(in), hex.EncodeToString(sum[:]))
+	fmt.Fprintf(b, "## Input\n\n%d bytes.", len(in))
 	if len(in) > maxInline {
-		fmt.Fprintf(b, " Too large to show here: attach it as config.json (it is %s, byte for byte).\n\n", mdtext.Code(inputFile(source)))
+		fmt.Fprintf(b, " Too large to show whole: it is attached as `config.json` (ocidiff's %s).", mdtext.Code(inputFile(source)))
+		if printable(in) {
+			start := strings.ToValidUTF8(string(in[:maxExcerpt]), "")
+			fmt.Fprintf(b, " Its first %d bytes:\n\n%s\n%s\n%s\n\n", len(start), mdtext.Fence(start), start, mdtext.Fence(start))
+		} else {
+			b.WriteString("\n\n")
+		}
 		return
 	}
 	b.WriteString(" To write it byte for byte as `config.json`:\n\n")
@@ -329,7 +497,85 @@ func writeInput(b *bytes.Buffer, in []byte, source string) {
 		fmt.Fprintf(b, "%s\n\n", fence)
 		return
 	}
-	fmt.Fprintf(b, "\n\n```sh\nprintf '%s' > config.json\n```\n\n", printfEscape(in))
+	fmt.Fprintf(b, "```sh\nprintf '%s' > config.json\n```\n\n", printfEscape(in))
+}
+
+// maxExcerpt is how much of an input too large to show a report quotes.
+const maxExcerpt = 1500
+
+// prettyInput returns the input indented, and the verdicts on it, when
+// that shows the same cause: an input of one line is hard to read, but
+// only whitespace between tokens may change (json.Indent keeps every
+// token, duplicate names and escapes included), and only if rejudge finds
+// the same cause in it, since a library's error names lines and columns
+// and a form feed between tokens is a cause of its own.
+func prettyInput(in []byte, c harness.Cause, rejudge func([]byte) harness.Result) ([]byte, harness.Result, bool) {
+	var b bytes.Buffer
+	// An input laid out over lines already (a best case written for
+	// the report) is shown as it is.
+	if bytes.Count(bytes.TrimSpace(in), []byte("\n")) > 2 || json.Indent(&b, in, "", "  ") != nil || !printable(in) {
+		return nil, harness.Result{}, false
+	}
+	p := []byte(strings.Join(collapse(strings.Split(b.String(), "\n")), "\n") + "\n")
+	if bytes.Equal(p, in) {
+		return nil, harness.Result{}, false
+	}
+	r := rejudge(p)
+	// The same cause, but for the error class: serde_json's errors name
+	// the line and column.
+	if !slices.ContainsFunc(r.Causes, func(x harness.Cause) bool {
+		return x.Library == c.Library && x.Behaviour == c.Behaviour && x.Form == c.Form && x.Member == c.Member
+	}) {
+		return nil, harness.Result{}, false
+	}
+	return p, r, true
+}
+
+// maxLine is the longest line collapse makes.
+const maxLine = 72
+
+// collapse joins each array or object of json.Indent's lines that holds
+// no other onto one line when it fits in maxLine, innermost first:
+// `"user": {"uid": 0, "gid": 0}` reads better than four lines, and a
+// config keeps its shape. Only the indentation json.Indent wrote is
+// taken out: a JSON string holds no raw line break.
+func collapse(lines []string) []string {
+	for {
+		changed := false
+		for i := 0; i < len(lines); i++ {
+			open := strings.TrimRight(lines[i], " ")
+			if !strings.HasSuffix(open, "{") && !strings.HasSuffix(open, "[") {
+				continue
+			}
+			// The container's lines, up to its closing line: none may
+			// open another.
+			j := i + 1
+			var items []string
+			for ; j < len(lines); j++ {
+				t := strings.TrimLeft(lines[j], " ")
+				if strings.HasPrefix(t, "}") || strings.HasPrefix(t, "]") {
+					break
+				}
+				if strings.HasSuffix(t, "{") || strings.HasSuffix(t, "[") {
+					j = -1
+					break
+				}
+				items = append(items, t)
+			}
+			if j < 0 || j >= len(lines) {
+				continue
+			}
+			one := open + strings.Join(items, " ") + strings.TrimLeft(lines[j], " ")
+			if len(one) > maxLine {
+				continue
+			}
+			lines = append(append(lines[:i:i], one), lines[j+1:]...)
+			changed = true
+		}
+		if !changed {
+			return lines
+		}
+	}
 }
 
 // inputFile is the file that holds the input of source: input.json in a
@@ -378,9 +624,13 @@ func printable(in []byte) bool {
 }
 
 func writeVerdicts(b *bytes.Buffer, r harness.Result) {
-	b.WriteString("## What each implementation did\n\n| Implementation | Version | Result | Error |\n|---|---|---|---|\n")
+	// The versions in full are the Versions section's and the site's;
+	// here the first of them names the release, and the row stays one
+	// line wide.
+	b.WriteString("| Implementation | Version | Result | Error |\n|---|---|---|---|\n")
 	for _, v := range r.Verdicts {
-		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", v.Judge, mdtext.Cell(v.Version), v.Outcome, mdtext.Cell(mdtext.Cut(mdtext.OneLine(v.Error), 200)))
+		version, _, _ := strings.Cut(v.Version, ";")
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", v.Judge, mdtext.Cell(version), v.Outcome, mdtext.Cell(mdtext.Cut(mdtext.OneLine(v.Error), 200)))
 	}
 	b.WriteString("\n")
 	for _, d := range r.Diffs {
@@ -480,61 +730,82 @@ func Pointers(r harness.Result, ds parsers.Descriptors) ([]string, error) {
 	return ps, nil
 }
 
-// maxFields bounds how many members the spec section quotes.
-const maxFields = 6
-
-func writeSpec(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, devs []triage.Deviation, dir, version string) error {
-	ptrs, err := Pointers(r, ds)
-	if err != nil {
-		return err
-	}
-	if len(ptrs) == 0 {
-		return nil
-	}
+func writeSpec(b *bytes.Buffer, c harness.Cause, f *triage.Annotation, dir, version string) error {
 	base := "https://github.com/opencontainers/runtime-spec/blob/" + version + "/"
 	b.WriteString("## What the spec says\n\n")
-	fmt.Fprintf(b, "Quoted from runtime-spec %s, the version the Go implementations and the schema validators above use.\n\n", version)
-	var shown []string
-	for _, p := range ptrs[:min(len(ptrs), maxFields)] {
-		d, err := Lookup(dir, p)
+	if f != nil && f.Spec != nil {
+		// The quote's own links are relative to its file in the spec, as
+		// the spec writes them: they lead to the same commit.
+		text := f.Spec.Text
+		if u, _, _ := strings.Cut(f.Spec.URL, "#"); strings.LastIndex(u, "/") > 0 {
+			i := strings.LastIndex(u, "/")
+			text = absLinks(text, u[i+1:], u[:i+1], nil)
+		}
+		writeQuote(b, text)
+		fmt.Fprintf(b, "([runtime-spec](%s))\n\n", f.Spec.URL)
+		return nil
+	}
+	// The member's own bullet, or its nearest parent's: a member the
+	// text does not describe (an array element, a map entry) is
+	// described by its parent's.
+	var d FieldDoc
+	shown := ""
+	for p := harness.GeneralizePath(c.Member); p != "" && p != "/"; p = parent(p) {
+		var err error
+		if d, err = Lookup(dir, p); err != nil {
+			return err
+		}
+		if d.Text != "" {
+			shown = p
+			break
+		}
+	}
+	if shown == "" {
+		// No member to quote (bad syntax, a member the spec does not
+		// have): what the spec says of every configuration's JSON.
+		text, err := glossaryJSON(dir, base)
 		if err != nil {
 			return err
 		}
-		if d.Schema == "" || slices.Contains(shown, d.SpecPointer) {
-			// Not a member of the spec (an unknown name such as /s/a):
-			// a bullet of the same name elsewhere would mislead.
-			continue
-		}
-		shown = append(shown, d.SpecPointer)
-		fmt.Fprintf(b, "### %s\n\n", mdtext.Code(d.SpecPointer))
-		if d.SpecPointer != p {
-			fmt.Fprintf(b, "Named %s above, as specs-go's JSON tags spell it.\n\n", mdtext.Code(p))
-		}
-		if d.Text != "" {
-			fmt.Fprintf(b, "The spec text, [%s](%s%s#%s) ([line %d](%s%s?plain=1#L%d)):\n\n", d.TextFile, base, d.TextFile, d.TextAnchor, d.TextLine, base, d.TextFile, d.TextLine)
-			for _, l := range strings.Split(d.Text, "\n") {
-				fmt.Fprintf(b, "> %s\n", l)
-			}
-			b.WriteString("\n")
-		} else {
-			b.WriteString("The spec text has no bullet for this member.\n\n")
-		}
-		if d.Schema != "" {
-			req := ""
-			if d.Required {
-				req = "; its parent lists it in `required`"
-			}
-			fmt.Fprintf(b, "The schema, [%s](%s%s) at %s%s:\n\n```json\n%s\n```\n\n", d.SchemaFile, base, d.SchemaFile, mdtext.Code("#"+d.SchemaPointer), req, compactSchema(d.Schema))
-			if d.Resolved != "" {
-				file, rest, _ := strings.Cut(d.Resolved, ": ")
-				fmt.Fprintf(b, "where %s is:\n\n```json\n%s\n```\n\n", mdtext.Code(file), compactSchema(rest))
-			}
-		}
+		writeQuote(b, text)
+		fmt.Fprintf(b, "([glossary.md, JSON](%sglossary.md#glossaryJson), runtime-spec %s)\n\n", base, version)
+		return nil
 	}
-	if len(ptrs) > maxFields {
-		fmt.Fprintf(b, "(%d more members left out.)\n\n", len(ptrs)-maxFields)
+	refs, err := linkRefs(filepath.Join(dir, d.TextFile))
+	if err != nil {
+		return err
+	}
+	writeQuote(b, absLinks(d.Text, d.TextFile, base, refs))
+	fmt.Fprintf(b, "([%s](%s%s#%s), line %d, runtime-spec %s)\n\n", d.TextFile, base, d.TextFile, d.TextAnchor, d.TextLine, version)
+	if d.Schema != "" && shown == d.Pointer {
+		req := ""
+		if d.Required {
+			req = "; its parent lists it in `required`"
+		}
+		fmt.Fprintf(b, "The schema, [%s](%s%s) at %s%s:\n\n```json\n%s\n```\n\n", d.SchemaFile, base, d.SchemaFile, mdtext.Code("#"+d.SchemaPointer), req, compactSchema(d.Schema))
+		if d.Resolved != "" {
+			file, rest, _ := strings.Cut(d.Resolved, ": ")
+			fmt.Fprintf(b, "where %s is:\n\n```json\n%s\n```\n\n", mdtext.Code(file), compactSchema(rest))
+		}
 	}
 	return nil
+}
+
+// parent is the member that holds the member at pointer p.
+func parent(p string) string {
+	i := strings.LastIndex(p, "/")
+	if i <= 0 {
+		return ""
+	}
+	return p[:i]
+}
+
+// writeQuote writes text as a Markdown block quote.
+func writeQuote(b *bytes.Buffer, text string) {
+	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		fmt.Fprintf(b, "> %s\n", l)
+	}
+	b.WriteString("\n")
 }
 
 // maxSchemaLines is the longest schema fragment quoted whole. A longer one
@@ -582,46 +853,61 @@ func ReproFor(v parsers.Verdict, d parsers.Descriptor, input []byte, target tria
 	return repro.For(v, d)
 }
 
-func writeRepros(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input []byte, target triage.Upstream) error {
+// writeRepro shows one program that reproduces the verdict with the
+// addressed library alone: that of the first judge of the cause among
+// those whose programs a report to target shows, else the first of those.
+func writeRepro(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input []byte, target triage.Upstream, c harness.Cause) error {
 	vs, err := ReproJudges(r, ds, target)
+	if err != nil || len(vs) == 0 {
+		return err
+	}
+	// The cause's own judge; for the spec, whose text no judge of the
+	// cause may run, the spec's own validator, which says what its
+	// schema allows.
+	v := vs[0]
+	if i := slices.IndexFunc(vs, func(v parsers.Verdict) bool { return ds[v.Judge].Kind == parsers.Validator }); i >= 0 && target.Name == "runtime-spec" {
+		v = vs[i]
+	}
+	for _, j := range c.Judges {
+		if i := slices.IndexFunc(vs, func(v parsers.Verdict) bool { return v.Judge == j }); i >= 0 {
+			v = vs[i]
+			break
+		}
+	}
+	rp, err := ReproFor(v, ds[v.Judge], input, target)
 	if err != nil {
 		return err
 	}
-	if len(vs) == 0 {
-		return nil
-	}
 	fmt.Fprintf(b, "## Reproduce it with %s alone\n\n", target.Name)
 	if target.Name == "golang/go" {
-		b.WriteString("The programs need the standard library alone: `specs/specs.go` writes out the part of runtime-spec's specs-go types that this config reaches.\n\n")
+		b.WriteString("The program needs the standard library alone: `specs/specs.go` writes out the part of runtime-spec's specs-go types that this config reaches.\n\n")
 	}
-	for _, v := range vs {
-		rp, err := ReproFor(v, ds[v.Judge], input, target)
-		if err != nil {
-			return err
+	fmt.Fprintf(b, "In a directory of its own, `%s/`, beside `config.json`:\n\n", rp.Key)
+	for _, f := range rp.Files {
+		lang := map[string]string{"go": "go", "rust": "rust", "c": "c"}[rp.Lang]
+		if strings.HasSuffix(f.Name, ".toml") {
+			lang = "toml"
 		}
-		fmt.Fprintf(b, "### %s\n\n", v.Judge)
-		fmt.Fprintf(b, "In a directory of its own, `%s/`, beside `config.json`:\n\n", rp.Key)
-		for _, f := range rp.Files {
-			lang := map[string]string{"go": "go", "rust": "rust", "c": "c"}[rp.Lang]
-			if strings.HasSuffix(f.Name, ".toml") {
-				lang = "toml"
-			}
-			fmt.Fprintf(b, "`%s`:\n\n```%s\n%s```\n\n", f.Name, lang, f.Body)
-		}
-		fmt.Fprintf(b, "```sh\ncd %s\n%s\n%s\n```\n\n", rp.Key, strings.Join(rp.Setup, "\n"), rp.Run)
-		out := mdtext.Visible(mdtext.Cut(repro.ExpectedOutput(v), 400))
-		// A program that crashes or hangs prints no verdict; what ocidiff
-		// recorded then is its own adapter's account, and says so.
-		switch v.Outcome {
-		case parsers.Crash:
-			b.WriteString("It prints no verdict: it dies, as ocidiff's adapter (the same calls) did. What ocidiff recorded:\n\n")
-		case parsers.Timeout:
-			b.WriteString("It prints no verdict: it does not finish, as ocidiff's adapter (the same calls) did not. What ocidiff recorded:\n\n")
-		default:
-			b.WriteString("It prints what ocidiff recorded:\n\n")
-		}
-		fmt.Fprintf(b, "%s\n%s\n%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
+		fmt.Fprintf(b, "`%s`:\n\n```%s\n%s```\n\n", f.Name, lang, f.Body)
 	}
+	fmt.Fprintf(b, "```sh\ncd %s\n%s\n%s\n```\n\n", rp.Key, strings.Join(rp.Setup, "\n"), rp.Run)
+	out := mdtext.Visible(mdtext.Cut(repro.ExpectedOutput(v), 200))
+	// A program that crashes or hangs prints no verdict; what ocidiff
+	// recorded then is its own adapter's account, and says so.
+	switch v.Outcome {
+	case parsers.Crash:
+		b.WriteString("It prints no verdict: it dies, as ocidiff's adapter (the same calls) did. What ocidiff recorded:\n\n")
+	case parsers.Timeout:
+		b.WriteString("It prints no verdict: it does not finish, as ocidiff's adapter (the same calls) did not. What ocidiff recorded:\n\n")
+	case parsers.Accept:
+		// The program prints the config as the library writes it
+		// back, in the library's own layout (json-c spaces it); the
+		// judge's record of it is compact.
+		fmt.Fprintf(b, "It prints what ocidiff's %s judge (%s) gave, the config as the library writes it back (here without its whitespace):\n\n", v.Judge, mdtext.Cut(v.Version, 120))
+	default:
+		fmt.Fprintf(b, "It prints what ocidiff's %s judge (%s) gave:\n\n", v.Judge, mdtext.Cut(v.Version, 120))
+	}
+	fmt.Fprintf(b, "%s\n%s\n%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
 	return nil
 }
 

@@ -479,3 +479,88 @@ func isDigits(s string) bool {
 	}
 	return true
 }
+
+// glossaryJSON is what the spec says of every configuration's JSON: the
+// glossary's "JSON" section, with its links made absolute under base.
+func glossaryJSON(dir, base string) (string, error) {
+	lines, err := readMarkdown(filepath.Join(dir, "glossary.md"))
+	if err != nil {
+		return "", fmt.Errorf("report: reading the spec's glossary: %w", err)
+	}
+	var text []string
+	for i, l := range lines {
+		if l.anchor != "glossaryJson" || strings.HasPrefix(l.text, "#") {
+			continue
+		}
+		if i > 0 && strings.HasPrefix(lines[i-1].text, "#") && strings.TrimSpace(l.text) == "" {
+			continue
+		}
+		text = append(text, l.text)
+	}
+	for len(text) > 0 && strings.TrimSpace(text[len(text)-1]) == "" {
+		text = text[:len(text)-1]
+	}
+	if len(text) == 0 {
+		return "", fmt.Errorf("report: the spec's glossary.md has no JSON section (glossaryJson)")
+	}
+	refs, err := linkRefs(filepath.Join(dir, "glossary.md"))
+	if err != nil {
+		return "", err
+	}
+	return absLinks(strings.Join(text, "\n"), "glossary.md", base, refs), nil
+}
+
+// linkDef is a Markdown link reference definition: "[name]: url".
+var linkDef = regexp.MustCompile(`^\[([^\]^]+)\]:\s*(\S+)`)
+
+// linkRefs reads the link reference definitions of a Markdown file, by
+// lower-case name.
+func linkRefs(file string) (map[string]string, error) {
+	lines, err := readMarkdown(file)
+	if err != nil {
+		return nil, fmt.Errorf("report: reading the spec text: %w", err)
+	}
+	refs := map[string]string{}
+	for _, l := range lines {
+		if m := linkDef.FindStringSubmatch(l.text); m != nil {
+			refs[strings.ToLower(m[1])] = m[2]
+		}
+	}
+	return refs, nil
+}
+
+var (
+	inlineLink = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	refLink    = regexp.MustCompile(`\[([^\]]+)\]\[([^\]]*)\]`)
+)
+
+// absLinks makes the links of text, quoted from the spec's file, lead
+// somewhere from a tracker: a relative link goes to the spec at base (the
+// tree at the pinned version), a reference link becomes the inline link
+// its definition in refs names, or plain text when there is none (a
+// footnote, say).
+func absLinks(text, file, base string, refs map[string]string) string {
+	abs := func(u string) string {
+		switch {
+		case strings.Contains(u, "://"):
+			return u
+		case strings.HasPrefix(u, "#"):
+			return base + file + u
+		}
+		return base + strings.TrimPrefix(u, "./")
+	}
+	text = refLink.ReplaceAllStringFunc(text, func(m string) string {
+		sm := refLink.FindStringSubmatch(m)
+		name := sm[2]
+		if name == "" {
+			name = sm[1]
+		}
+		if u, ok := refs[strings.ToLower(name)]; ok {
+			return "[" + sm[1] + "](" + abs(u) + ")"
+		}
+		return sm[1]
+	})
+	return inlineLink.ReplaceAllStringFunc(text, func(m string) string {
+		return "](" + abs(inlineLink.FindStringSubmatch(m)[1]) + ")"
+	})
+}

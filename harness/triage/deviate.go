@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,6 +37,9 @@ const (
 	// RuleMinority: parsers split on accepting and the validators do not
 	// both reject; the side with fewer projects, then judges, deviates.
 	RuleMinority Rule = "minority"
+	// RuleWrites: in a round trip, a library wrote bytes that a judge
+	// refuses, or that it reads back as another value (harness.Writes).
+	RuleWrites Rule = "writes"
 )
 
 // Deviation is one judge, or several that stand together, that Assess holds
@@ -159,6 +163,21 @@ func Assess(r harness.Result, ds parsers.Descriptors) ([]Deviation, error) {
 				devs = append(devs, Deviation{Rule: RuleMinority, Judges: names(g), Upstream: js.upstream(g[0].Judge), Why: why})
 			}
 		}
+	}
+	// 7. In a round trip, a writer whose bytes a judge refuses deviates,
+	//    whatever the judges said of the input: its output is the
+	//    config the next program reads.
+	for _, c := range r.Causes {
+		if c.Behaviour != harness.Writes || len(c.Judges) == 0 {
+			continue
+		}
+		what := "which " + list(c.Readers) + " refuse"
+		if strings.HasPrefix(c.Class, "reads back ") {
+			what = "which it reads back as another value"
+		}
+		devs = append(devs, Deviation{Rule: RuleWrites, Judges: c.Judges, Upstream: js.upstream(c.Judges[0]),
+			Why:   fmt.Sprintf("%s %s %s at %s, %s", c.Library, c.Behaviour.Words(), c.Form.Words(), cmp.Or(c.Member, "/"), what),
+			Paths: []string{c.Member}})
 	}
 	return devs, nil
 }

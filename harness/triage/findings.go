@@ -7,8 +7,11 @@ import (
 	"io"
 	"os"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
@@ -47,8 +50,54 @@ type Annotation struct {
 	Note string `json:"note,omitempty"`
 	// Known lists the upstream issues that already report the family
 	// (status known), the documentation that describes the behaviour
-	// (by-design), or the discussions a new report should cite.
+	// (by-design), or the discussions a new report should cite. Each
+	// link's Rel says which.
 	Known []Link `json:"known,omitempty"`
+	// Best is the corpus case directory (its slug) the family's report
+	// leads with: a case chosen to show the claim, valid but for the
+	// cause, on a member real configs use, showing the harm where there
+	// is one. The smallest case, which Best (the function) picks when
+	// this is empty, stays in the corpus for regression. The case must
+	// exist and stand for a cause the family claims; BestCase checks.
+	Best string `json:"best,omitempty"`
+	// State is what the upstream's default branch said of the family
+	// when last read, for the report's "Versions" section.
+	State *State `json:"state,omitempty"`
+	// Spec is the spec text a report quotes under "What the spec says",
+	// for a family whose cause no member's bullet covers (bad syntax,
+	// say) or that needs one sentence rather than the member's bullet.
+	Spec *Quote `json:"spec,omitempty"`
+}
+
+// State is an upstream's state for a family, as read on one day at one
+// commit of its default branch: a report says what it says and when.
+type State struct {
+	// Repo is the repository read ("opencontainers/runtime-spec"),
+	// Branch its default branch and Commit the full commit read: a
+	// short hash in a report is one a reader cannot trust to stay unique.
+	Repo   string `json:"repo"`
+	Branch string `json:"branch"`
+	Commit string `json:"commit"`
+	// Checked is the day it was read, YYYY-MM-DD.
+	Checked string `json:"checked"`
+	// State is one of UpstreamStates.
+	State string `json:"state"`
+	// Summary says the state in a sentence for the maintainer: which
+	// pull request fixed it, in which release, or why it is by design.
+	Summary string `json:"summary,omitempty"`
+}
+
+// UpstreamStates lists what a State may say: the behaviour is not
+// reported upstream, reported and open, fixed on the default branch but
+// in no release, fixed in a release, or decided to be by design.
+var UpstreamStates = []string{"unreported", "reported", "fixed-unreleased", "fixed-released", "by-design"}
+
+// Quote is a verbatim passage of the spec and where it is.
+type Quote struct {
+	Text string `json:"text"`
+	// URL links the passage at a commit or a tag of runtime-spec, so
+	// that the quote and its link do not drift apart when main moves.
+	URL string `json:"url"`
 }
 
 // Status is what a family is for the projects involved.
@@ -65,10 +114,17 @@ const (
 	// SpecGap: the spec text and schema disagree with each other, or with
 	// every runtime; runtime-spec has to decide.
 	SpecGap Status = "spec-gap"
+	// FixedUnreleased: fixed on the upstream's default branch, in no
+	// release yet; the report says so and links the fix (rel fixed-by),
+	// since users of every release still meet it.
+	FixedUnreleased Status = "fixed-unreleased"
+	// Fixed: fixed in a release newer than the judge that shows it; kept
+	// for regression and for users of the older release, not filed.
+	Fixed Status = "fixed"
 )
 
 // Statuses lists every status, in the order FINDINGS.md lists families.
-var Statuses = []Status{Bug, SpecGap, Known, ByDesign}
+var Statuses = []Status{Bug, SpecGap, FixedUnreleased, Fixed, Known, ByDesign}
 
 // Describe says what the status means, for a reader.
 func (s Status) Describe() string {
@@ -77,6 +133,9 @@ func (s Status) Describe() string {
 		ByDesign: "documented behaviour, not a bug",
 		Known:    "already reported upstream",
 		SpecGap:  "the spec text and its schema (or every runtime) disagree",
+
+		FixedUnreleased: "fixed on the default branch, not released",
+		Fixed:           "fixed in a release newer than the judge's",
 	}[s]
 }
 
@@ -84,7 +143,36 @@ func (s Status) Describe() string {
 type Link struct {
 	Title string `json:"title"`
 	URL   string `json:"url"`
+	// Rel says what the link is to the family: one of Rels. Empty means
+	// RelReports, which is what the links of known families always were.
+	Rel string `json:"rel,omitempty"`
 }
+
+// The relations a link can have to a family. Only a link that reports the
+// behaviour makes a family known; the pull request that introduced it
+// does not.
+const (
+	RelReports    = "reports"
+	RelIntroduced = "introduced-by"
+	RelFixed      = "fixed-by"
+	RelDecided    = "decided-in"
+	RelRelated    = "related"
+)
+
+// Rels lists every link relation, in the order reports list them.
+var Rels = []string{RelReports, RelIntroduced, RelFixed, RelDecided, RelRelated}
+
+// Relation returns the link's relation, RelReports when it names none.
+func (l Link) Relation() string {
+	if l.Rel == "" {
+		return RelReports
+	}
+	return l.Rel
+}
+
+// MaxTitle is the longest title a family may have: a report's title is
+// the family's whole, and a tracker's list shows about this much.
+const MaxTitle = 80
 
 // ReadAnnotations reads an annotations file: a JSON array of Annotation.
 // Errors name the file and the annotation.
@@ -111,8 +199,28 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 			return nil, fmt.Errorf("%s: annotation %q: status %q is not one of %v", file, a.ID, a.Status, Statuses)
 		case a.Status == Bug && a.Ask == "":
 			return nil, fmt.Errorf("%s: annotation %q: status bug needs an ask: what the maintainers should change", file, a.ID)
-		case (a.Status == Known || a.Status == ByDesign) && len(a.Known) == 0:
+		case a.Status == ByDesign && len(a.Known) == 0:
 			return nil, fmt.Errorf("%s: annotation %q: status %s needs a link (known)", file, a.ID, a.Status)
+		case a.Status == Known && !slices.ContainsFunc(a.Known, func(l Link) bool { return l.Relation() == RelReports }):
+			return nil, fmt.Errorf("%s: annotation %q: status known needs a link (known) with rel %q: one that reports the behaviour", file, a.ID, RelReports)
+		case a.Status == FixedUnreleased && !slices.ContainsFunc(a.Known, func(l Link) bool { return l.Relation() == RelFixed }):
+			return nil, fmt.Errorf("%s: annotation %q: status %s needs a link (known) with rel %q: the fix", file, a.ID, a.Status, RelFixed)
+		case utf8.RuneCountInString(a.Title) > MaxTitle:
+			return nil, fmt.Errorf("%s: annotation %q: the title is %d characters, more than %d: a report shows it whole", file, a.ID, utf8.RuneCountInString(a.Title), MaxTitle)
+		case strings.ContainsAny(a.Best, "/\\"):
+			return nil, fmt.Errorf("%s: annotation %q: best %q is not a corpus case directory name", file, a.ID, a.Best)
+		}
+		if err := a.State.check(); err != nil {
+			return nil, fmt.Errorf("%s: annotation %q: state: %w", file, a.ID, err)
+		}
+		if a.State != nil && a.Status == FixedUnreleased && a.State.State != "fixed-unreleased" {
+			return nil, fmt.Errorf("%s: annotation %q: status %s, but state says %q", file, a.ID, a.Status, a.State.State)
+		}
+		if a.Status == Fixed && (a.State == nil || a.State.State != "fixed-released") {
+			return nil, fmt.Errorf("%s: annotation %q: status %s needs a state that says fixed-released: where and when the fix was read", file, a.ID, a.Status)
+		}
+		if q := a.Spec; q != nil && (q.Text == "" || !specAtCommit.MatchString(q.URL)) {
+			return nil, fmt.Errorf("%s: annotation %q: spec needs its text and a url into runtime-spec at a commit or tag (https://github.com/opencontainers/runtime-spec/blob/REF/FILE#ANCHOR), got %q", file, a.ID, q.URL)
 		}
 		if a.Upstream != "" {
 			if _, err := FindUpstream(a.Upstream); err != nil {
@@ -129,9 +237,38 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 			if !strings.HasPrefix(l.URL, "https://") {
 				return nil, fmt.Errorf("%s: annotation %q: link %q is not an https URL", file, a.ID, l.URL)
 			}
+			if !slices.Contains(Rels, l.Relation()) {
+				return nil, fmt.Errorf("%s: annotation %q: link %q: rel %q is not one of %v", file, a.ID, l.URL, l.Rel, Rels)
+			}
 		}
 	}
 	return anns, nil
+}
+
+// specAtCommit matches a link into runtime-spec at a fixed ref: a tag or
+// a commit, not a branch, whose text moves under the quote.
+var specAtCommit = regexp.MustCompile(`^https://github\.com/opencontainers/runtime-spec/blob/(v\d+\.\d+\.\d+[\w.-]*|[0-9a-f]{40})/[\w./-]+(#\S+)?$`)
+
+var fullCommit = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// check says what is wrong with a state, if anything; a nil state is none.
+func (s *State) check() error {
+	if s == nil {
+		return nil
+	}
+	if strings.Count(s.Repo, "/") != 1 || s.Branch == "" {
+		return fmt.Errorf("repo %q and branch %q: want owner/name and the default branch read", s.Repo, s.Branch)
+	}
+	if !fullCommit.MatchString(s.Commit) {
+		return fmt.Errorf("commit %q is not a full 40-digit hash", s.Commit)
+	}
+	if _, err := time.Parse(time.DateOnly, s.Checked); err != nil {
+		return fmt.Errorf("checked %q is not a date YYYY-MM-DD", s.Checked)
+	}
+	if !slices.Contains(UpstreamStates, s.State) {
+		return fmt.Errorf("state %q is not one of %v", s.State, UpstreamStates)
+	}
+	return nil
 }
 
 // Predicate is a family's claim on causes, field by field: a field left
@@ -148,6 +285,11 @@ type Predicate struct {
 	NotMember []string `json:"notMember,omitempty"`
 	// Class lists words of which the library's error class must hold one.
 	Class []string `json:"class,omitempty"`
+	// NotClass lists words none of which the class may hold: one
+	// library's one error at one member can stand for two phenomena
+	// that only its wording tells apart (libocispec names the key, so
+	// "for key ''" is the empty annotation key, not a wrong-typed value).
+	NotClass []string `json:"notClass,omitempty"`
 	// Any, when set, narrows the predicate to the causes one of its
 	// alternatives allows too: a family whose libraries show one split
 	// in different ways (one refuses null, another reads it as absent)
@@ -160,6 +302,7 @@ func (p *Predicate) Allows(c harness.Cause) bool {
 	return anyOf(p.Library, c.Library) && anyOf(p.Behaviour, c.Behaviour) && anyOf(p.Form, c.Form) &&
 		(len(p.Member) == 0 || memberIn(p.Member, c.Member)) && !memberIn(p.NotMember, c.Member) &&
 		(len(p.Class) == 0 || slices.ContainsFunc(p.Class, func(w string) bool { return strings.Contains(c.Class, w) })) &&
+		!slices.ContainsFunc(p.NotClass, func(w string) bool { return strings.Contains(c.Class, w) }) &&
 		(len(p.Any) == 0 || slices.ContainsFunc(p.Any, func(q Predicate) bool { return q.Allows(c) }))
 }
 
@@ -251,6 +394,34 @@ func CaseFamily(anns []Annotation, c corpus.Case) *Annotation {
 	return FamilyOf(anns, p)
 }
 
+// BestCase returns the case a family's report leads with, from cases (a
+// corpus's): the one its Best names, which must be there and stand for a
+// cause the family claims, or else the smallest clean one of the cases
+// that do (Best). Errors name the family.
+func (a *Annotation) BestCase(cases []corpus.Case, ds parsers.Descriptors) (corpus.Case, error) {
+	var own []corpus.Case
+	for _, c := range cases {
+		p, ok := Primary(c)
+		if !ok || a.Cause == nil || !a.Cause.Allows(p) {
+			if a.Best != "" && harness.Slug(c.Signature) == a.Best {
+				return corpus.Case{}, fmt.Errorf("family %s: best case %s stands for %s, which the family does not claim", a.ID, a.Best, p.Instance())
+			}
+			continue
+		}
+		if a.Best != "" && harness.Slug(c.Signature) == a.Best {
+			return c, nil
+		}
+		own = append(own, c)
+	}
+	switch {
+	case a.Best != "":
+		return corpus.Case{}, fmt.Errorf("family %s: best case %s is not in the corpus", a.ID, a.Best)
+	case len(own) == 0:
+		return corpus.Case{}, fmt.Errorf("family %s: no case of the corpus stands for a cause it claims", a.ID)
+	}
+	return Best(own, ds)
+}
+
 // Finding is one family and the cases that stand for a cause it claims,
 // or (Ann nil) one cause no family claims and its cases.
 type Finding struct {
@@ -337,10 +508,16 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 		"A cause is one library standing apart: what it does, to which form of input; a case stands for one cause at one member. "+
 		"`go test ./cmd/ocidiff` fails when this page falls out of date; `ocidiff site` shows every case, verdict and report.\n\n",
 		corpusDir, corpusDir, annotationsFile, annotationsFile)
-	fmt.Fprintf(&b, "%d cases stand for %d causes: %d families hold them (%d %s, %d %s, %d %s, %d %s), %d causes are in no family yet.\n\n",
-		len(cases), countCauses(fs), families, count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriaged)
-	b.WriteString("Statuses: `bug` is " + Bug.Describe() + "; `spec-gap`, " + SpecGap.Describe() + "; `known`, " + Known.Describe() +
-		"; `by-design`, " + ByDesign.Describe() + ".\n\n")
+	fmt.Fprintf(&b, "%d cases stand for %d causes: %d families hold them (%s), %d causes are in no family yet.\n\n",
+		len(cases), countCauses(fs), families, statusCounts(count), untriaged)
+	b.WriteString("Statuses: ")
+	for i, s := range Statuses {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "`%s` is %s", s, s.Describe())
+	}
+	b.WriteString(".\n\n")
 	b.WriteString("| Family | Status | Implementation | Causes | Cases | Best case | Upstream |\n|---|---|---|---:|---:|---|---|\n")
 	for _, f := range fs {
 		if f.Ann == nil {
@@ -348,7 +525,7 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 		}
 		best := "no case in this corpus"
 		if len(f.Cases) > 0 {
-			c, err := Best(f.Cases, ds)
+			c, err := f.Ann.BestCase(cases, ds)
 			if err != nil {
 				return err
 			}
@@ -372,6 +549,18 @@ func WriteFindings(w io.Writer, corpusDir, annotationsFile string, cases []corpu
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// statusCounts says how many families hold cases, by status, leaving out
+// a status no family has: "15 bug, 8 spec-gap, 12 known, 11 by-design".
+func statusCounts(count map[Status]int) string {
+	var parts []string
+	for _, s := range Statuses {
+		if count[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", count[s], s))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // countCauses counts the distinct causes the findings' cases stand for:
@@ -446,8 +635,8 @@ func WriteTable(w io.Writer, findingsFile string, cases []corpus.Case, anns []An
 	if untriagedCauses > 0 {
 		fmt.Fprintf(&b, "| in no family yet | | %d | %d | |\n", untriagedCauses, untriagedCases)
 	}
-	fmt.Fprintf(&b, "\n%d cases in %d families: %d %s, %d %s, %d %s, %d %s; %d causes in no family yet.\n",
-		len(cases), families, count[Bug], Bug, count[SpecGap], SpecGap, count[Known], Known, count[ByDesign], ByDesign, untriagedCauses)
+	fmt.Fprintf(&b, "\n%d cases in %d families: %s; %d causes in no family yet.\n",
+		len(cases), families, statusCounts(count), untriagedCauses)
 	_, err := w.Write(b.Bytes())
 	return err
 }

@@ -127,6 +127,28 @@ func TestReadAnnotationsErrors(t *testing.T) {
 			"cause": map[string]any{"any": []any{map[string]any{"form": []string{"nul"}}}}}}, `cause: any 0: form "nul"`},
 		{"nested any", []map[string]any{{"id": "a", "title": "A", "why": "w", "status": "bug", "ask": "a",
 			"cause": map[string]any{"any": []any{map[string]any{"any": []any{map[string]any{}}}}}}}, "alternatives of its own"},
+		{"known by an introducing PR only", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "known",
+			"known": []any{link("introduced-by")}}}, `with rel "reports"`},
+		{"bad rel", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"known": []any{link("reported")}}}, `rel "reported" is not one of`},
+		{"fixed-unreleased without the fix", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "fixed-unreleased",
+			"known": []any{link("")}}}, `with rel "fixed-by"`},
+		{"long title", []map[string]any{{"id": "a", "title": strings.Repeat("word ", 17), "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a"}},
+			"more than 80"},
+		{"best as a path", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"best": "corpus/x"}}, "not a corpus case directory name"},
+		{"short commit", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"state": state(func(s map[string]any) { s["commit"] = "0123abc" })}}, `state: commit "0123abc" is not a full`},
+		{"bad date", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"state": state(func(s map[string]any) { s["checked"] = "12/20/2025" })}}, "not a date YYYY-MM-DD"},
+		{"bad state", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"state": state(func(s map[string]any) { s["state"] = "fixed" })}}, `state "fixed" is not one of`},
+		{"status and state disagree", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "fixed-unreleased",
+			"known": []any{link("fixed-by")}, "state": state(func(s map[string]any) { s["state"] = "reported" })}}, `state says "reported"`},
+		{"spec on a branch", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "spec-gap",
+			"spec": map[string]any{"text": "t", "url": "https://github.com/opencontainers/runtime-spec/blob/main/config.md#root"}}}, "at a commit or tag"},
+		{"spec without text", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "spec-gap",
+			"spec": map[string]any{"url": "https://github.com/opencontainers/runtime-spec/blob/v1.3.0/config.md#root"}}}, "needs its text"},
 	} {
 		f := t.TempDir() + "/notes.json"
 		if err := writeJSON(f, tc.anns); err != nil {
@@ -139,9 +161,45 @@ func TestReadAnnotationsErrors(t *testing.T) {
 	}
 }
 
+// link is an upstream link with relation rel.
+func link(rel string) map[string]any {
+	return map[string]any{"title": "t", "url": "https://github.com/o/r/pull/1", "rel": rel}
+}
+
+// state is a valid upstream state, changed by edit.
+func state(edit func(map[string]any)) map[string]any {
+	s := map[string]any{"repo": "opencontainers/runtime-spec", "branch": "main", "commit": strings.Repeat("0a", 20),
+		"checked": "2025-12-20", "state": "fixed-unreleased", "summary": "s"}
+	edit(s)
+	return s
+}
+
+// TestReadAnnotationsExtensions reads a family that sets every field the
+// reports use, with a fix not released yet, as the loader must take it.
+func TestReadAnnotationsExtensions(t *testing.T) {
+	f := t.TempDir() + "/notes.json"
+	anns := []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "fixed-unreleased",
+		"best": "some-case-0123456789ab", "known": []any{link(""), link("fixed-by"), link("introduced-by")},
+		"state": state(func(map[string]any) {}),
+		"spec":  map[string]any{"text": "t", "url": "https://github.com/opencontainers/runtime-spec/blob/v1.3.0/config.md#root"}}}
+	if err := writeJSON(f, anns); err != nil {
+		t.Fatal(err)
+	}
+	got, err := triage.ReadAnnotations(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := got[0]
+	if a.State == nil || a.State.State != "fixed-unreleased" || a.Spec == nil || a.Best != "some-case-0123456789ab" ||
+		a.Known[0].Relation() != triage.RelReports || a.Known[1].Relation() != triage.RelFixed {
+		t.Errorf("read %+v", a)
+	}
+}
+
 // TestPredicateAllows checks how a predicate reads its fields: the fields
 // it sets all hold, an alternative of Any holds with them, members match as
-// patterns (a subtree, an ending), and class words match inside the class.
+// patterns (a subtree, an ending), and class words match inside the class
+// (and notClass words must not).
 func TestPredicateAllows(t *testing.T) {
 	nullElement := triage.Predicate{
 		Library: []string{"libocispec", "oci-spec-rs"},
@@ -152,6 +210,7 @@ func TestPredicateAllows(t *testing.T) {
 		},
 	}
 	freebsd := triage.Predicate{Library: []string{"oci-spec-rs"}, Member: []string{"/freebsd/**"}}
+	notEmptyKey := triage.Predicate{Library: []string{"libocispec"}, Class: []string{"Invalid value"}, NotClass: []string{"for key ''"}}
 	for _, tc := range []struct {
 		p    triage.Predicate
 		c    harness.Cause
@@ -166,6 +225,8 @@ func TestPredicateAllows(t *testing.T) {
 		{freebsd, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.ReadsNone, Member: "/freebsd"}, true},
 		{freebsd, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.ReadsNone, Member: "/freebsd/jail/vnet"}, true},
 		{freebsd, harness.Cause{Library: "oci-spec-rs", Behaviour: harness.ReadsNone, Member: "/freebsdx"}, false},
+		{notEmptyKey, harness.Cause{Library: "libocispec", Class: "Invalid value with type 'string' for key 'a'"}, true},
+		{notEmptyKey, harness.Cause{Library: "libocispec", Class: "Invalid value with type 'string' for key ''"}, false},
 	} {
 		if got := tc.p.Allows(tc.c); got != tc.want {
 			t.Errorf("%+v allows %s: %v, want %v", tc.p, tc.c.Instance(), got, tc.want)

@@ -81,8 +81,11 @@ func Decoder() parsers.Judge {
 // was decoded, never one of v2's marshalling rules (nil slices as [], its
 // omitempty meaning "empty JSON value" rather than "Go zero value", no HTML
 // escaping), which no runtime uses to re-emit a spec.
+//
+// Its writer, for the round trip (parsers.Writer), is json/v2's own
+// Marshal: a program on json/v2 writes with it, rules and all.
 func V2() parsers.Judge {
-	return &judge{
+	return &v2Judge{judge{
 		name:    "go/jsonv2",
 		version: v1Version() + "; " + jsonv2Path + " " + specmod.ModuleVersion(jsonv2Path),
 		decode: func(in []byte) (any, error) {
@@ -91,7 +94,32 @@ func V2() parsers.Judge {
 			return &spec, err
 		},
 		classify: classifyV2,
+	}}
+}
+
+// v2Judge is go/jsonv2, which writes otherwise than its model says.
+type v2Judge struct{ judge }
+
+// Write reads input as the judge does and writes the spec with json/v2's
+// Marshal (default options, as encoding/json/v2 would), or says no when it
+// does not read input.
+func (j *v2Judge) Write(input []byte) (written []byte, ok bool) {
+	defer func() {
+		// A panic in json/v2 is the judge's finding on the read path;
+		// here it only means there is nothing written to judge.
+		if recover() != nil {
+			written, ok = nil, false
+		}
+	}()
+	var spec specs.Spec
+	if jsonv2.Unmarshal(input, &spec) != nil {
+		return nil, false
 	}
+	b, err := jsonv2.Marshal(&spec)
+	if err != nil {
+		return nil, false
+	}
+	return b, true
 }
 
 func v1Version() string {
