@@ -153,6 +153,11 @@ func Write(w io.Writer, c Case, opts Options) error {
 	if opts.Rejudge != nil && ok {
 		if p, r, ok := prettyInput(c.Input, cause, opts.Rejudge); ok {
 			shown, shownResult = p, r
+		} else if r := opts.Rejudge(c.Input); showsCause(r, cause) {
+			// A corpus case keeps no model: judged again, the
+			// reproduction's expected output is what the library
+			// writes back, which is often the evidence.
+			shownResult = r
 		}
 	}
 	var head bytes.Buffer
@@ -161,9 +166,15 @@ func Write(w io.Writer, c Case, opts Options) error {
 	fmt.Fprintf(&head, "# %s\n\n", mdtext.OneLine(mdtext.Visible(title)))
 	writeStatus(&head, opts.Family)
 	head.WriteString("## What happens\n\n")
-	if ok {
+	// A report the spec or its schema must answer opens with the
+	// family's account of the gap: the cause in a parser's terms ("the
+	// schema refuses …") would read as a bug report on that parser.
+	specFirst := opts.Family != nil && opts.Family.Why != "" && (opts.Family.Status == triage.SpecGap || opts.Family.Status == triage.Bug && target.Name == "runtime-spec")
+	switch {
+	case specFirst:
+	case ok:
 		writeCause(&head, cause, shownResult)
-	} else {
+	default:
 		for _, d := range devs {
 			fmt.Fprintf(&head, "%s.\n\n", mdtext.Escape(mdtext.Visible(d.Why)))
 		}
@@ -521,14 +532,18 @@ func prettyInput(in []byte, c harness.Cause, rejudge func([]byte) harness.Result
 		return nil, harness.Result{}, false
 	}
 	r := rejudge(p)
-	// The same cause, but for the error class: serde_json's errors name
-	// the line and column.
-	if !slices.ContainsFunc(r.Causes, func(x harness.Cause) bool {
-		return x.Library == c.Library && x.Behaviour == c.Behaviour && x.Form == c.Form && x.Member == c.Member
-	}) {
+	if !showsCause(r, c) {
 		return nil, harness.Result{}, false
 	}
 	return p, r, true
+}
+
+// showsCause reports whether r shows c, but for the error class:
+// serde_json's errors name the line and column.
+func showsCause(r harness.Result, c harness.Cause) bool {
+	return slices.ContainsFunc(r.Causes, func(x harness.Cause) bool {
+		return x.Library == c.Library && x.Behaviour == c.Behaviour && x.Form == c.Form && x.Member == c.Member
+	})
 }
 
 // maxLine is the longest line collapse makes.
@@ -891,7 +906,7 @@ func writeRepro(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input
 		fmt.Fprintf(b, "`%s`:\n\n```%s\n%s```\n\n", f.Name, lang, f.Body)
 	}
 	fmt.Fprintf(b, "```sh\ncd %s\n%s\n%s\n```\n\n", rp.Key, strings.Join(rp.Setup, "\n"), rp.Run)
-	out := mdtext.Visible(mdtext.Cut(repro.ExpectedOutput(v), 200))
+	out := mdtext.Visible(mdtext.Cut(repro.ExpectedOutput(v), 1200))
 	// A program that crashes or hangs prints no verdict; what ocidiff
 	// recorded then is its own adapter's account, and says so.
 	switch v.Outcome {
@@ -900,6 +915,10 @@ func writeRepro(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input
 	case parsers.Timeout:
 		b.WriteString("It prints no verdict: it does not finish, as ocidiff's adapter (the same calls) did not. What ocidiff recorded:\n\n")
 	case parsers.Accept:
+		if len(v.Model) == 0 {
+			fmt.Fprintf(b, "It prints what ocidiff's %s judge (%s) gave:\n\n", v.Judge, mdtext.Cut(v.Version, 120))
+			break
+		}
 		// The program prints the config as the library writes it
 		// back, in the library's own layout (json-c spaces it); the
 		// judge's record of it is compact.
