@@ -922,7 +922,7 @@ func writeRepro(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input
 		// The program prints the config as the library writes it
 		// back, in the library's own layout (json-c spaces it); the
 		// judge's record of it is compact.
-		fmt.Fprintf(b, "It prints what ocidiff's %s judge (%s) gave, the config as the library writes it back (here without its whitespace):\n\n", v.Judge, mdtext.Cut(v.Version, 120))
+		fmt.Fprintf(b, "It prints what ocidiff's %s judge (%s) gave, the config as the library writes it back (shown here in compact form):\n\n", v.Judge, mdtext.Cut(v.Version, 120))
 	default:
 		fmt.Fprintf(b, "It prints what ocidiff's %s judge (%s) gave:\n\n", v.Judge, mdtext.Cut(v.Version, 120))
 	}
