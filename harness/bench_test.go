@@ -74,27 +74,16 @@ func BenchmarkJudge(b *testing.B) {
 
 // BenchmarkCheck measures a full differential check with every default
 // judge: all verdicts, the model comparison and the signature.
-func BenchmarkCheck(b *testing.B) {
-	e, err := harness.New(openDefault(b))
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, in := range benchInputs(b) {
-		b.Run(in.name, func(b *testing.B) {
-			b.SetBytes(int64(len(in.input)))
-			b.ReportAllocs()
-			for b.Loop() {
-				e.Check(in.input)
-			}
-		})
-	}
-}
+func BenchmarkCheck(b *testing.B) { benchCheck(b) }
 
 // BenchmarkCheckRoundTrip is BenchmarkCheck with the round trip on
 // (harness.RoundTrip): what judging every writer's output costs on top,
 // which is why it is a mode and not the default.
-func BenchmarkCheckRoundTrip(b *testing.B) {
-	e, err := harness.New(openDefault(b), harness.RoundTrip())
+func BenchmarkCheckRoundTrip(b *testing.B) { benchCheck(b, harness.RoundTrip()) }
+
+// benchCheck checks every bench input with the default judges under opts.
+func benchCheck(b *testing.B, opts ...harness.Option) {
+	e, err := harness.New(openDefault(b), opts...)
 	if err != nil {
 		b.Fatal(err)
 	}

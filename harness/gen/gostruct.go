@@ -67,12 +67,9 @@ func (b *goBuilder) fillStruct(v reflect.Value, m *Member, depth int) {
 			}
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name == "-" {
+		name, ok := jsonName(f)
+		if !ok {
 			continue
-		}
-		if name == "" {
-			name = f.Name
 		}
 		var c *Member
 		if m != nil {
@@ -243,12 +240,9 @@ func GoFields() (map[string][]string, error) {
 					walk(f.Type, m, depth)
 					continue
 				}
-				name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-				if name == "-" {
+				name, ok := jsonName(f)
+				if !ok {
 					continue
-				}
-				if name == "" {
-					name = f.Name
 				}
 				c := m.byName[name]
 				if c == nil {
@@ -279,4 +273,17 @@ func goForms(t reflect.Type) []string {
 		return []string{GoNil, GoEmpty}
 	}
 	return []string{GoZero}
+}
+
+// jsonName is the member name encoding/json gives field f, and false for
+// a field it leaves out ("-").
+func jsonName(f reflect.StructField) (string, bool) {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "-" {
+		return "", false
+	}
+	if name == "" {
+		name = f.Name
+	}
+	return name, true
 }
