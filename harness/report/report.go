@@ -207,7 +207,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	if err := writeVersions(&versions.body, cause, ok, c.Matrix, opts.Family, opts.Judges); err != nil {
 		return err
 	}
-	if err := writeDetails(&details.body, shownResult, devs); err != nil {
+	if err := writeDetails(&details.body, shownResult, devs, opts.Family); err != nil {
 		return err
 	}
 	sections := []*section{&spec, &input, &repros, &versions, &details}
@@ -446,10 +446,16 @@ func relWords(s triage.Status, rel string) string {
 // r is the verdicts on the input as the report shows it: a library's error
 // names lines and columns, which must be those of the file the reader
 // writes.
-func writeDetails(b *bytes.Buffer, r harness.Result, devs []triage.Deviation) error {
+//
+// The list of causes is left out when the family claims every one: it
+// would restate the family's account in ocidiff's terms, one bullet per
+// library and member, and a value read alike by several parsers reads
+// there as each of them standing apart.
+func writeDetails(b *bytes.Buffer, r harness.Result, devs []triage.Deviation, f *triage.Annotation) error {
 	b.WriteString("<details>\n<summary>Every judge's verdict</summary>\n\n")
 	writeVerdicts(b, r)
-	if len(r.Causes) > 1 {
+	allClaimed := f != nil && f.Cause != nil && !slices.ContainsFunc(r.Causes, func(c harness.Cause) bool { return !f.Cause.Allows(c) })
+	if len(r.Causes) > 1 && !allClaimed {
 		b.WriteString("Every disagreement the config shows:\n\n")
 		for _, cause := range r.Causes {
 			fmt.Fprintf(b, "- %s (%s)\n", mdtext.Escape(mdtext.Visible(cause.String())), strings.Join(cause.Judges, ", "))
