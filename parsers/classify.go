@@ -26,10 +26,24 @@ func Classify(msg string) string {
 		}
 	}
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200]
+	if len(s) > MaxClass {
+		s = s[:MaxClass]
 	}
 	return s
+}
+
+// MaxClass is the longest error class Classify returns; a longer one is
+// cut there, and ShowClass marks the cut for a reader.
+const MaxClass = 200
+
+// ShowClass is class as a reader should see it: a class Classify cut (a
+// serde error listing every variant) ends with "…" rather than mid-word.
+// The class itself stays as cut: causes are keyed by it.
+func ShowClass(class string) string {
+	if len(class) == MaxClass {
+		return class + "…"
+	}
+	return class
 }
 
 var identifier = regexp.MustCompile("^`[A-Za-z_][A-Za-z0-9_]{0,63}`$")

@@ -358,7 +358,7 @@ func verb(vs []parsers.Verdict) string {
 func verbClass(vs []parsers.Verdict) string {
 	s := verb(vs)
 	if len(vs) > 0 && !vs[0].Accepted() && vs[0].Class != "" {
-		s += " (" + vs[0].Class + ")"
+		s += " (" + parsers.ShowClass(vs[0].Class) + ")"
 	}
 	return s
 }

@@ -72,7 +72,7 @@ func VersionChanges(r harness.Result, ds parsers.Descriptors) ([]string, error) 
 // outcomeWords says what a verdict did, with the error class of anything
 // but an acceptance: "accepts", "rejects (class)", "crashes (panic: …)".
 func outcomeWords(v parsers.Verdict) string {
-	class := v.Class
+	class := parsers.ShowClass(v.Class)
 	var s string
 	switch v.Outcome {
 	case parsers.Accept:
