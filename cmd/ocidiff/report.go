@@ -77,6 +77,11 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
+	// A case recorded with the round trip is judged again the same way:
+	// what the library wrote is the evidence its reproduction shows.
+	if recorded != nil && recorded.RoundTrip != nil {
+		ef.roundTrip, ef.built = true, recorded.RoundTrip.Built
+	}
 	e, err := ef.engine()
 	if err != nil {
 		return fail(err)
