@@ -48,15 +48,15 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // loadCase reads a case named on the command line: a corpus case
-// directory (holding case.json), whose minimized input and recorded result
-// it returns, or a config file ("-" for stdin), whose result is nil.
-func loadCase(arg string, stdin io.Reader) ([]byte, *harness.Result, error) {
+// directory (holding case.json), whose minimized input and recorded case
+// it returns, or a config file ("-" for stdin), whose case is nil.
+func loadCase(arg string, stdin io.Reader) ([]byte, *corpus.Case, error) {
 	if st, err := os.Stat(filepath.Join(arg, "case.json")); err == nil && !st.IsDir() {
 		c, err := corpus.Read(arg)
 		if err != nil {
 			return nil, nil, err
 		}
-		return c.Input, &c.Result, nil
+		return c.Input, &c, nil
 	}
 	in, err := readInput(arg, stdin)
 	return in, nil, err

@@ -79,8 +79,8 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	// A case recorded with the round trip is judged again the same way:
 	// what the library wrote is the evidence its reproduction shows.
-	if recorded != nil && recorded.RoundTrip != nil {
-		ef.roundTrip, ef.built = true, recorded.RoundTrip.Built
+	if recorded != nil && recorded.Result.RoundTrip != nil {
+		ef.roundTrip, ef.built = true, recorded.Result.RoundTrip.Built
 	}
 	e, err := ef.engine()
 	if err != nil {
@@ -89,7 +89,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	defer e.Close()
 	c := mdreport.Case{Source: filepath.ToSlash(filepath.Clean(arg)), Input: input}
 	if recorded != nil {
-		c.Result = *recorded
+		c.Result, c.Signature = recorded.Result, recorded.Signature
 	} else {
 		c.Result = e.Check(input)
 	}
@@ -112,9 +112,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if *family != "" {
 		fam = &anns[slices.IndexFunc(anns, func(a triage.Annotation) bool { return a.ID == *family })]
 	} else if recorded != nil {
-		if cc, err := corpus.Read(arg); err == nil {
-			fam = triage.CaseFamily(anns, cc)
-		}
+		fam = triage.CaseFamily(anns, *recorded)
 	}
 	if fam != nil {
 		opts.Family = fam
@@ -132,7 +130,7 @@ func runReport(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return fail(fmt.Errorf("%s: %v", arg, err))
 	}
 	if *withConfirm {
-		cause, _ := mdreport.Addressed(mdreport.StandsFor(c.Result, c.Source), opts.Judges, opts.Family, target)
+		cause, _ := mdreport.Addressed(mdreport.StandsFor(c.Result, c.Signature), opts.Judges, opts.Family, target)
 		if err := confirmSection(w, stderr, input, m, cause); err != nil {
 			return fail(fmt.Errorf("%s: %v", arg, err))
 		}

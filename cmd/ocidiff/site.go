@@ -63,7 +63,7 @@ func runSite(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Judges: registry.Descriptors(),
 		Matrix: e.Check,
 		Report: func(c corpus.Case, m harness.Result) ([]byte, error) {
-			rc := mdreport.Case{Source: filepath.ToSlash(filepath.Join(*dir, harness.Slug(c.Signature))), Input: c.Input, Result: c.Result, Matrix: &m}
+			rc := mdreport.Case{Source: filepath.ToSlash(filepath.Join(*dir, harness.Slug(c.Signature))), Signature: c.Signature, Input: c.Input, Result: c.Result, Matrix: &m}
 			opts, err := reportOptions(anns, "", rc)
 			if err != nil {
 				return nil, err

@@ -39,7 +39,11 @@ type Case struct {
 	// Source names the input for the reader: a corpus case directory
 	// ("corpus/<slug>") or a file name.
 	Source string
-	Input  []byte
+	// Signature is the cause instance a corpus case is named by
+	// (corpus.Case.Signature), which the report leads with; empty for a
+	// config file.
+	Signature string
+	Input     []byte
 	// Result is the verdicts the report is about: those recorded in the
 	// corpus case, or those of a fresh check.
 	Result harness.Result
@@ -137,7 +141,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	if err != nil {
 		return err
 	}
-	c.Result = StandsFor(c.Result, c.Source)
+	c.Result = StandsFor(c.Result, c.Signature)
 	cause, ok := Addressed(c.Result, opts.Judges, opts.Family, target)
 	title := "The implementations of the OCI runtime spec disagree on one config.json"
 	switch {
@@ -243,13 +247,13 @@ func Write(w io.Writer, c Case, opts Options) error {
 	return err
 }
 
-// StandsFor puts first, among r's causes, the one a corpus case at source
-// is named by: a family's best case was chosen to show that cause, and the
-// report leads with it. Other sources leave r as it is.
-func StandsFor(r harness.Result, source string) harness.Result {
-	base := path.Base(filepath.ToSlash(source))
+// StandsFor puts first, among r's causes, the one a corpus case is named
+// by (its signature, a cause instance): a family's best case was chosen to
+// show that cause, and the report leads with it. An empty signature (a
+// config file) leaves r as it is.
+func StandsFor(r harness.Result, signature string) harness.Result {
 	for i, c := range r.Causes {
-		if i > 0 && harness.Slug(c.Instance()) == base {
+		if i > 0 && c.Instance() == signature {
 			cs := append([]harness.Cause{c}, slices.Delete(slices.Clone(r.Causes), i, i+1)...)
 			r.Causes = cs
 			break

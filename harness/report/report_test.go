@@ -97,7 +97,7 @@ func TestReports(t *testing.T) {
 		}
 		ref = refs[i]
 		var md bytes.Buffer
-		err := report.Write(&md, report.Case{Source: ref.name, Input: ref.c.Input, Result: ref.c.Result, Matrix: &m},
+		err := report.Write(&md, report.Case{Source: ref.name, Signature: ref.c.Signature, Input: ref.c.Input, Result: ref.c.Result, Matrix: &m},
 			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Family: triage.CaseFamily(anns, ref.c), Judges: ds})
 		if err != nil {
 			t.Errorf("%s: %v", ref.name, err)
@@ -570,7 +570,7 @@ func TestSpecUnderGoSpelling(t *testing.T) {
 		c := corpus.Case{Input: []byte(tc.dir)}
 		c.Result = e.Check(c.Input)
 		var md bytes.Buffer
-		if err := report.Write(&md, report.Case{Source: "corpus/" + tc.dir, Input: c.Input, Result: c.Result},
+		if err := report.Write(&md, report.Case{Source: "corpus/" + tc.dir, Signature: c.Signature, Input: c.Input, Result: c.Result},
 			report.Options{SpecDir: specDir, SpecVersion: specmod.Version(), Judges: registry.Descriptors()}); err != nil {
 			t.Fatalf("%s: %v", tc.dir, err)
 		}
