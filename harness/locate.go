@@ -82,6 +82,16 @@ func locate(v parsers.Verdict, in *inputView) []located {
 	return []located{{member, in.refine(member, form), class}}
 }
 
+// ClassWithoutMember is a Go decoder's error class with the member it
+// names taken out, as causes are keyed: the same refusal of the same
+// value reads alike at any field.
+func ClassWithoutMember(class string) string {
+	if m := goField.FindStringSubmatch(class); m != nil {
+		class = strings.Replace(class, m[0], "into Go struct field of type "+m[2], 1)
+	}
+	return withinClass.ReplaceAllString(class, "")
+}
+
 var (
 	// encoding/json: "into Go struct field LinuxCPU.linux.resources.cpu.shares of type uint64".
 	goField = regexp.MustCompile(`into Go struct field (\S+) of type (\S+)`)

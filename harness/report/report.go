@@ -22,6 +22,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"unicode"
@@ -164,6 +165,14 @@ func Write(w io.Writer, c Case, opts Options) error {
 			shownResult = r
 		}
 	}
+	// Go's maintainers read a program of ten lines, with the one field
+	// and the one value, not a container's config and ocidiff's judges.
+	var minimal *repro.Minimal
+	if target.Name == "golang/go" && ok && cause.Behaviour == harness.Refuses {
+		if m, err := repro.MinimalFor(cause.Member, shown); err == nil && minimalShows(m, cause, shownResult, opts.Judges) {
+			minimal = &m
+		}
+	}
 	var head bytes.Buffer
 	// An issue's title is plain text on every tracker: no Markdown
 	// escapes, which would show.
@@ -175,6 +184,8 @@ func Write(w io.Writer, c Case, opts Options) error {
 	// schema refuses …") would read as a bug report on that parser.
 	specFirst := opts.Family != nil && opts.Family.Why != "" && (opts.Family.Status == triage.SpecGap || opts.Family.Status == triage.Bug && target.Name == "runtime-spec")
 	switch {
+	case minimal != nil:
+		writeMinimalCause(&head, *minimal)
 	case specFirst:
 	case ok:
 		writeCause(&head, cause, shownResult)
@@ -199,20 +210,28 @@ func Write(w io.Writer, c Case, opts Options) error {
 	}
 	var spec, input, repros, versions, details section
 	spec.name, repros.name, details.name = "what the spec says", "the reproduction", "every judge's verdict"
-	if opts.SpecDir != "" {
+	if opts.SpecDir != "" && (minimal == nil || opts.Family != nil && opts.Family.Spec != nil) {
 		if err := writeSpec(&spec.body, cause, opts.Family, opts.SpecDir, opts.SpecVersion); err != nil {
 			return err
 		}
 	}
-	writeInput(&input.body, shown, c.Source)
-	if err := writeRepro(&repros.body, shownResult, opts.Judges, shown, target, cause); err != nil {
-		return err
-	}
-	if err := writeVersions(&versions.body, cause, ok, c.Matrix, opts.Family, opts.Judges); err != nil {
-		return err
-	}
-	if err := writeDetails(&details.body, shownResult, devs, opts.Family); err != nil {
-		return err
+	if minimal != nil {
+		// The program holds the input; which judges ran is ocidiff's.
+		writeMinimalRepro(&repros.body, *minimal)
+		if err := writeVersions(&versions.body, cause, false, nil, opts.Family, opts.Judges); err != nil {
+			return err
+		}
+	} else {
+		writeInput(&input.body, shown, c.Source)
+		if err := writeRepro(&repros.body, shownResult, opts.Judges, shown, target, cause); err != nil {
+			return err
+		}
+		if err := writeVersions(&versions.body, cause, ok, c.Matrix, opts.Family, opts.Judges); err != nil {
+			return err
+		}
+		if err := writeDetails(&details.body, shownResult, devs, opts.Family); err != nil {
+			return err
+		}
 	}
 	sections := []*section{&spec, &input, &repros, &versions, &details}
 	optional := []*section{&spec, &repros, &details}
@@ -767,7 +786,11 @@ func writeSpec(b *bytes.Buffer, c harness.Cause, f *triage.Annotation, dir, vers
 			text = absLinks(text, u[i+1:], u[:i+1], nil)
 		}
 		writeQuote(b, text)
-		fmt.Fprintf(b, "([runtime-spec](%s))\n\n", f.Spec.URL)
+		source := "runtime-spec"
+		if f.Spec.Source != "" {
+			source = mdtext.Escape(f.Spec.Source)
+		}
+		fmt.Fprintf(b, "([%s](%s))\n\n", source, f.Spec.URL)
 		return nil
 	}
 	// The member's own bullet, or its nearest parent's: a member the
@@ -938,6 +961,56 @@ func writeRepro(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input
 	}
 	fmt.Fprintf(b, "%s\n%s\n%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
 	return nil
+}
+
+// minimalShows reports whether the minimal program refuses the value as
+// each judge of the cause did: with an error of the same class from the
+// same package. A value refused only in its context (a duplicate name, a
+// member beside another) decodes alone, and the config must show it.
+func minimalShows(m repro.Minimal, c harness.Cause, r harness.Result, ds parsers.Descriptors) bool {
+	shown := false
+	for _, v := range r.Verdicts {
+		if !slices.Contains(c.Judges, v.Judge) {
+			continue
+		}
+		var got string
+		switch ds[v.Judge].Repro {
+		case "go-unmarshal", "go-decoder":
+			got = m.V1Err
+		case "go-jsonv2":
+			got = m.V2Err
+		default:
+			return false
+		}
+		if v.Outcome != parsers.Reject || got == "" || harness.ClassWithoutMember(parsers.Classify(got)) != harness.ClassWithoutMember(parsers.Classify(v.Error)) {
+			return false
+		}
+		shown = true
+	}
+	return shown
+}
+
+// writeMinimalCause says, for Go's maintainers, which value goes into
+// which Go type, and what the two packages make of it.
+func writeMinimalCause(b *bytes.Buffer, m repro.Minimal) {
+	fmt.Fprintf(b, "Decoding %s into a field of type %s (`%s` of the OCI runtime-spec's Go types, github.com/opencontainers/runtime-spec/specs-go), with %s:\n\n",
+		mdtext.Code(m.Value), mdtext.Code(m.Type), m.Field, runtime.Version())
+	out := mdtext.Visible(m.Output)
+	fmt.Fprintf(b, "%s\n%s%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
+}
+
+// writeMinimalRepro shows the minimal program and how to run it.
+func writeMinimalRepro(b *bytes.Buffer, m repro.Minimal) {
+	b.WriteString("## Reproduce it with the standard library alone\n\n")
+	fmt.Fprintf(b, "`main.go`:\n\n```go\n%s```\n\n", m.Files[0].Body)
+	fmt.Fprintf(b, "```sh\n%s\n%s\n```\n\n", strings.Join(m.Setup, "\n"), m.Run)
+	b.WriteString("It prints the two lines shown above.")
+	out := m.Output
+	if strings.Contains(out, "v2: error: json: cannot") || strings.Contains(out, "v2: error: json: unable to") {
+		b.WriteString(" ")
+		b.WriteString("(encoding/json/v2 words its error \"cannot\" or \"unable to\", chosen at random once per process.)")
+	}
+	b.WriteString("\n\n")
 }
 
 func plural(n int, one, many string) string {

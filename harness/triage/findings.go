@@ -97,7 +97,13 @@ type Quote struct {
 	Text string `json:"text"`
 	// URL links the passage at a commit or a tag of runtime-spec, so
 	// that the quote and its link do not drift apart when main moves.
+	// A family whose upstream answers to another text (golang/go to
+	// RFC 8259 and its own package documentation) links that at a tag
+	// or a commit of its repository, or an RFC, and names it in Source.
 	URL string `json:"url"`
+	// Source names a text that is not runtime-spec's ("RFC 8259,
+	// section 6"); a report labels the quote with it.
+	Source string `json:"source,omitempty"`
 }
 
 // Status is what a family is for the projects involved.
@@ -219,8 +225,8 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 		if a.Status == Fixed && (a.State == nil || a.State.State != "fixed-released") {
 			return nil, fmt.Errorf("%s: annotation %q: status %s needs a state that says fixed-released: where and when the fix was read", file, a.ID, a.Status)
 		}
-		if q := a.Spec; q != nil && (q.Text == "" || !specAtCommit.MatchString(q.URL)) {
-			return nil, fmt.Errorf("%s: annotation %q: spec needs its text and a url into runtime-spec at a commit or tag (https://github.com/opencontainers/runtime-spec/blob/REF/FILE#ANCHOR), got %q", file, a.ID, q.URL)
+		if q := a.Spec; q != nil && (q.Text == "" || !specAtCommit.MatchString(q.URL) && (q.Source == "" || !otherAtCommit.MatchString(q.URL))) {
+			return nil, fmt.Errorf("%s: annotation %q: spec needs its text and a url into runtime-spec at a commit or tag (https://github.com/opencontainers/runtime-spec/blob/REF/FILE#ANCHOR), or a source and a url to an RFC or into another repository at a commit or tag, got %q", file, a.ID, q.URL)
 		}
 		if a.Upstream != "" {
 			if _, err := FindUpstream(a.Upstream); err != nil {
@@ -248,6 +254,11 @@ func ReadAnnotations(file string) ([]Annotation, error) {
 // specAtCommit matches a link into runtime-spec at a fixed ref: a tag or
 // a commit, not a branch, whose text moves under the quote.
 var specAtCommit = regexp.MustCompile(`^https://github\.com/opencontainers/runtime-spec/blob/(v\d+\.\d+\.\d+[\w.-]*|[0-9a-f]{40})/[\w./-]+(#\S+)?$`)
+
+// otherAtCommit matches a link to another text that does not move: an
+// RFC, or a file of a GitHub repository at a commit or a release tag (a
+// ref with a digit: "go1.26.8", "v0.10.0"), not a branch.
+var otherAtCommit = regexp.MustCompile(`^(https://www\.rfc-editor\.org/rfc/rfc\d+(\.html)?|https://github\.com/[\w.-]+/[\w.-]+/blob/([0-9a-f]{40}|[a-z]*v?\d+(\.\d+)+[\w.-]*)/[\w./-]+)(#\S+)?$`)
 
 var fullCommit = regexp.MustCompile(`^[0-9a-f]{40}$`)
 

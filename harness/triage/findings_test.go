@@ -147,6 +147,10 @@ func TestReadAnnotationsErrors(t *testing.T) {
 			"known": []any{link("fixed-by")}, "state": state(func(s map[string]any) { s["state"] = "reported" })}}, `state says "reported"`},
 		{"spec on a branch", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "spec-gap",
 			"spec": map[string]any{"text": "t", "url": "https://github.com/opencontainers/runtime-spec/blob/main/config.md#root"}}}, "at a commit or tag"},
+		{"other spec on a branch", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"spec": map[string]any{"text": "t", "source": "Go", "url": "https://github.com/golang/go/blob/master/src/encoding/json/v2/arshal.go#L318"}}}, "at a commit or tag"},
+		{"other spec without source", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"spec": map[string]any{"text": "t", "url": "https://www.rfc-editor.org/rfc/rfc8259#section-6"}}}, "or a source"},
 		{"spec without text", []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "spec-gap",
 			"spec": map[string]any{"url": "https://github.com/opencontainers/runtime-spec/blob/v1.3.0/config.md#root"}}}, "needs its text"},
 	} {
@@ -181,13 +185,20 @@ func TestReadAnnotationsExtensions(t *testing.T) {
 	anns := []map[string]any{{"id": "a", "title": "A", "why": "w", "cause": map[string]any{}, "status": "fixed-unreleased",
 		"best": "some-case-0123456789ab", "known": []any{link(""), link("fixed-by"), link("introduced-by")},
 		"state": state(func(map[string]any) {}),
-		"spec":  map[string]any{"text": "t", "url": "https://github.com/opencontainers/runtime-spec/blob/v1.3.0/config.md#root"}}}
+		"spec":  map[string]any{"text": "t", "url": "https://github.com/opencontainers/runtime-spec/blob/v1.3.0/config.md#root"}},
+		{"id": "b", "title": "B", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"spec": map[string]any{"text": "t", "source": "encoding/json/v2", "url": "https://github.com/golang/go/blob/go1.26.8/src/encoding/json/v2/arshal.go#L318-L323"}},
+		{"id": "c", "title": "C", "why": "w", "cause": map[string]any{}, "status": "bug", "ask": "a",
+			"spec": map[string]any{"text": "t", "source": "RFC 8259, section 6", "url": "https://www.rfc-editor.org/rfc/rfc8259#section-6"}}}
 	if err := writeJSON(f, anns); err != nil {
 		t.Fatal(err)
 	}
 	got, err := triage.ReadAnnotations(f)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(got) != 3 || got[1].Spec.Source != "encoding/json/v2" {
+		t.Fatalf("read %+v", got)
 	}
 	a := got[0]
 	if a.State == nil || a.State.State != "fixed-unreleased" || a.Spec == nil || a.Best != "some-case-0123456789ab" ||
