@@ -23,7 +23,7 @@ func TestMinimalRuns(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		pointer, input string
-		field, want     string
+		field, want    string
 	}{
 		{"/process/user/uid", `{"process":{"user":{"uid":-0,"gid":1000}}}`, "User.UID",
 			"encoding/json:    error: json: cannot unmarshal number -0 into Go struct field .uid of type uint32\n"},
