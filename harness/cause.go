@@ -210,8 +210,13 @@ func Causes(input []byte, r Result, descs parsers.Descriptors) []Cause {
 	if r.Agree || len(r.Verdicts) == 0 {
 		return nil
 	}
+	return causes(newInputView(input), r, descs)
+}
+
+// causes is Causes on an input view, which may hold the input decoded
+// already.
+func causes(in *inputView, r Result, descs parsers.Descriptors) []Cause {
 	ss := stances(r.Verdicts, descs)
-	in := newInputView(input)
 
 	own, placed := refusals(ss, in)
 

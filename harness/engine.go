@@ -53,10 +53,14 @@ func (e *Engine) Close() error {
 // RoundTrip, it judges what the libraries write as well.
 func (e *Engine) Check(input []byte) Result {
 	t0 := time.Now()
-	vs := e.judge(input)
+	vs, d := e.judge(input)
 	t1 := time.Now()
 	r := e.Compare(vs)
-	r.Causes = Causes(input, r, e.descs)
+	if !r.Agree && len(vs) > 0 {
+		in := newInputView(input)
+		in.take(d)
+		r.Causes = causes(in, r, e.descs)
+	}
 	e.judgeTime += t1.Sub(t0)
 	e.compareTime += time.Since(t1)
 	if e.roundTrip != nil {
@@ -67,16 +71,30 @@ func (e *Engine) Check(input []byte) Result {
 
 // judge runs every judge on input: the child processes first, each at
 // work while the in-process judges run.
-func (e *Engine) judge(input []byte) []parsers.Verdict {
-	vs := make([]parsers.Verdict, len(e.judges))
+//
+// The input is decoded at most once, for the in-process judges that read
+// a decoded tree (the schema validators) and for placing causes; d is
+// that decode, nil when no judge asked for it.
+func (e *Engine) judge(input []byte) (vs []parsers.Verdict, d *parsers.Decoded) {
+	vs = make([]parsers.Verdict, len(e.judges))
 	waits := make([]func() parsers.Verdict, len(e.judges))
 	for i, j := range e.judges {
 		if s, ok := j.(parsers.Sender); ok {
 			waits[i] = s.Send(input)
 		}
 	}
+	decoded := func() *parsers.Decoded {
+		if d == nil {
+			d = parsers.Decode(input)
+		}
+		return d
+	}
 	for i, j := range e.judges {
-		if waits[i] == nil {
+		switch dj, ok := j.(parsers.DecodedJudge); {
+		case waits[i] != nil:
+		case ok:
+			vs[i] = dj.JudgeDecoded(input, decoded)
+		default:
 			vs[i] = j.Judge(input)
 		}
 	}
@@ -85,7 +103,7 @@ func (e *Engine) judge(input []byte) []parsers.Verdict {
 			vs[i] = w()
 		}
 	}
-	return vs
+	return vs, d
 }
 
 // Time reports the time Check has spent so far in the judges and in

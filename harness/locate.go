@@ -3,8 +3,7 @@ package harness
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -263,20 +262,20 @@ type inputView struct {
 
 func newInputView(b []byte) *inputView { return &inputView{raw: b} }
 
-func (in *inputView) decode() {
-	if in.decoded {
+// take makes d, the input decoded as parsers.Decode decodes it (as
+// decode does), the view's tree; nil leaves the view to decode.
+func (in *inputView) take(d *parsers.Decoded) {
+	if d == nil {
 		return
 	}
 	in.decoded = true
-	d := json.NewDecoder(bytes.NewReader(in.raw))
-	d.UseNumber()
-	if err := d.Decode(&in.tree); err != nil {
-		return
+	in.tree, in.valid = d.Tree, d.Err == nil && !d.Trailing
+}
+
+func (in *inputView) decode() {
+	if !in.decoded {
+		in.take(parsers.Decode(in.raw))
 	}
-	if _, err := d.Token(); !errors.Is(err, io.EOF) {
-		return
-	}
-	in.valid = true
 }
 
 // duplicated returns the patterns of the members a valid input names twice.
@@ -478,28 +477,36 @@ func (in *inputView) findKey(key string, missing bool) string {
 		return ""
 	}
 	var found []string
-	var walk func(v any, toks []string)
-	walk = func(v any, toks []string) {
+	// The walk carries the specs-go type of each place down with it and
+	// builds a place's tokens only for a hit: it visits every member of
+	// the input, on every check that names a key.
+	var toks []string
+	var walk func(v any, t reflect.Type)
+	walk = func(v any, t reflect.Type) {
 		switch x := v.(type) {
 		case map[string]any:
 			if missing {
 				// libocispec reads a null member as missing.
-				if v, ok := x[key]; (!ok || v == nil) && specmod.Names(toks)[key] {
-					found = append(found, specmod.Pattern(append(slices.Clip(toks), key)))
+				if v, ok := x[key]; (!ok || v == nil) && specmod.NamesOf(t)[key] {
+					found = append(found, specmod.Pattern(append(slices.Clone(toks), key)))
 				}
 			} else if _, ok := x[key]; ok {
-				found = append(found, specmod.Pattern(append(slices.Clip(toks), key)))
+				found = append(found, specmod.Pattern(append(slices.Clone(toks), key)))
 			}
 			for k, c := range x {
-				walk(c, append(slices.Clip(toks), k))
+				toks = append(toks, k)
+				walk(c, specmod.Step(t, k))
+				toks = toks[:len(toks)-1]
 			}
 		case []any:
 			for i, c := range x {
-				walk(c, append(slices.Clip(toks), strconv.Itoa(i)))
+				toks = append(toks, strconv.Itoa(i))
+				walk(c, specmod.Step(t, toks[len(toks)-1]))
+				toks = toks[:len(toks)-1]
 			}
 		}
 	}
-	walk(in.tree, nil)
+	walk(in.tree, specmod.Root())
 	slices.Sort(found)
 	if found = slices.Compact(found); len(found) == 1 {
 		return found[0]

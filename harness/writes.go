@@ -152,7 +152,7 @@ func (e *Engine) roundTripCheck(input []byte, r *Result) {
 		}
 	}
 	for _, w := range e.writers(input, ss, m) {
-		vs := e.judge(w.written)
+		vs, _ := e.judge(w.written)
 		write := Write{Written: string(w.written), Verdicts: make([]parsers.Verdict, len(vs))}
 		for _, i := range w.judges {
 			write.Writers = append(write.Writers, e.judges[i].Name())

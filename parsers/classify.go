@@ -3,6 +3,7 @@ package parsers
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Classify turns a judge's error text into an error class: the same cause
@@ -18,6 +19,35 @@ func Classify(msg string) string {
 	// input with a "(right here) ------^" marker, a child's stderr) is
 	// context that varies with the input.
 	s, _, _ := strings.Cut(msg, "\n")
+	// A check classes every refusal, and a fuzzing run meets the same
+	// texts over and over: a dozen regular expressions per text were a
+	// tenth of a check's time.
+	classes.Lock()
+	c, ok := classes.m[s]
+	classes.Unlock()
+	if ok {
+		return c
+	}
+	c = classify(s)
+	classes.Lock()
+	if len(classes.m) >= maxClasses {
+		clear(classes.m) // a bound, not an LRU: texts repeat in runs
+	}
+	classes.m[s] = c
+	classes.Unlock()
+	return c
+}
+
+// classes memoizes Classify, which is a pure function of its first line.
+var classes = struct {
+	sync.Mutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// maxClasses bounds the memo: fuzzing makes texts without end.
+const maxClasses = 1 << 14
+
+func classify(s string) string {
 	for _, r := range classifyRules {
 		if r.fn != nil {
 			s = r.re.ReplaceAllStringFunc(s, r.fn)

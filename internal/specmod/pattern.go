@@ -86,6 +86,29 @@ func Names(tokens []string) map[string]bool {
 			return nil
 		}
 	}
+	return NamesOf(t)
+}
+
+// Root is the type of a whole config, where Step starts.
+func Root() reflect.Type { return reflect.TypeFor[specs.Spec]() }
+
+// Step is the type one token below t, as Names and Pattern step: a
+// struct field by its JSON name, or the element of a map or list; nil
+// where specs.Spec says nothing (and below nil). A walk over a document
+// carries it down rather than stepping from the root at every object.
+func Step(t reflect.Type, tok string) reflect.Type {
+	next, _ := step(t, tok)
+	return next
+}
+
+// NamesOf is Names for the type a walk reached with Step.
+func NamesOf(t reflect.Type) map[string]bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil {
+		return nil
+	}
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}

@@ -54,38 +54,28 @@ func sharedInputs(t *testing.T) map[string][]byte {
 	return inputs
 }
 
-// privately returns copies of the judges that decode for themselves, as
-// the libraries' own loaders would.
-func privately(js []parsers.Judge) []parsers.Judge {
-	var out []parsers.Judge
-	for _, j := range js {
-		c := *j.(*judge)
-		c.share = nil
-		out = append(out, &c)
-	}
-	return out
-}
-
-// TestSharedDecodeSameVerdicts: a validator judging the tree the other
-// library's validator decoded gives the verdict it gives decoding the
-// input itself, in either order, on every recorded input. It would not if
-// either library changed the document it validates.
-func TestSharedDecodeSameVerdicts(t *testing.T) {
-	shared := judges(t)
-	alone := privately(shared)
-	s := &sharing{}
-	for _, j := range shared {
-		j.(*judge).share = s
-	}
+// TestDecodedSameVerdicts: a validator judging the tree decoded once for
+// a check, after the other library's validator judged the same tree,
+// gives the verdict it gives decoding the input itself, in either order,
+// on every recorded input. It would not if either library changed the
+// document it validates.
+func TestDecodedSameVerdicts(t *testing.T) {
+	js := judges(t)
 	for p, in := range sharedInputs(t) {
-		want := []parsers.Verdict{alone[0].Judge(in), alone[1].Judge(in)}
+		want := []parsers.Verdict{js[0].Judge(in), js[1].Judge(in)}
 		for _, order := range [][]int{{0, 1}, {1, 0}} {
+			d := parsers.Decode(in)
+			decodes := 0
+			once := func() *parsers.Decoded { decodes++; return d }
 			got := make([]parsers.Verdict, 2)
 			for _, i := range order {
-				got[i] = shared[i].Judge(in)
+				got[i] = js[i].(parsers.DecodedJudge).JudgeDecoded(in, once)
 			}
 			if !reflect.DeepEqual(comparable(got), comparable(want)) {
-				t.Errorf("%s, judged in order %v sharing one decode:\n got %+v\nwant %+v", p, order, got, want)
+				t.Errorf("%s, judged in order %v from one decode:\n got %+v\nwant %+v", p, order, got, want)
+			}
+			if decodes != 2 {
+				t.Fatalf("%s: the validators asked for the decoded input %d times, want once each", p, decodes)
 			}
 		}
 	}
@@ -104,45 +94,15 @@ func comparable(vs []parsers.Verdict) []parsers.Verdict {
 	return out
 }
 
-// TestSharingHandsOverOnce: the tree one validator decoded goes to the
-// other library's validator once, never back to the same library, and
-// never for other bytes in the same buffer.
-func TestSharingHandsOverOnce(t *testing.T) {
-	js := judges(t)
-	v6j, gjsj := js[0].(*judge), js[1].(*judge)
-	s := &sharing{}
-	id := func(d decoded) uintptr { return reflect.ValueOf(d.tree).Pointer() }
-
-	in := []byte(founding)
-	a := s.decode(v6j, libV6, in)
-	if b := s.decode(gjsj, libGoJSONSchema, in); id(b) != id(a) {
-		t.Error("gojsonschema decoded again what v6 had decoded")
-	}
-	if c := s.decode(gjsj, libGoJSONSchema, in); id(c) == id(a) {
-		t.Error("a decoded tree was handed out twice")
-	}
-	d := s.decode(v6j, libV6, in)
-	if e := s.decode(v6j, libV6, in); id(e) == id(d) {
-		t.Error("v6 was handed its own decode: judging the same bytes twice would skip a decode")
-	}
-
-	buf := []byte(`{"ociVersion":"1.0.2"}`)
-	s.decode(v6j, libV6, buf)
-	copy(buf, `{"ociVersion":"1.0.3"}`)
-	if got := s.decode(gjsj, libGoJSONSchema, buf).tree.(map[string]any)["ociVersion"]; got != "1.0.3" {
-		t.Errorf("after the buffer changed, gojsonschema read ociVersion %v", got)
-	}
-}
-
 // TestConcurrentJudges: engines in several goroutines (check -parallel,
-// fuzz -parallel) share the compiled schemas and the decode hand-over.
+// fuzz -parallel) share the compiled schemas.
 // Run under -race, it also shows that validating only reads them.
 func TestConcurrentJudges(t *testing.T) {
 	inputs := [][]byte{[]byte(founding), []byte(`{"ociVersion":"1.0.2","root":{"path":"rootfs"}}`), []byte(`{"root":7} x`)}
 	want := map[string][]parsers.Verdict{}
 	for _, in := range inputs {
 		want[string(in)] = []parsers.Verdict{}
-		for _, j := range privately(judges(t)) {
+		for _, j := range judges(t) {
 			want[string(in)] = append(want[string(in)], j.Judge(in))
 		}
 	}
@@ -166,22 +126,22 @@ func TestConcurrentJudges(t *testing.T) {
 // TestErrorText: the messages of the refusals of the recorded inputs read
 // as the libraries' own Error and String give them.
 func TestErrorText(t *testing.T) {
-	js := privately(judges(t))
+	js := judges(t)
 	v, g := js[0].(*judge).v.(*v6), js[1].(*judge).v.(*gjs)
 	n, nv6 := 0, 0
 	for p, in := range sharedInputs(t) {
-		d := decode(in)
-		if d.err != nil {
+		d := parsers.Decode(in)
+		if d.Err != nil {
 			continue
 		}
-		if err, ok := v.sch.Validate(d.tree).(*jsonschema.ValidationError); ok {
+		if err, ok := v.sch.Validate(d.Tree).(*jsonschema.ValidationError); ok {
 			nv6++
 			_, want, _ := strings.Cut(err.Error(), "\n")
 			if got := failureText(err); got != want {
 				t.Errorf("%s: v6 %q, the library says %q", p, got, want)
 			}
 		}
-		res, err := g.sch.Validate(treeLoader{goLoader, d.tree})
+		res, err := g.sch.Validate(treeLoader{goLoader, d.Tree})
 		if err != nil {
 			t.Fatal(err)
 		}

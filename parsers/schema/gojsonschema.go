@@ -38,8 +38,6 @@ func NewGoJSONSchema() (parsers.Judge, error) {
 		name:    "schema/gojsonschema",
 		version: gojsonschemaPath + " " + specmod.ModuleVersion(gojsonschemaPath) + "; " + schemaVersion(),
 		v:       &gjs{gc.sch},
-		lib:     libGoJSONSchema,
-		share:   defaultSharing,
 	}, nil
 }
 
@@ -68,12 +66,12 @@ func (l treeLoader) LoadJSON() (any, error) { return l.tree, nil }
 
 var goLoader = gojsonschema.NewGoLoader(nil)
 
-func (g *gjs) validate(d decoded) (string, string, bool) {
-	if d.err != nil {
+func (g *gjs) validate(d *decoded) (string, string, bool) {
+	if d.Err != nil {
 		// What Validate returns when its loader cannot decode: not JSON.
-		return d.err.Error(), notJSONClass(d.err), false
+		return d.Err.Error(), notJSONClass(d.Err), false
 	}
-	res, err := g.sch.Validate(treeLoader{goLoader, d.tree})
+	res, err := g.sch.Validate(treeLoader{goLoader, d.Tree})
 	if err != nil {
 		return err.Error(), parsers.Classify(err.Error()), false
 	}

@@ -9,7 +9,7 @@ import (
 
 type panicking struct{}
 
-func (panicking) validate(decoded) (string, string, bool) { panic("validator bug") }
+func (panicking) validate(*decoded) (string, string, bool) { panic("validator bug") }
 
 // TestCrashClassLikeAdapters: a panic in the validator is a Crash verdict classed as
 // the adapters class crashes ("crash: …").

@@ -56,16 +56,12 @@ type validator interface {
 	// validate reports ok if the decoded input conforms; else the
 	// library's own message and the class. Messages are formatted only
 	// for a refused document.
-	validate(d decoded) (msg, class string, ok bool)
+	validate(d *decoded) (msg, class string, ok bool)
 }
 
 type judge struct {
 	name, version string
 	v             validator
-	lib           library
-	// share passes the decoded input to the other library's judge; nil
-	// decodes privately.
-	share *sharing
 }
 
 func (j *judge) Name() string       { return j.name }
@@ -75,10 +71,17 @@ func (j *judge) String() string     { return j.name }
 
 // Judge validates input. It does not panic: a panic in the library (none is
 // known) becomes a Crash verdict.
-func (j *judge) Judge(input []byte) (v parsers.Verdict) {
+func (j *judge) Judge(input []byte) parsers.Verdict {
+	return j.JudgeDecoded(input, func() *decoded { return parsers.Decode(input) })
+}
+
+// JudgeDecoded is Judge on the tree the engine decoded once for the
+// check (parsers.DecodedJudge); neither library changes the document it
+// validates, which TestDecodedSameVerdicts holds every corpus input to.
+func (j *judge) JudgeDecoded(input []byte, dec func() *decoded) (v parsers.Verdict) {
 	v = parsers.Verdict{Judge: j.name, Version: j.version}
 	defer parsers.Recover(&v)
-	msg, class, ok := j.v.validate(j.share.decode(j, j.lib, input))
+	msg, class, ok := j.v.validate(dec())
 	if ok {
 		v.Outcome = parsers.Accept
 		return v

@@ -57,8 +57,7 @@ func NewWith(ws ...Workaround) (parsers.Judge, error) {
 	if len(names) > 0 {
 		version += "; workarounds: " + strings.Join(names, ", ")
 	}
-	return &judge{name: "schema/jsonschema-v6", version: version, v: &v6{sch: sch, rewrites: rewrites},
-		lib: libV6, share: defaultSharing}, nil
+	return &judge{name: "schema/jsonschema-v6", version: version, v: &v6{sch: sch, rewrites: rewrites}}, nil
 }
 
 // Compiled returns the pinned config-schema.json as jsonschema/v6 compiles
@@ -130,17 +129,17 @@ type v6 struct {
 // document, which this judge reads from the shared decode instead.
 var errTrailing = errors.New("invalid character after top-level value")
 
-func (v *v6) validate(d decoded) (string, string, bool) {
+func (v *v6) validate(d *decoded) (string, string, bool) {
 	// As jsonschema.UnmarshalJSON reads it: numbers exact (json.Number),
 	// trailing data refused.
-	err := d.err
-	if err == nil && d.trailing {
+	err := d.Err
+	if err == nil && d.Trailing {
 		err = errTrailing
 	}
 	if err != nil {
 		return err.Error(), notJSONClass(err), false
 	}
-	err = v.sch.Validate(d.tree)
+	err = v.sch.Validate(d.Tree)
 	if err == nil {
 		return "", "", true
 	}
