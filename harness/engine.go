@@ -52,8 +52,27 @@ func (e *Engine) Close() error {
 // Check runs every judge on input and compares their verdicts; with
 // RoundTrip, it judges what the libraries write as well.
 func (e *Engine) Check(input []byte) Result {
+	return e.Start(input)()
+}
+
+// Start hands input to the judges in child processes and returns at once
+// with a function that finishes its check as Check does: the in-process
+// judges, the wait for the others, the comparison. Checks started one
+// after the other may be finished later, in any order, each once; a
+// caller with many inputs starts the next few before it finishes one, so
+// that a child process goes from one input to the next without waiting
+// to be woken for each (a wake-up across cores cost more than the Rust
+// and C judges' own work).
+func (e *Engine) Start(input []byte) (finish func() Result) {
 	t0 := time.Now()
-	vs, d := e.judge(input)
+	waits := e.send(input)
+	e.judgeTime += time.Since(t0)
+	return func() Result { return e.finish(input, waits) }
+}
+
+func (e *Engine) finish(input []byte, waits []func() parsers.Verdict) Result {
+	t0 := time.Now()
+	vs, d := e.judgeWith(input, waits)
 	t1 := time.Now()
 	r := e.Compare(vs)
 	if !r.Agree && len(vs) > 0 {
@@ -76,13 +95,23 @@ func (e *Engine) Check(input []byte) Result {
 // a decoded tree (the schema validators) and for placing causes; d is
 // that decode, nil when no judge asked for it.
 func (e *Engine) judge(input []byte) (vs []parsers.Verdict, d *parsers.Decoded) {
-	vs = make([]parsers.Verdict, len(e.judges))
+	return e.judgeWith(input, e.send(input))
+}
+
+// send hands input to every Sender; the waits are nil for the others.
+func (e *Engine) send(input []byte) []func() parsers.Verdict {
 	waits := make([]func() parsers.Verdict, len(e.judges))
 	for i, j := range e.judges {
 		if s, ok := j.(parsers.Sender); ok {
 			waits[i] = s.Send(input)
 		}
 	}
+	return waits
+}
+
+// judgeWith is judge with input already sent (waits).
+func (e *Engine) judgeWith(input []byte, waits []func() parsers.Verdict) (vs []parsers.Verdict, d *parsers.Decoded) {
+	vs = make([]parsers.Verdict, len(e.judges))
 	decoded := func() *parsers.Decoded {
 		if d == nil {
 			d = parsers.Decode(input)

@@ -109,6 +109,10 @@ type Judge interface {
 // waits for the verdict. The engine sends to every Sender first and runs
 // the in-process judges while they work, so that a full check costs about
 // the slowest judge rather than the sum of all.
+//
+// Several inputs may be sent before the first verdict is waited for (the
+// engine's Start keeps a child busy with the next files of a check), and
+// each wait must be called once, in any order.
 type Sender interface {
 	Judge
 	Send(input []byte) (wait func() Verdict)

@@ -28,6 +28,12 @@ type checker struct {
 	cmd      string
 }
 
+// ahead is how many inputs an engine starts (hands to its child
+// processes) before it finishes the oldest: enough that a child always
+// has the next input waiting when it answers one, few enough that the
+// inputs in flight stay small.
+const ahead = 3
+
 // checked is one input and its result, or why it could not be read.
 type checked struct {
 	input []byte
@@ -46,14 +52,42 @@ type checked struct {
 func (c checker) each(names []string, stdin io.Reader, emit func(i int, name string, ch checked) bool) {
 	n := min(c.parallel, len(names))
 	if n <= 1 || c.open == nil {
+		// One engine, still a few inputs ahead (see ahead), each
+		// emitted in turn.
+		type started struct {
+			i      int
+			ch     checked
+			finish func() harness.Result
+		}
+		var queue []started
+		stopped := false
+		finishOldest := func() {
+			s := queue[0]
+			queue = queue[1:]
+			if s.finish != nil {
+				s.ch.r = s.finish()
+			}
+			// Once emit has said stop, the checks started are still
+			// finished: each wait of a child's judge is called once.
+			if !stopped && !emit(s.i, names[s.i], s.ch) {
+				stopped = true
+			}
+		}
 		for i, name := range names {
-			var ch checked
-			if ch.input, _, ch.err = loadCase(name, stdin); ch.err == nil {
-				ch.r = c.e.Check(ch.input)
+			if stopped {
+				break
 			}
-			if !emit(i, name, ch) {
-				return
+			s := started{i: i}
+			if s.ch.input, _, s.ch.err = loadCase(name, stdin); s.ch.err == nil {
+				s.finish = c.e.Start(s.ch.input)
 			}
+			queue = append(queue, s)
+			if len(queue) > ahead {
+				finishOldest()
+			}
+		}
+		for len(queue) > 0 {
+			finishOldest()
 		}
 		return
 	}
@@ -94,13 +128,48 @@ func (c checker) each(names []string, stdin io.Reader, emit func(i int, name str
 	var wg sync.WaitGroup
 	openErrs := make([]error, n)
 	work := func(e *harness.Engine) {
-		for j := range jobs {
+		// Up to ahead checks started and not finished, oldest first. A
+		// worker holding some never waits for the next input: it
+		// finishes the oldest instead, whose result the emitter may be
+		// waiting for to free the place the feeder needs.
+		type started struct {
+			j      job
+			finish func() harness.Result
+		}
+		var queue []started
+		finishOldest := func() {
+			s := queue[0]
+			queue = queue[1:]
+			slots[s.j.i%window] <- checked{input: s.j.input, r: s.finish()}
+		}
+		for {
+			var j job
+			var ok bool
+			if len(queue) == 0 {
+				j, ok = <-jobs
+			} else {
+				select {
+				case j, ok = <-jobs:
+				default:
+					finishOldest()
+					continue
+				}
+			}
+			if !ok {
+				break
+			}
 			select {
 			case <-done:
 				continue // drain, so the feeder can finish
 			default:
 			}
-			slots[j.i%window] <- checked{input: j.input, r: e.Check(j.input)}
+			queue = append(queue, started{j, e.Start(j.input)})
+			if len(queue) > ahead {
+				finishOldest()
+			}
+		}
+		for len(queue) > 0 {
+			finishOldest()
 		}
 	}
 	wg.Go(func() { work(c.e) })

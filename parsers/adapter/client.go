@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -43,9 +44,9 @@ const defaultTimeout = 10 * time.Second
 const retryFactor = 3
 
 // Client is a judge served by an adapter child process. It implements
-// parsers.Judge. A Client is safe for concurrent use, but it serializes
-// calls: it holds one child, which judges one input at a time, so a
-// parallel harness starts one Client per worker.
+// parsers.Judge. A Client is safe for concurrent use, but it holds one
+// child, which judges one input at a time, so a parallel harness starts
+// one Client per worker.
 type Client struct {
 	mu      sync.Mutex
 	cfg     Config
@@ -55,6 +56,11 @@ type Client struct {
 	proc    *process // nil after a failure, until the next Judge restarts it
 	buf     []byte   // answer frame storage, reused across inputs
 	closed  bool
+	// queue is the inputs sent and not yet waited for, in the order
+	// they were written; inFlight the bytes of those written to proc
+	// and not yet answered.
+	queue    []*pending
+	inFlight int
 }
 
 var _ parsers.Sender = (*Client)(nil)
@@ -205,8 +211,16 @@ func (c *Client) Judge(input []byte) parsers.Verdict { return c.Send(input)() }
 
 // Send hands input to the child and returns at once with a function that
 // waits for the verdict, so that the engine can run in-process judges while
-// the child works (parsers.Sender). The client stays busy until that
-// function has been called, which must happen exactly once.
+// the child works (parsers.Sender). Each function must be called once.
+//
+// Several inputs may be sent before their verdicts are waited for: the
+// child answers them in order, one after the other, without waiting to be
+// woken for each (a wake-up across cores cost a check more than the Rust
+// and C judges' own work). A verdict waited for out of order is read
+// after the ones sent before it, which are kept for their own waits; so
+// is every answer pending when the inputs written and not yet answered
+// would exceed maxInFlight, so that neither pipe fills while both
+// processes wait on each other.
 //
 // A Crash or Timeout verdict counts only if it happens again on a fresh
 // child. When the child dies, answers garbage or misses the deadline, it
@@ -215,7 +229,8 @@ func (c *Client) Judge(input []byte) parsers.Verdict { return c.Send(input)() }
 // child's. A child killed from outside (the OOM killer, a signal meant for
 // another process) or starved by a loaded machine therefore costs no
 // verdict, while a judge that really crashes or hangs on the input does so
-// twice and is reported, with both failures in the error text.
+// twice and is reported, with both failures in the error text. The inputs
+// sent after it go to the fresh child too, in the same order.
 //
 // The retry lives here rather than in the recorder because only the
 // client can tell a child that failed from a verdict the adapter gave (a
@@ -229,38 +244,106 @@ func (c *Client) Judge(input []byte) parsers.Verdict { return c.Send(input)() }
 // freshly started judges (harness/recorder's verification).
 func (c *Client) Send(input []byte) func() parsers.Verdict {
 	c.mu.Lock()
-	v := parsers.Verdict{Judge: c.name, Version: c.version}
-	done := func(v parsers.Verdict) func() parsers.Verdict {
-		c.mu.Unlock()
-		return func() parsers.Verdict { return v }
+	defer c.mu.Unlock()
+	e := &pending{input: input, v: parsers.Verdict{Judge: c.name, Version: c.version}}
+	if c.inFlight > 0 && c.inFlight+len(input) > maxInFlight {
+		for _, q := range c.queue {
+			c.answer(q)
+		}
 	}
+	c.write(e)
+	c.queue = append(c.queue, e)
+	return func() parsers.Verdict { return c.wait(e) }
+}
+
+// maxInFlight bounds the bytes of input written to the child and not yet
+// answered. An answer is about as large as its input (the model the
+// library writes back), and a pipe holds 64 KiB.
+const maxInFlight = 16 << 10
+
+// pending is an input sent, and its verdict once read.
+type pending struct {
+	input []byte
+	proc  *process // the child it was written to
+	werr  error    // the error writing it
+	done  bool
+	v     parsers.Verdict
+}
+
+// write sends e to the child, starting one if there is none; an input
+// that cannot be sent is answered at once.
+func (c *Client) write(e *pending) {
 	switch {
 	case c.closed:
-		return done(crash(v, c.command()+": Judge called after Close", "crash: client closed"))
-	case len(input) > maxFrame:
-		return done(crash(v, fmt.Sprintf("%s: input of %d bytes exceeds the %d-byte protocol limit", c.command(), len(input), maxFrame),
-			"crash: input exceeds protocol limit"))
+		e.done, e.v = true, crash(e.v, c.command()+": Judge called after Close", "crash: client closed")
+		return
+	case len(e.input) > maxFrame:
+		e.done, e.v = true, crash(e.v, fmt.Sprintf("%s: input of %d bytes exceeds the %d-byte protocol limit", c.command(), len(e.input), maxFrame),
+			"crash: input exceeds protocol limit")
+		return
 	case c.proc == nil:
 		// Restarting is tried twice too: a start can fail for a passing
 		// reason (the new child killed before its hello).
 		if _, err := c.spawn(); err != nil {
 			if _, err := c.spawn(); err != nil {
-				return done(crash(v, fmt.Sprintf("%s: restarting after a failure, twice: %v", c.command(), err), "crash: restart failed"))
+				e.done, e.v = true, crash(e.v, fmt.Sprintf("%s: restarting after a failure, twice: %v", c.command(), err), "crash: restart failed")
+				return
 			}
 		}
+		c.inFlight = 0
 	}
-	p := c.proc
-	p.setDeadline(c.cfg.Timeout)
-	// The child reads the whole frame before it answers, so a large input
-	// blocks here only until the child has taken it, not on the answer.
-	err := writeFrame(p.w, input)
-	return func() parsers.Verdict {
-		defer c.mu.Unlock()
-		got, failed := c.receive(v, len(input), err, c.cfg.Timeout)
-		if !failed {
-			return got
+	e.proc = c.proc
+	// The child reads the whole frame before it answers, so a large
+	// input blocks here only until the child has taken it.
+	c.proc.setDeadline(c.cfg.Timeout)
+	e.werr = writeFrame(c.proc.w, e.input)
+	c.inFlight += len(e.input)
+}
+
+// wait returns e's verdict, reading the answers to the inputs sent
+// before it first.
+func (c *Client) wait(e *pending) parsers.Verdict {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for len(c.queue) > 0 && !e.done {
+		c.answer(c.queue[0])
+		c.queue = c.queue[1:]
+	}
+	if i := slices.Index(c.queue, e); i >= 0 {
+		c.queue = slices.Delete(c.queue, i, i+1) // answered early, to keep the pipes flowing
+	}
+	return e.v
+}
+
+// answer reads e's verdict, which the child owes next, unless it has one.
+// When the child fails on e, e is judged again on a fresh child, and the
+// inputs queued after it are written to that child in order.
+func (c *Client) answer(e *pending) {
+	if !e.done && (c.proc == nil || e.proc != c.proc) {
+		// Its child is gone (closed, or it failed with nothing to
+		// restart): send it again, or answer why not.
+		c.write(e)
+	}
+	if e.done {
+		return
+	}
+	e.done = true
+	c.inFlight = max(0, c.inFlight-len(e.input))
+	before := c.proc
+	c.proc.setDeadline(c.cfg.Timeout)
+	got, failed := c.receive(e.v, len(e.input), e.werr, c.cfg.Timeout)
+	if failed {
+		got = c.retry(e.v, e.input, got)
+	}
+	e.v = got
+	if c.proc == before {
+		return
+	}
+	// The inputs written to the child that failed go to its successor.
+	for _, q := range c.queue {
+		if !q.done && q != e {
+			c.write(q)
 		}
-		return c.retry(v, input, got)
 	}
 }
 
@@ -271,6 +354,7 @@ func (c *Client) retry(v parsers.Verdict, input []byte, first parsers.Verdict) p
 		first.Error += fmt.Sprintf("; not tried again: restarting failed: %v", err)
 		return first
 	}
+	c.inFlight = 0
 	timeout := c.cfg.Timeout
 	if first.Outcome == parsers.Timeout {
 		timeout *= retryFactor

@@ -320,3 +320,41 @@ func TestIsPointer(t *testing.T) {
 		}
 	}
 }
+
+// TestPipelined: inputs sent before their verdicts are waited for are
+// answered in order, each with its own verdict, waited for in any order;
+// a child that fails on one of them is replaced, that input judged again
+// and the inputs sent after it judged by the new child, all without
+// losing a verdict.
+func TestPipelined(t *testing.T) {
+	c := startFake(t, 300*time.Millisecond)
+	seen := filepath.Join(t.TempDir(), "seen")
+	inputs := []string{"a", "bb", "once:" + seen, "dddd", "reject", strings.Repeat("e", 20<<10), "ffffff", "exit", "g"}
+	waits := make([]func() parsers.Verdict, len(inputs))
+	for i, in := range inputs {
+		waits[i] = c.Send([]byte(in))
+	}
+	order := []int{3, 0, 1, 2, 8, 4, 5, 7, 6}
+	for _, i := range order {
+		v := waits[i]()
+		in := inputs[i]
+		switch in {
+		case "reject":
+			if v.Outcome != parsers.Reject {
+				t.Errorf("%q: %s (%s), want reject", in, v.Outcome, v.Error)
+			}
+		case "exit":
+			if v.Outcome != parsers.Crash || !strings.Contains(v.Error, "on the first child") {
+				t.Errorf("%q: %s (%s), want a crash seen twice", in, v.Outcome, v.Error)
+			}
+		default:
+			var m struct{ Len int }
+			if err := json.Unmarshal(v.Model, &m); v.Outcome != parsers.Accept || err != nil || m.Len != len(in) {
+				t.Errorf("input %d (%d bytes): %s %s (%s), want its own accept", i, len(in), v.Outcome, v.Model, v.Error)
+			}
+		}
+	}
+	if v := c.Judge([]byte("after")); v.Outcome != parsers.Accept {
+		t.Errorf("after the pipeline: %s (%s)", v.Outcome, v.Error)
+	}
+}
