@@ -61,6 +61,9 @@ type Client struct {
 	// and not yet answered.
 	queue    []*pending
 	inFlight int
+	// sent numbers the frames written to the buffer, flushed the last
+	// of them written to the child.
+	sent, flushed uint64
 }
 
 var _ parsers.Sender = (*Client)(nil)
@@ -266,6 +269,7 @@ type pending struct {
 	input []byte
 	proc  *process // the child it was written to
 	werr  error    // the error writing it
+	seq   uint64   // its number among the frames sent (Client.sent)
 	done  bool
 	v     parsers.Verdict
 }
@@ -293,11 +297,30 @@ func (c *Client) write(e *pending) {
 		c.inFlight = 0
 	}
 	e.proc = c.proc
-	// The child reads the whole frame before it answers, so a large
-	// input blocks here only until the child has taken it.
+	// The frame waits in the buffer until a verdict is waited for
+	// (answer flushes), so that the inputs a caller sends ahead reach
+	// the child in one write and wake it once. The child reads a whole
+	// frame before it answers, so a large input blocks here only until
+	// the child has taken it.
 	c.proc.setDeadline(c.cfg.Timeout)
-	e.werr = writeFrame(c.proc.w, e.input)
+	e.werr = bufferFrame(c.proc.w, e.input)
 	c.inFlight += len(e.input)
+	c.sent++
+	e.seq = c.sent
+	if c.sent-c.flushed >= flushEvery {
+		c.flush()
+	}
+}
+
+// flushEvery is how many frames wait in the buffer before they are
+// written together, when no verdict is waited for first.
+const flushEvery = 4
+
+// flush writes the frames in the buffer to the child. An error shows
+// when their answers are read.
+func (c *Client) flush() {
+	c.proc.w.Flush()
+	c.flushed = c.sent
 }
 
 // wait returns e's verdict, reading the answers to the inputs sent
@@ -331,6 +354,9 @@ func (c *Client) answer(e *pending) {
 	c.inFlight = max(0, c.inFlight-len(e.input))
 	before := c.proc
 	c.proc.setDeadline(c.cfg.Timeout)
+	if e.seq > c.flushed {
+		c.flush()
+	}
 	got, failed := c.receive(e.v, len(e.input), e.werr, c.cfg.Timeout)
 	if failed {
 		got = c.retry(e.v, e.input, got)

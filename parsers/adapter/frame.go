@@ -13,6 +13,15 @@ const maxFrame = 256 << 20
 // writeFrame writes one frame and flushes it: the adapter reads a frame
 // only once it is whole, so nothing may wait in the buffer.
 func writeFrame(w *bufio.Writer, body []byte) error {
+	if err := bufferFrame(w, body); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// bufferFrame writes one frame into w's buffer; the caller flushes before
+// it waits for the answer.
+func bufferFrame(w *bufio.Writer, body []byte) error {
 	if len(body) > maxFrame {
 		return fmt.Errorf("frame of %d bytes exceeds the %d-byte protocol limit", len(body), maxFrame)
 	}
@@ -21,10 +30,8 @@ func writeFrame(w *bufio.Writer, body []byte) error {
 	if _, err := w.Write(head[:]); err != nil {
 		return err
 	}
-	if _, err := w.Write(body); err != nil {
-		return err
-	}
-	return w.Flush()
+	_, err := w.Write(body)
+	return err
 }
 
 // readFrame reads one frame into buf, reusing its storage, and returns the

@@ -57,6 +57,34 @@ func bench(b *testing.B, newJudge func() (parsers.Judge, error)) {
 func BenchmarkSchemaV6(b *testing.B)     { bench(b, New) }
 func BenchmarkGoJSONSchema(b *testing.B) { bench(b, NewGoJSONSchema) }
 
+// BenchmarkValidate is each validator as a check runs it: on the input the
+// engine decoded once for every judge (parsers.DecodedJudge), so what it
+// measures is the library's validation and the refusal's text and class.
+func BenchmarkValidate(b *testing.B) {
+	for _, v := range []struct {
+		name string
+		open func() (parsers.Judge, error)
+	}{{"jsonschema-v6", New}, {"gojsonschema", NewGoJSONSchema}} {
+		j, err := v.open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, in := range []struct {
+			name string
+			data []byte
+		}{{"founding", []byte(founding)}, {"largest-good", largestGood(b)}} {
+			d := parsers.Decode(in.data)
+			decoded := func() *parsers.Decoded { return d }
+			b.Run(v.name+"/"+in.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					j.(parsers.DecodedJudge).JudgeDecoded(in.data, decoded)
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkSpecsGoParse is the baseline the validators are read against in
 // the same run: a bare json.Unmarshal of the same inputs into specs.Spec,
 // on a machine whose load changes from minute to minute.
