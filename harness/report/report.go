@@ -186,6 +186,8 @@ func Write(w io.Writer, c Case, opts Options) error {
 	switch {
 	case minimal != nil:
 		writeMinimalCause(&head, *minimal)
+	case opts.Family != nil && opts.Family.Lead != "" && filepath.Base(c.Source) == opts.Family.Best:
+		fmt.Fprintf(&head, "%s\n\n", mdtext.Visible(opts.Family.Lead))
 	case specFirst:
 	case ok:
 		writeCause(&head, cause, shownResult)

@@ -642,3 +642,26 @@ func TestReportNamesEveryCause(t *testing.T) {
 		t.Errorf("the report names ocidiff's families:\n%s", md.String())
 	}
 }
+
+// TestLeadOnlyOnTheBestCase: a family's own first sentence (Lead) opens
+// the report on its best case, which it was written for, and no other:
+// another case of the family gets the sentence written from its cause.
+func TestLeadOnlyOnTheBestCase(t *testing.T) {
+	c := corpus.Case{Input: []byte(`{"ociVersion":"1.3.0","process":{"cwd":"/","user":{"uid":0,"gid":0},"args":["sh"]},"root":{"path":"rootfs"},"windows":{"layerFolders":null}}`)}
+	c.Result = seedcases.EngineOf(t, "default").Check(c.Input)
+	fam := &triage.Annotation{ID: "f", Title: "T", Status: triage.Bug, Why: "Why.", Best: "best-case", Lead: "The family's own lead."}
+	for _, tc := range []struct {
+		source string
+		lead   bool
+	}{{"corpus/best-case", true}, {"corpus/other-case", false}} {
+		var md bytes.Buffer
+		if err := report.Write(&md, report.Case{Source: tc.source, Input: c.Input, Result: c.Result},
+			report.Options{Judges: registry.Descriptors(), Family: fam}); err != nil {
+			t.Fatal(err)
+		}
+		_, after, _ := strings.Cut(md.String(), "## What happens\n\n")
+		if got := strings.HasPrefix(after, fam.Lead); got != tc.lead {
+			t.Errorf("%s: the report opens with the lead: %v, want %v\n%s", tc.source, got, tc.lead, md.String())
+		}
+	}
+}

@@ -60,6 +60,12 @@ type Annotation struct {
 	// this is empty, stays in the corpus for regression. The case must
 	// exist and stand for a cause the family claims; BestCase checks.
 	Best string `json:"best,omitempty"`
+	// Lead, if set, is the first sentence of the report on the best
+	// case, in place of the one ocidiff writes from the cause: that one
+	// says what the library does in ocidiff's terms ("reads no value
+	// … where the other parsers read"), which can mislead where the
+	// others refuse too or the value is dropped with its parent.
+	Lead string `json:"lead,omitempty"`
 	// State is what the upstream's default branch said of the family
 	// when last read, for the report's "Versions" section.
 	State *State `json:"state,omitempty"`
