@@ -212,8 +212,16 @@ func Write(w io.Writer, c Case, opts Options) error {
 	}
 	var spec, input, repros, versions, details section
 	spec.name, repros.name, details.name = "what the spec says", "the reproduction", "every judge's verdict"
-	if opts.SpecDir != "" && (minimal == nil || opts.Family != nil && opts.Family.Spec != nil) {
-		if err := writeSpec(&spec.body, cause, opts.Family, opts.SpecDir, opts.SpecVersion); err != nil {
+	specFam := opts.Family
+	if f := opts.Family; f != nil && f.Spec != nil && f.Spec.Source != "" && f.Upstream != target.Name {
+		// The family's own text (RFC 8259 for golang/go) is for its
+		// upstream; a report to another library quotes runtime-spec.
+		c := *f
+		c.Spec = nil
+		specFam = &c
+	}
+	if opts.SpecDir != "" && (minimal == nil || specFam != nil && specFam.Spec != nil) {
+		if err := writeSpec(&spec.body, cause, specFam, opts.SpecDir, opts.SpecVersion); err != nil {
 			return err
 		}
 	}
@@ -778,7 +786,13 @@ func Pointers(r harness.Result, ds parsers.Descriptors) ([]string, error) {
 
 func writeSpec(b *bytes.Buffer, c harness.Cause, f *triage.Annotation, dir, version string) error {
 	base := "https://github.com/opencontainers/runtime-spec/blob/" + version + "/"
-	b.WriteString("## What the spec says\n\n")
+	if f != nil && f.Spec != nil && f.Spec.Source != "" {
+		// Another text than runtime-spec: golang/go answers to the JSON
+		// grammar, and "the spec" there is Go's.
+		fmt.Fprintf(b, "## %s\n\n", mdtext.Escape(f.Spec.Source))
+	} else {
+		b.WriteString("## What the spec says\n\n")
+	}
 	if f != nil && f.Spec != nil {
 		// The quote's own links are relative to its file in the spec, as
 		// the spec writes them: they lead to the same commit.
@@ -995,8 +1009,8 @@ func minimalShows(m repro.Minimal, c harness.Cause, r harness.Result, ds parsers
 // writeMinimalCause says, for Go's maintainers, which value goes into
 // which Go type, and what the two packages make of it.
 func writeMinimalCause(b *bytes.Buffer, m repro.Minimal) {
-	fmt.Fprintf(b, "Decoding %s into a field of type %s (`%s` of the OCI runtime-spec's Go types, github.com/opencontainers/runtime-spec/specs-go), with %s:\n\n",
-		mdtext.Code(m.Value), mdtext.Code(m.Type), m.Field, runtime.Version())
+	fmt.Fprintf(b, "Decoding %s into a struct field of type %s, with %s (%s/%s):\n\n",
+		mdtext.Code(m.Value), mdtext.Code(m.Type), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	out := mdtext.Visible(m.Output)
 	fmt.Fprintf(b, "%s\n%s%s\n\n", mdtext.Fence(out), out, mdtext.Fence(out))
 }
@@ -1010,7 +1024,7 @@ func writeMinimalRepro(b *bytes.Buffer, m repro.Minimal) {
 	out := m.Output
 	if strings.Contains(out, "v2: error: json: cannot") || strings.Contains(out, "v2: error: json: unable to") {
 		b.WriteString(" ")
-		b.WriteString("(encoding/json/v2 words its error \"cannot\" or \"unable to\", chosen at random once per process.)")
+		b.WriteString("(v2 says \"cannot\" or \"unable to\" in this message, chosen at random once per process: errorModalVerb in errors.go.)")
 	}
 	b.WriteString("\n\n")
 }

@@ -71,8 +71,7 @@ func MinimalFor(pointer string, input []byte) (Minimal, error) {
 	line1, err1 := decodeLine(st, func(v any) error { return json.Unmarshal([]byte(doc), v) })
 	line2, err2 := decodeLine(st, func(v any) error { return jsonv2.Unmarshal([]byte(doc), v) })
 	out := fmt.Sprintf("encoding/json:    %s\nencoding/json/v2: %s\n", line1, line2)
-	src := fmt.Sprintf(`// %s of runtime-spec's specs-go types (%s) holds %s of config.json.
-// Build with GOEXPERIMENT=jsonv2 (%s) for encoding/json/v2.
+	src := fmt.Sprintf(`// Run with GOEXPERIMENT=jsonv2 (%s) for encoding/json/v2.
 package main
 
 import (
@@ -96,7 +95,7 @@ func main() {
 		fmt.Printf("encoding/json/v2: %%+v\n", v2)
 	}
 }
-`, owner.Name()+"."+f.Name, f.Type, mdPointer(pointer), runtime.Version(), "`"+doc+"`", decl, decl)
+`, runtime.Version(), "`"+doc+"`", decl, decl)
 	if strings.Contains(doc, "`") {
 		src = strings.Replace(src, "`"+doc+"`", strconv.Quote(doc), 1)
 	}
@@ -245,10 +244,4 @@ func rawAt(input []byte, pointer string) (json.RawMessage, error) {
 		}
 	}
 	return bytes.TrimSpace(cur), nil
-}
-
-// mdPointer writes a JSON pointer as the dotted member path a config's
-// reader knows ("process.user.uid").
-func mdPointer(p string) string {
-	return strings.ReplaceAll(strings.TrimPrefix(p, "/"), "/", ".")
 }
