@@ -302,12 +302,18 @@ func (c *Client) write(e *pending) {
 	// the child in one write and wake it once. The child reads a whole
 	// frame before it answers, so a large input blocks here only until
 	// the child has taken it.
-	c.proc.setDeadline(c.cfg.Timeout)
+	if c.proc.w.Available() < 4+len(e.input) {
+		// The frame goes to the pipe now, at least in part. (A
+		// deadline is set only for a write or a read that will happen:
+		// setting one costs timer work in the runtime.)
+		c.proc.setDeadline(c.cfg.Timeout)
+	}
 	e.werr = bufferFrame(c.proc.w, e.input)
 	c.inFlight += len(e.input)
 	c.sent++
 	e.seq = c.sent
 	if c.sent-c.flushed >= flushEvery {
+		c.proc.setDeadline(c.cfg.Timeout)
 		c.flush()
 	}
 }
