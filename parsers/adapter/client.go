@@ -62,8 +62,8 @@ type Client struct {
 	queue    []*pending
 	inFlight int
 	// sent numbers the frames written to the buffer, flushed the last
-	// of them written to the child.
-	sent, flushed uint64
+	// of them written to the child, read the last whose answer was read.
+	sent, flushed, read uint64
 }
 
 var _ parsers.Sender = (*Client)(nil)
@@ -294,7 +294,7 @@ func (c *Client) write(e *pending) {
 				return
 			}
 		}
-		c.inFlight = 0
+		c.newChild()
 	}
 	e.proc = c.proc
 	// The frame waits in the buffer until a verdict is waited for
@@ -312,14 +312,29 @@ func (c *Client) write(e *pending) {
 	c.inFlight += len(e.input)
 	c.sent++
 	e.seq = c.sent
-	if c.sent-c.flushed >= flushEvery {
+	c.feed()
+}
+
+// feed writes the buffered frames to the child when it would otherwise
+// run out of work: when it holds at most one frame whose answer has not
+// been read (so a single check's input goes at once, and the child works
+// while the in-process judges do), or when flushEvery frames wait.
+// Otherwise they wait, so that several go in one write and wake the
+// child once.
+func (c *Client) feed() {
+	if c.sent > c.flushed && (c.flushed-c.read <= 1 || c.sent-c.flushed >= flushEvery) {
 		c.proc.setDeadline(c.cfg.Timeout)
 		c.flush()
 	}
 }
 
-// flushEvery is how many frames wait in the buffer before they are
-// written together, when no verdict is waited for first.
+// newChild starts the frame counts afresh for a child just started.
+func (c *Client) newChild() {
+	c.inFlight = 0
+	c.flushed, c.read = c.sent, c.sent
+}
+
+// flushEvery is the most frames that wait in the buffer.
 const flushEvery = 4
 
 // flush writes the frames in the buffer to the child. An error shows
@@ -369,6 +384,8 @@ func (c *Client) answer(e *pending) {
 	}
 	e.v = got
 	if c.proc == before {
+		c.read = e.seq
+		c.feed()
 		return
 	}
 	// The inputs written to the child that failed go to its successor.
@@ -386,7 +403,7 @@ func (c *Client) retry(v parsers.Verdict, input []byte, first parsers.Verdict) p
 		first.Error += fmt.Sprintf("; not tried again: restarting failed: %v", err)
 		return first
 	}
-	c.inFlight = 0
+	c.newChild()
 	timeout := c.cfg.Timeout
 	if first.Outcome == parsers.Timeout {
 		timeout *= retryFactor
