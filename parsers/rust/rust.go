@@ -5,7 +5,9 @@
 package rust
 
 import (
+	"bytes"
 	"fmt"
+	"os/exec"
 	"slices"
 	"strings"
 
@@ -43,4 +45,25 @@ func Start(impl string) (*adapter.Client, error) {
 		return nil, fmt.Errorf("rust: %s announced judge %q, want %q: rebuild it with `make build`", path, c.Name(), want)
 	}
 	return c, nil
+}
+
+// Default returns what release impl writes for oci_spec's Spec::default(),
+// as Spec::save writes it: the config a Rust program that builds its spec
+// from the crate's defaults hands a runtime (the adapter's --default).
+func Default(impl string) ([]byte, error) {
+	if !slices.Contains(implementations, impl) {
+		return nil, fmt.Errorf("rust: unknown implementation %q (known: %s)", impl, strings.Join(implementations, ", "))
+	}
+	path, err := adapter.Locate("ocidiff-rust-adapter", "OCIDIFF_RUST_ADAPTER")
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(path, "--default", impl)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("rust: %s --default %s: %v: %s", path, impl, err, stderr.String())
+	}
+	return out, nil
 }

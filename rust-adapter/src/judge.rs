@@ -14,6 +14,8 @@ pub struct Impl {
     /// The exact crate release, read from Cargo.lock by build.rs.
     pub version: &'static str,
     parse: fn(&[u8]) -> Parsed,
+    /// `Spec::default()` as `Spec::save` writes it (serde_json::to_writer).
+    pub default: fn() -> serde_json::Result<Vec<u8>>,
 }
 
 /// What a release made of one input, before it becomes a verdict frame.
@@ -36,11 +38,13 @@ pub const IMPLS: [Impl; 2] = [
         name: concat!("oci-spec@", env!("OCIDIFF_OCI_SPEC_0_10")),
         version: env!("OCIDIFF_OCI_SPEC_0_10"),
         parse: |b| parse::<oci_spec_0_10::runtime::Spec>(b),
+        default: || serde_json::to_vec(&oci_spec_0_10::runtime::Spec::default()),
     },
     Impl {
         name: concat!("oci-spec@", env!("OCIDIFF_OCI_SPEC_0_6")),
         version: env!("OCIDIFF_OCI_SPEC_0_6"),
         parse: |b| parse::<oci_spec_0_6::runtime::Spec>(b),
+        default: || serde_json::to_vec(&oci_spec_0_6::runtime::Spec::default()),
     },
 ];
 
@@ -312,6 +316,7 @@ mod tests {
             name: "panics",
             version: "0",
             parse: |_| panic!("boom at {}", 42),
+            default: || Ok(Vec::new()),
         };
         match imp.judge(b"{}") {
             Parsed::Crash(msg) => assert!(msg.contains("boom at 42"), "{msg}"),
@@ -319,6 +324,20 @@ mod tests {
         }
         // The adapter keeps serving after a caught panic.
         assert!(matches!(IMPLS[0].judge(b"{}"), Parsed::Accept(_)));
+    }
+
+    #[test]
+    fn defaults_read_back() {
+        // What each release writes for Spec::default() is a config the
+        // same release reads. (Not into the same bytes: capabilities are
+        // a HashSet, written in the order of the process's hashing.)
+        for imp in &IMPLS {
+            let written = (imp.default)().unwrap();
+            match imp.judge(&written) {
+                Parsed::Accept(_) => {}
+                other => panic!("{}: {other:?}", imp.name),
+            }
+        }
     }
 
     #[test]

@@ -5,7 +5,11 @@
 //! and 0.6.0, the last one in which `windows.layerFolders` was a required
 //! array, so that the harness can show a disagreement and its fix.
 //!
-//! Usage: ocidiff-rust-adapter [oci-spec@VERSION | --list]
+//! Usage: ocidiff-rust-adapter [oci-spec@VERSION | --list | --default [oci-spec@VERSION]]
+//!
+//! --default writes `Spec::default()` to stdout as the crate's `Spec::save`
+//! writes it, so that the harness can judge what a program that builds its
+//! config from the crate's defaults hands a runtime.
 
 mod frame;
 mod judge;
@@ -19,6 +23,26 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let imp: &Impl = match args.as_slice() {
         [] => &IMPLS[0],
+        [flag, rest @ ..] if flag == "--default" && rest.len() <= 1 => {
+            let imp = match rest.first() {
+                None => &IMPLS[0],
+                Some(name) => match IMPLS.iter().find(|i| i.name == name) {
+                    Some(imp) => imp,
+                    None => {
+                        eprintln!("ocidiff-rust-adapter: unknown implementation {name:?}");
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            return match (imp.default)() {
+                Ok(b) if io::stdout().lock().write_all(&b).is_ok() => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(e) => {
+                    eprintln!("ocidiff-rust-adapter: writing Spec::default(): {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         [flag] if flag == "--list" => {
             let mut out = io::stdout().lock();
             for imp in &IMPLS {
@@ -39,7 +63,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: ocidiff-rust-adapter [oci-spec@VERSION | --list]");
+            eprintln!("usage: ocidiff-rust-adapter [oci-spec@VERSION | --list | --default [oci-spec@VERSION]]");
             return ExitCode::from(2);
         }
     };
