@@ -20,6 +20,7 @@ import (
 	"github.com/ocidiff/ocidiff/harness/fuzzrun"
 	"github.com/ocidiff/ocidiff/harness/gen"
 	"github.com/ocidiff/ocidiff/harness/recorder"
+	"github.com/ocidiff/ocidiff/harness/triage"
 	"github.com/ocidiff/ocidiff/internal/modroot"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/registry"
@@ -321,8 +322,30 @@ func summarize(store *corpus.Store, run *fuzzrun.State, before map[string]bool, 
 	if len(fresh) > 0 {
 		fmt.Fprintln(stdout, "new:")
 	}
+	// Each new case by the cause it stands for and the family that
+	// claims it, so that what a run found can be read as findings: a
+	// cause no family claims is for triage.
+	anns, notesErr := readNotes("")
+	if notesErr != nil {
+		fmt.Fprintf(stderr, "ocidiff fuzz: new cases are listed without families: %v\n", notesErr)
+	}
+	unclaimed := 0
 	for _, c := range fresh {
 		fmt.Fprintf(stdout, "%s\n    %s\n", relPath(store.Path(c.Signature)), verdictLine(c.Result))
+		p, ok := triage.Primary(c)
+		if !ok {
+			continue
+		}
+		family := "no family: to triage"
+		if f := triage.FamilyOf(anns, p); f != nil {
+			family = fmt.Sprintf("family %s (%s)", f.ID, f.Status)
+		} else {
+			unclaimed++
+		}
+		fmt.Fprintf(stdout, "    %s; %s\n", harness.Cut(p.String(), 100), family)
+	}
+	if len(fresh) > 0 && notesErr == nil {
+		fmt.Fprintf(stdout, "%d of the %d new cases stand for a cause no family of findings.json claims\n", unclaimed, len(fresh))
 	}
 	// What the run's inputs exercised of the spec, as each worker saved it.
 	cov, err := gen.NewCoverage()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -113,10 +114,31 @@ func TestFuzzSummaryListsFlaky(t *testing.T) {
 	}
 	for _, want := range []string{
 		"1 new cases, 1 in the corpus",
+		// The new case by its cause, and its family: none here, where no
+		// findings.json is found.
+		" refuses null at /root [", "; no family: to triage\n",
+		"1 of the 1 new cases stand for a cause no family of findings.json claims",
 		"3 disagreements did not reproduce on freshly started judges (flaky, not in the corpus; kept in " + filepath.Join(dir, ".flaky"),
 		"       3  " + r.Causes[0].Key(),
 		"crashes",
 	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	// With findings.json where the run is, the family that claims it.
+	notes := t.TempDir()
+	if err := os.WriteFile(filepath.Join(notes, "findings.json"), []byte(`[{"id":"root-null","title":"T","status":"known","why":"w",
+		"cause":{"form":["null"],"member":["/root"]},"known":[{"title":"t","url":"https://example.org/1"}]}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(notes)
+	out.Reset()
+	if code := summarize(s, run, map[string]bool{}, &out, &errb, exitAgree); code != exitAgree {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, want := range []string{"; family root-null (known)\n", "0 of the 1 new cases stand for a cause no family"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
