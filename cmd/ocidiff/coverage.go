@@ -71,6 +71,9 @@ func runCoverage(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	var out struct {
 		Corpus    *gen.Report `json:"corpus,omitempty"`
 		FuzzCache *gen.Report `json:"fuzzCache,omitempty"`
+		// Writer is what FuzzGoWriter's cached inputs left specs-go's
+		// fields as, before encoding/json wrote them.
+		Writer *gen.GoReachReport `json:"writer,omitempty"`
 	}
 	if *dir != "-" {
 		c, err := corpusCoverage(*dir)
@@ -81,12 +84,14 @@ func runCoverage(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 		out.Corpus = &r
 	}
 	if *cache != "-" {
-		c, err := cacheCoverage(*cache)
+		c, w, err := cacheCoverage(*cache)
 		if err != nil {
 			return fail("%v", err)
 		}
 		r := c.Report(*asJSON)
 		out.FuzzCache = &r
+		wr := w.Report()
+		out.Writer = &wr
 	}
 	if *asJSON {
 		b, _ := json.MarshalIndent(out, "", "  ")
@@ -100,6 +105,7 @@ func runCoverage(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	if out.FuzzCache != nil {
 		fmt.Fprintf(stdout, "fuzz cache %s (each input as its target's generator builds it):\n", *cache)
 		out.FuzzCache.Print(stdout)
+		out.Writer.Print(stdout)
 	}
 	return exitAgree
 }
@@ -135,11 +141,16 @@ func corpusCoverage(dir string) (*gen.Coverage, error) {
 }
 
 // cacheCoverage classifies what each fuzz target built from the inputs in
-// Go's fuzz cache (one directory per target). A missing cache is empty.
-func cacheCoverage(dir string) (*gen.Coverage, error) {
+// Go's fuzz cache (one directory per target), and counts the Go forms of
+// the values the writer's target built. A missing cache is empty.
+func cacheCoverage(dir string) (*gen.Coverage, *gen.GoReach, error) {
 	c, err := gen.NewCoverage()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	w, err := gen.NewGoReach()
+	if err != nil {
+		return nil, nil, err
 	}
 	for target, g := range targetGenerators {
 		tdir := filepath.Join(dir, target)
@@ -147,7 +158,7 @@ func cacheCoverage(dir string) (*gen.Coverage, error) {
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, e := range entries {
 			if e.IsDir() {
@@ -156,16 +167,19 @@ func cacheCoverage(dir string) (*gen.Coverage, error) {
 			name := filepath.Join(tdir, e.Name())
 			b, err := os.ReadFile(name)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			data, err := fuzzCacheInput(b)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", name, err)
+				return nil, nil, fmt.Errorf("%s: %w", name, err)
 			}
 			c.Add(g(data))
+			if target == "FuzzGoWriter" {
+				w.Add(data)
+			}
 		}
 	}
-	return c, nil
+	return c, w, nil
 }
 
 // fuzzCacheInput reads one file of Go's fuzz corpus format for a target

@@ -1,0 +1,108 @@
+package gen
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// GoReach counts, for the writer's fuzz target, which specs-go fields the
+// values BuildGo built from a set of inputs left in which Go form (nil,
+// empty, zero, set): the writer-side counterpart of Coverage, which sees
+// only documents. What encoding/json writes of a field in a form no
+// input reached has not been judged.
+type GoReach struct {
+	want   map[string][]string
+	seen   map[string]map[string]bool
+	inputs int
+}
+
+// NewGoReach starts a count over every field and form GoFields lists.
+func NewGoReach() (*GoReach, error) {
+	want, err := GoFields()
+	if err != nil {
+		return nil, err
+	}
+	return &GoReach{want: want, seen: map[string]map[string]bool{}}, nil
+}
+
+// Add builds the value a writer fuzz input stands for and counts its
+// fields' forms.
+func (g *GoReach) Add(data []byte) {
+	g.inputs++
+	BuildGo(data, func(member, form string) {
+		if g.seen[member] == nil {
+			g.seen[member] = map[string]bool{}
+		}
+		g.seen[member][form] = true
+	})
+}
+
+// GoReachReport is what a GoReach counted.
+type GoReachReport struct {
+	Inputs int `json:"inputs"`
+	// Forms is, per Go form, the fields that can be left in it and those
+	// some input left in it.
+	Forms []FormReach `json:"forms"`
+	// Missing lists "member form" pairs no input reached, sorted.
+	Missing []string `json:"missing,omitempty"`
+}
+
+// Report sums the count up per form.
+func (g *GoReach) Report() GoReachReport {
+	r := GoReachReport{Inputs: g.inputs}
+	by := map[string]*FormReach{}
+	for _, f := range []string{GoNil, GoEmpty, GoZero, GoSet} {
+		by[f] = &FormReach{Form: f}
+	}
+	for member, forms := range g.want {
+		for _, f := range forms {
+			fr := by[f]
+			if fr == nil {
+				fr = &FormReach{Form: f}
+				by[f] = fr
+			}
+			fr.Members++
+			if g.seen[member][f] {
+				fr.Seen++
+			} else {
+				r.Missing = append(r.Missing, member+" "+f)
+			}
+		}
+	}
+	for _, f := range []string{GoNil, GoEmpty, GoZero, GoSet} {
+		if by[f].Members > 0 {
+			r.Forms = append(r.Forms, *by[f])
+		}
+		delete(by, f)
+	}
+	rest := make([]string, 0, len(by))
+	for f := range by {
+		rest = append(rest, f)
+	}
+	slices.Sort(rest)
+	for _, f := range rest {
+		r.Forms = append(r.Forms, *by[f])
+	}
+	sort.Strings(r.Missing)
+	return r
+}
+
+// Print writes the report in a few lines.
+func (r GoReachReport) Print(w io.Writer) {
+	var parts []string
+	for _, f := range r.Forms {
+		parts = append(parts, fmt.Sprintf("%s %d/%d", f.Form, f.Seen, f.Members))
+	}
+	fmt.Fprintf(w, "specs-go fields as the writer's %d inputs left them (field-forms reached/possible): %s\n", r.Inputs, strings.Join(parts, ", "))
+	if len(r.Missing) > 0 {
+		shown := r.Missing[:min(12, len(r.Missing))]
+		more := ""
+		if len(r.Missing) > len(shown) {
+			more = fmt.Sprintf(" and %d more", len(r.Missing)-len(shown))
+		}
+		fmt.Fprintf(w, "never reached: %s%s\n", strings.Join(shown, ", "), more)
+	}
+}
