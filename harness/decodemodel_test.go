@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -109,5 +110,28 @@ func BenchmarkDecodeModel(b *testing.B) {
 				decodeModel(v.Model)
 			}
 		})
+	}
+}
+
+// TestDuplicates: the members a text names twice, by pattern, whether the
+// text passes jsontext's one-pass check (no duplicates) or not: names
+// compared unescaped, as encoding/json compares them, and invalid UTF-8
+// repaired first, which can make two names one.
+func TestDuplicates(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []string
+	}{
+		{`{"ociVersion":"1","root":{"path":"a"}}`, nil},
+		{`{"root":{"path":"a","path":"b"}}`, []string{"/root/path"}},
+		{`{"hostname":"a","hostnam\u0065":"b"}`, []string{"/hostname"}},
+		{`{"mounts":[{"type":"a"},{"type":"b","type":"c"}]}`, []string{"/mounts/*/type"}},
+		{"{\"annotations\":{\"\xff\":\"a\",\"\xfe\":\"b\"}}", []string{"/annotations/*"}},
+		{`[1,2,{"a":1}]`, nil},
+	} {
+		got := duplicates([]byte(tc.in))
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("duplicates(%s) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }

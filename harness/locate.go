@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
 )
@@ -525,6 +527,14 @@ func (in *inputView) onlyDuplicate() string {
 // duplicates lists the patterns of the members a valid JSON text names
 // twice in one object.
 func duplicates(b []byte) []string {
+	// Most texts name no member twice. jsontext checks that in one pass
+	// without building a token (it compares names unescaped, as
+	// encoding/json does); a text it refuses for any reason (a
+	// duplicate, invalid UTF-8, which encoding/json repairs and may so
+	// make two names one) is scanned name by name below.
+	if jsontext.Value(b).IsValid() {
+		return nil
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
 	var out []string
