@@ -89,7 +89,7 @@ echo "build.sh: judges: $(cat "$OUT/ocidiff-judges")"
 # whole package directory tree (here: the whole repository) for the bare
 # name, and more files than fuzz_test.go mention these names.
 # When it finds no such function it only says so and succeeds: check.
-for target in FuzzDifferential:fuzz_differential FuzzRawJSON:fuzz_raw_json; do
+for target in FuzzDifferential:fuzz_differential FuzzRawJSON:fuzz_raw_json FuzzGoWriter:fuzz_go_writer; do
   compile_native_go_fuzzer_v2 github.com/ocidiff/ocidiff "${target%%:*}" "${target#*:}"
   if [ ! -x "$OUT/${target#*:}" ]; then
     echo "build.sh: no fuzz target $OUT/${target#*:} was built from ${target%%:*}" >&2

@@ -12,10 +12,12 @@ import (
 	"github.com/ocidiff/ocidiff/registry"
 )
 
-// The fuzz targets build.sh builds: function in fuzz_test.go, file in $OUT.
-var targets = []struct{ function, file string }{
-	{"FuzzDifferential", "fuzz_differential"},
-	{"FuzzRawJSON", "fuzz_raw_json"},
+// The fuzz targets build.sh builds: function, the file of the root
+// package that defines it, file in $OUT.
+var targets = []struct{ function, source, file string }{
+	{"FuzzDifferential", "fuzz_test.go", "fuzz_differential"},
+	{"FuzzRawJSON", "fuzz_test.go", "fuzz_raw_json"},
+	{"FuzzGoWriter", "fuzz_writer_test.go", "fuzz_go_writer"},
 }
 
 // TestBuildScript runs build.sh once and checks $OUT: what it holds, that
@@ -24,18 +26,18 @@ var targets = []struct{ function, file string }{
 func TestBuildScript(t *testing.T) {
 	root := repoRoot(t)
 	// Say plainly what is missing rather than let build.sh fail on it.
-	src, err := os.ReadFile(filepath.Join(root, "fuzz_test.go"))
-	if err != nil {
-		t.Fatalf("the fuzz targets build.sh builds are missing: %v", err)
-	}
 	for _, tg := range targets {
+		src, err := os.ReadFile(filepath.Join(root, tg.source))
+		if err != nil {
+			t.Fatalf("the fuzz targets build.sh builds are missing: %v", err)
+		}
 		if !strings.Contains(string(src), "func "+tg.function+"(") {
-			t.Fatalf("%s defines no %s: build.sh would build no fuzz target from it", filepath.Join(root, "fuzz_test.go"), tg.function)
+			t.Fatalf("%s defines no %s: build.sh would build no fuzz target from it", filepath.Join(root, tg.source), tg.function)
 		}
 	}
 	out := build(t, root)
 
-	for _, name := range []string{"ocidiff-rust-adapter", "fuzz_differential", "fuzz_raw_json"} {
+	for _, name := range []string{"ocidiff-rust-adapter", "fuzz_differential", "fuzz_raw_json", "fuzz_go_writer"} {
 		fi, err := os.Stat(filepath.Join(out, name))
 		if err != nil {
 			t.Fatalf("build.sh left no %s in $OUT: %v", name, err)
