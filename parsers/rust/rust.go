@@ -67,3 +67,35 @@ func Default(impl string) ([]byte, error) {
 	}
 	return out, nil
 }
+
+// A Built spec is one a Rust program builds from the newest release's
+// constructors and defaults (the adapter's defaults::built), as the crate
+// writes it.
+type Built struct {
+	Name   string // how it was built, e.g. "windows: Windows::default()"
+	Config []byte
+}
+
+// BuiltSpecs returns every spec the adapter's --built writes.
+func BuiltSpecs() ([]Built, error) {
+	path, err := adapter.Locate("ocidiff-rust-adapter", "OCIDIFF_RUST_ADAPTER")
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(path, "--built")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("rust: %s --built: %v: %s", path, err, stderr.String())
+	}
+	var built []Built
+	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
+		name, config, ok := strings.Cut(line, "\t")
+		if !ok {
+			return nil, fmt.Errorf("rust: %s --built: line %.80q is not NAME<tab>CONFIG", path, line)
+		}
+		built = append(built, Built{name, []byte(config)})
+	}
+	return built, nil
+}

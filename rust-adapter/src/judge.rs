@@ -338,6 +338,14 @@ mod tests {
                 other => panic!("{}: {other:?}", imp.name),
             }
         }
+        // So does the newest every spec built from its constructors and
+        // its parts' defaults.
+        for (name, written) in crate::defaults::built() {
+            match IMPLS[0].judge(&written.unwrap()) {
+                Parsed::Accept(_) => {}
+                other => panic!("{name}: {other:?}"),
+            }
+        }
     }
 
     #[test]

@@ -5,12 +5,14 @@
 //! and 0.6.0, the last one in which `windows.layerFolders` was a required
 //! array, so that the harness can show a disagreement and its fix.
 //!
-//! Usage: ocidiff-rust-adapter [oci-spec@VERSION | --list | --default [oci-spec@VERSION]]
+//! Usage: ocidiff-rust-adapter [oci-spec@VERSION | --list | --default [oci-spec@VERSION] | --built]
 //!
 //! --default writes `Spec::default()` to stdout as the crate's `Spec::save`
 //! writes it, so that the harness can judge what a program that builds its
-//! config from the crate's defaults hands a runtime.
+//! config from the crate's defaults hands a runtime; --built writes, one a
+//! line, the name and config of each spec in `defaults::built`.
 
+mod defaults;
 mod frame;
 mod judge;
 
@@ -43,6 +45,22 @@ fn main() -> ExitCode {
                 }
             };
         }
+        [flag] if flag == "--built" => {
+            let mut out = io::stdout().lock();
+            for (name, written) in defaults::built() {
+                let line = match written {
+                    Ok(b) => [name.as_bytes(), b"\t", &b, b"\n"].concat(),
+                    Err(e) => {
+                        eprintln!("ocidiff-rust-adapter: writing {name}: {e}");
+                        return ExitCode::FAILURE;
+                    }
+                };
+                if out.write_all(&line).is_err() {
+                    return ExitCode::FAILURE;
+                }
+            }
+            return ExitCode::SUCCESS;
+        }
         [flag] if flag == "--list" => {
             let mut out = io::stdout().lock();
             for imp in &IMPLS {
@@ -63,7 +81,9 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: ocidiff-rust-adapter [oci-spec@VERSION | --list | --default [oci-spec@VERSION]]");
+            eprintln!(
+                "usage: ocidiff-rust-adapter [oci-spec@VERSION | --list | --default [oci-spec@VERSION] | --built]"
+            );
             return ExitCode::from(2);
         }
     };
