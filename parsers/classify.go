@@ -94,6 +94,11 @@ var classifyRules = []struct {
 	// (as absent, or as a value of the wrong type) is a cause of its own.
 	{re: regexp.MustCompile(`(?:cannot|unable to) unmarshal (?:JSON )?(?:bool(?:ean)?|number(?: -?[\d.eE+-]+)?|string|array|object)(?: value)? into`), repl: "cannot unmarshal … into"},
 	{re: regexp.MustCompile("invalid type: (?:boolean `[^`]*`|integer `[^`]*`|floating point `[^`]*`|string \"(?:[^\"\\\\]|\\\\.)*\"|map|sequence|unit value|newtype struct|enum|char [^,]*|byte array|unit variant|tuple variant|struct variant|newtype variant)"), repl: "invalid type: …"},
+	// serde names the Rust struct it expected ("expected struct
+	// LinuxMemory"), which is the member's type: like encoding/json's
+	// field name it says where, not what. Kept, every struct a fuzzer
+	// reaches with the same wrong value was a cause of its own.
+	{re: regexp.MustCompile(`expected struct \w+`), repl: "expected struct …"},
 	// oci-spec-rs echoes a capability name it does not know:
 	// "no variant for CAP_FOO (converted to FOO)".
 	{re: regexp.MustCompile(`no variant for .*? \(converted to .*?\)`), repl: "no variant for … (converted to …)"},

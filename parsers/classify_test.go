@@ -5,6 +5,8 @@ import "testing"
 func TestClassify(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"invalid type: null, expected a sequence at line 1 column 45", "invalid type: null, expected a sequence"},
+		{"invalid type: null, expected struct LinuxMemory at line 1 column 45", "invalid type: null, expected struct …"},
+		{"invalid length 0, expected struct LinuxCpu with 12 elements at line 1 column 9", "invalid length N, expected struct … with N elements"},
 		{`unknown variant "foo", expected one of "a"`, `unknown variant "…", expected one of "…"`},
 		{"json: cannot unmarshal number -1 into Go struct field User.process.user.uid of type uint32",
 			"json: cannot unmarshal … into Go struct field User.process.user.uid of type uint32"},
