@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
-	"strings"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
 )
 
 // The struct generator builds specs-go values as a Go program builds them
@@ -67,7 +68,7 @@ func (b *goBuilder) fillStruct(v reflect.Value, m *Member, depth int) {
 			}
 			continue
 		}
-		name, ok := jsonName(f)
+		name, ok := specmod.JSONName(f)
 		if !ok {
 			continue
 		}
@@ -240,7 +241,7 @@ func GoFields() (map[string][]string, error) {
 					walk(f.Type, m, depth)
 					continue
 				}
-				name, ok := jsonName(f)
+				name, ok := specmod.JSONName(f)
 				if !ok {
 					continue
 				}
@@ -273,17 +274,4 @@ func goForms(t reflect.Type) []string {
 		return []string{GoNil, GoEmpty}
 	}
 	return []string{GoZero}
-}
-
-// jsonName is the member name encoding/json gives field f, and false for
-// a field it leaves out ("-").
-func jsonName(f reflect.StructField) (string, bool) {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	if name == "-" {
-		return "", false
-	}
-	if name == "" {
-		name = f.Name
-	}
-	return name, true
 }

@@ -11,7 +11,8 @@ import (
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
-	specs "github.com/opencontainers/runtime-spec/specs-go"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
 )
 
 // Minimal is a program for a report to golang/go: one struct field and
@@ -59,7 +60,7 @@ func MinimalFor(pointer string, input []byte) (Minimal, error) {
 	if err != nil {
 		return Minimal{}, err
 	}
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	name, _ := specmod.JSONName(f)
 	doc := "{" + strconv.Quote(name) + ":" + string(raw) + "}"
 	if !json.Valid([]byte(doc)) {
 		return Minimal{}, fmt.Errorf("repro: the value at %s is not JSON on its own: %.80q", pointer, raw)
@@ -144,28 +145,25 @@ func basicType(k reflect.Kind) reflect.Type {
 }
 
 // specsField finds the struct field of specs.Spec that the member at
-// pointer fills, matching names as encoding/json does (exactly, else
-// without regard to case), through pointers, lists and maps.
+// pointer (in the spec's names) fills, through pointers, lists and maps,
+// and the struct that holds it.
 func specsField(pointer string) (reflect.Type, reflect.StructField, error) {
-	t := reflect.TypeFor[specs.Spec]()
 	var owner reflect.Type
 	var field reflect.StructField
-	steps := strings.Split(strings.TrimPrefix(pointer, "/"), "/")
 	if pointer == "" {
 		return nil, field, fmt.Errorf("repro: the whole document is no field")
 	}
-	for _, step := range steps {
-		step = strings.NewReplacer("~1", "/", "~0", "~").Replace(step)
+	t := specmod.Root()
+	for _, step := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
+		step = specmod.UnescapeToken(step)
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
 		switch t.Kind() {
 		case reflect.Slice, reflect.Array, reflect.Map:
-			t = t.Elem()
-			owner = nil
-			continue
+			t, owner = t.Elem(), nil
 		case reflect.Struct:
-			f, ok := jsonField(t, step)
+			f, ok := specmod.Field(t, step)
 			if !ok {
 				return nil, field, fmt.Errorf("repro: specs-go's %s has no field for %q (at %s)", t, step, pointer)
 			}
@@ -180,40 +178,12 @@ func specsField(pointer string) (reflect.Type, reflect.StructField, error) {
 	return owner, field, nil
 }
 
-// jsonField is t's field for the JSON member name, with embedded
-// structs' fields promoted as encoding/json promotes them.
-func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
-	var fold *reflect.StructField
-	for _, f := range reflect.VisibleFields(t) {
-		if f.Anonymous || !f.IsExported() {
-			continue
-		}
-		n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if n == "-" {
-			continue
-		}
-		if n == "" {
-			n = f.Name
-		}
-		if n == name {
-			return f, true
-		}
-		if fold == nil && strings.EqualFold(n, name) {
-			fold = &f
-		}
-	}
-	if fold != nil {
-		return *fold, true
-	}
-	return reflect.StructField{}, false
-}
-
 // rawAt returns the bytes of the value at pointer in input, as written.
 // With duplicate names the last occurrence counts, as encoding/json reads.
 func rawAt(input []byte, pointer string) (json.RawMessage, error) {
 	cur := json.RawMessage(input)
 	for _, step := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		step = strings.NewReplacer("~1", "/", "~0", "~").Replace(step)
+		step = specmod.UnescapeToken(step)
 		trimmed := bytes.TrimLeft(cur, " \t\r\n")
 		if len(trimmed) == 0 {
 			return nil, fmt.Errorf("repro: no value on the way to %s", pointer)

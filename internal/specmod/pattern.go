@@ -55,7 +55,7 @@ func step(t reflect.Type, tok string) (next reflect.Type, wild bool) {
 	case t == nil:
 		return nil, false
 	case t.Kind() == reflect.Struct:
-		return jsonFields(t)[tok], false
+		return jsonFields(t)[tok].Type, false
 	case t.Kind() == reflect.Map, t.Kind() == reflect.Slice, t.Kind() == reflect.Array:
 		return t.Elem(), true
 	}
@@ -140,30 +140,32 @@ func isIndex(s string) bool {
 	return true
 }
 
-var fieldCache sync.Map // reflect.Type -> map[string]reflect.Type
+var (
+	fieldCache sync.Map // reflect.Type -> map[string]reflect.StructField
+	typeCache  sync.Map // reflect.Type -> map[string]reflect.Type
+)
 
 // jsonFields maps the JSON member names of struct type t (as encoding/json
-// names them, embedded structs promoted) to the fields' types.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
+// names them, embedded structs promoted) to the fields.
+func jsonFields(t reflect.Type) map[string]reflect.StructField {
 	if m, ok := fieldCache.Load(t); ok {
-		return m.(map[string]reflect.Type)
+		return m.(map[string]reflect.StructField)
 	}
-	m := map[string]reflect.Type{}
+	m := map[string]reflect.StructField{}
 	addFields(m, t)
 	fieldCache.Store(t, m)
 	return m
 }
 
-func addFields(m map[string]reflect.Type, t reflect.Type) {
+func addFields(m map[string]reflect.StructField, t reflect.Type) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" {
+		name, ok := JSONName(f)
+		if !ok {
 			continue
 		}
-		name, _, _ := strings.Cut(tag, ",")
-		ft := f.Type
-		if f.Anonymous && name == "" {
+		if tagName, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.Anonymous && tagName == "" {
+			ft := f.Type
 			for ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
@@ -175,20 +177,47 @@ func addFields(m map[string]reflect.Type, t reflect.Type) {
 		if !f.IsExported() {
 			continue
 		}
-		if name == "" {
-			name = f.Name
-		}
 		if _, dup := m[name]; !dup {
-			m[name] = f.Type
+			m[name] = f
 		}
 	}
+}
+
+// JSONName is the member name encoding/json gives field f (its tag's
+// name, else its Go name), and false for a field it leaves out ("-").
+func JSONName(f reflect.StructField) (string, bool) {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	switch name {
+	case "-":
+		return "", false
+	case "":
+		return f.Name, true
+	}
+	return name, true
+}
+
+// Field returns struct type t's field for the JSON member name, embedded
+// structs' fields promoted, as encoding/json decodes the member into.
+func Field(t reflect.Type, name string) (reflect.StructField, bool) {
+	f, ok := jsonFields(t)[name]
+	return f, ok
 }
 
 // JSONFields maps the JSON member names of struct type t to the types of
 // the fields encoding/json decodes them into, embedded structs promoted:
 // the view of specs-go that Pattern walks, shared with the generator so
 // that both read the Go types the same way.
-func JSONFields(t reflect.Type) map[string]reflect.Type { return jsonFields(t) }
+func JSONFields(t reflect.Type) map[string]reflect.Type {
+	if m, ok := typeCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	m := map[string]reflect.Type{}
+	for name, f := range jsonFields(t) {
+		m[name] = f.Type
+	}
+	typeCache.Store(t, m)
+	return m
+}
 
 // GoFieldPattern turns the field path of an encoding/json error ("Go
 // struct field LinuxWeightDevice.linux.resources.blockIO.weightDevice.
@@ -217,7 +246,8 @@ func GoFieldPattern(dotted string) (pattern string, container, ok bool) {
 		if t == nil || t.Kind() != reflect.Struct {
 			return "", false, false
 		}
-		next, found := jsonFields(t)[tok]
+		f, found := jsonFields(t)[tok]
+		next := f.Type
 		if !found {
 			if f, embedded := t.FieldByName(tok); embedded && len(f.Index) > 0 {
 				continue // an embedded struct's Go name: its fields are promoted
