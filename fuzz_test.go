@@ -66,7 +66,7 @@ func FuzzDifferential(f *testing.F) {
 	// judge accepts.
 	f.Add([]byte{1})
 	addSeeds(f)
-	f.Cleanup(func() { saveHitsAtEnd(f) })
+	f.Cleanup(func() { theSession.saveAtEnd(f) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		session(t).check(t, gen.Structured(data))
 	})
@@ -74,7 +74,7 @@ func FuzzDifferential(f *testing.F) {
 
 func FuzzRawJSON(f *testing.F) {
 	addSeeds(f)
-	f.Cleanup(func() { saveHitsAtEnd(f) })
+	f.Cleanup(func() { theSession.saveAtEnd(f) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		session(t).check(t, gen.Raw(data))
 	})
@@ -307,7 +307,7 @@ func (s *fuzzSession) check(t *testing.T, input []byte) {
 	}
 	// Known causes hit by this worker, and what its inputs exercised,
 	// for ocidiff fuzz to add up: saved now and then, so that a worker killed mid-input loses little,
-	// and once more when the target ends (saveHitsAtEnd).
+	// and once more when the target ends (saveAtEnd).
 	if time.Since(s.saved) > 2*time.Second {
 		if err := s.saveHits(); err != nil {
 			t.Fatal(err)
@@ -362,18 +362,18 @@ func (s *fuzzSession) saveHits() error {
 	return nil
 }
 
-// saveHitsAtEnd saves the hits a worker counted since its last save. Go's
+// saveAtEnd saves the hits a worker counted since its last save. Go's
 // fuzzer ends a worker by closing its input pipe, and the worker returns
 // from the target normally, so cleanups run. Without this, the hits of a
 // worker's last two seconds were lost, and a run shorter than that
-// reported none.
-func saveHitsAtEnd(tb testing.TB) {
-	if theSession == nil || !theSession.record {
+// reported none. A session never opened (nil) or not recording has none.
+func (s *fuzzSession) saveAtEnd(tb testing.TB) {
+	if s == nil || !s.record {
 		return
 	}
-	theSession.mu.Lock()
-	defer theSession.mu.Unlock()
-	if err := theSession.saveHits(); err != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.saveHits(); err != nil {
 		tb.Error(err)
 	}
 }

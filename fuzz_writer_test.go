@@ -31,7 +31,7 @@ func FuzzGoWriter(f *testing.F) {
 	for b := range 3 {
 		f.Add([]byte{byte(b), 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2})
 	}
-	f.Cleanup(func() { saveWriterHitsAtEnd(f) })
+	f.Cleanup(func() { writerSess.saveAtEnd(f) })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		input, err := json.Marshal(gen.BuildGo(data, nil))
 		if err != nil {
@@ -63,16 +63,4 @@ func writerSession(t *testing.T) *fuzzSession {
 		t.Fatal(writerSessErr)
 	}
 	return writerSess
-}
-
-// saveWriterHitsAtEnd is saveHitsAtEnd for the writer's session.
-func saveWriterHitsAtEnd(tb testing.TB) {
-	if writerSess == nil || !writerSess.record {
-		return
-	}
-	writerSess.mu.Lock()
-	defer writerSess.mu.Unlock()
-	if err := writerSess.saveHits(); err != nil {
-		tb.Error(err)
-	}
 }

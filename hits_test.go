@@ -32,7 +32,7 @@ func TestHitsSavedAtEnd(t *testing.T) {
 	for range inputs {
 		s.check(t, []byte(input))
 	}
-	saveHitsAtEnd(t)
+	theSession.saveAtEnd(t)
 
 	store, err := corpus.Open(dir)
 	if err != nil {

@@ -54,23 +54,12 @@ func Default(impl string) ([]byte, error) {
 	if !slices.Contains(implementations, impl) {
 		return nil, fmt.Errorf("rust: unknown implementation %q (known: %s)", impl, strings.Join(implementations, ", "))
 	}
-	path, err := adapter.Locate("ocidiff-rust-adapter", "OCIDIFF_RUST_ADAPTER")
-	if err != nil {
-		return nil, err
-	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(path, "--default", impl)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("rust: %s --default %s: %v: %s", path, impl, err, stderr.String())
-	}
-	return out, nil
+	return runAdapter("--default", impl)
 }
 
 // A Built spec is one a Rust program builds from the newest release's
-// constructors and defaults (the adapter's defaults::built), as the crate
-// writes it.
+// constructors and its parts' defaults (the adapter's defaults::built),
+// as the crate writes it.
 type Built struct {
 	Name   string // how it was built, e.g. "windows: Windows::default()"
 	Config []byte
@@ -78,24 +67,33 @@ type Built struct {
 
 // BuiltSpecs returns every spec the adapter's --built writes.
 func BuiltSpecs() ([]Built, error) {
-	path, err := adapter.Locate("ocidiff-rust-adapter", "OCIDIFF_RUST_ADAPTER")
+	out, err := runAdapter("--built")
 	if err != nil {
 		return nil, err
-	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(path, "--built")
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("rust: %s --built: %v: %s", path, err, stderr.String())
 	}
 	var built []Built
 	for _, line := range strings.Split(strings.TrimSuffix(string(out), "\n"), "\n") {
 		name, config, ok := strings.Cut(line, "\t")
 		if !ok {
-			return nil, fmt.Errorf("rust: %s --built: line %.80q is not NAME<tab>CONFIG", path, line)
+			return nil, fmt.Errorf("rust: the adapter's --built wrote %.80q, not NAME<tab>CONFIG", line)
 		}
 		built = append(built, Built{name, []byte(config)})
 	}
 	return built, nil
+}
+
+// runAdapter runs the adapter once with args and returns what it wrote.
+func runAdapter(args ...string) ([]byte, error) {
+	path, err := adapter.Locate("ocidiff-rust-adapter", "OCIDIFF_RUST_ADAPTER")
+	if err != nil {
+		return nil, err
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(path, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("rust: %s %s: %v: %s", path, strings.Join(args, " "), err, stderr.String())
+	}
+	return out, nil
 }
