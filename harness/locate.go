@@ -56,10 +56,10 @@ func locate(v parsers.Verdict, in *inputView) []located {
 					}
 				}
 			}
-			class = strings.Replace(class, m[0], "into Go struct field of type "+m[2], 1)
+			class = ClassWithoutMember(class)
 		} else if m := within.FindStringSubmatch(v.Error); m != nil {
 			member = patternOf(m[1])
-			class = withinClass.ReplaceAllString(class, "")
+			class = ClassWithoutMember(class)
 		} else if m := libKey.FindStringSubmatch(v.Class); m != nil {
 			member = in.findKey(m[2], m[1] == "Required field")
 		} else if m := missingField.FindStringSubmatch(v.Class); m != nil {

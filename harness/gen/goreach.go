@@ -53,38 +53,21 @@ type GoReachReport struct {
 // Report sums the count up per form.
 func (g *GoReach) Report() GoReachReport {
 	r := GoReachReport{Inputs: g.inputs}
-	by := map[string]*FormReach{}
-	for _, f := range []string{GoNil, GoEmpty, GoZero, GoSet} {
-		by[f] = &FormReach{Form: f}
-	}
-	for member, forms := range g.want {
-		for _, f := range forms {
-			fr := by[f]
-			if fr == nil {
-				fr = &FormReach{Form: f}
-				by[f] = fr
+	// The forms GoFields gives a field, in this order.
+	for _, form := range []string{GoNil, GoEmpty, GoZero} {
+		fr := FormReach{Form: form}
+		for member, forms := range g.want {
+			if !slices.Contains(forms, form) {
+				continue
 			}
 			fr.Members++
-			if g.seen[member][f] {
+			if g.seen[member][form] {
 				fr.Seen++
 			} else {
-				r.Missing = append(r.Missing, member+" "+f)
+				r.Missing = append(r.Missing, member+" "+form)
 			}
 		}
-	}
-	for _, f := range []string{GoNil, GoEmpty, GoZero, GoSet} {
-		if by[f].Members > 0 {
-			r.Forms = append(r.Forms, *by[f])
-		}
-		delete(by, f)
-	}
-	rest := make([]string, 0, len(by))
-	for f := range by {
-		rest = append(rest, f)
-	}
-	slices.Sort(rest)
-	for _, f := range rest {
-		r.Forms = append(r.Forms, *by[f])
+		r.Forms = append(r.Forms, fr)
 	}
 	sort.Strings(r.Missing)
 	return r

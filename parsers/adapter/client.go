@@ -57,10 +57,8 @@ type Client struct {
 	buf     []byte   // answer frame storage, reused across inputs
 	closed  bool
 	// queue is the inputs sent and not yet waited for, in the order
-	// they were written; inFlight the bytes of those written to proc
-	// and not yet answered.
-	queue    []*pending
-	inFlight int
+	// they were written.
+	queue []*pending
 	// sent numbers the frames written to the buffer, flushed the last
 	// of them written to the child, read the last whose answer was read.
 	sent, flushed, read uint64
@@ -249,7 +247,7 @@ func (c *Client) Send(input []byte) func() parsers.Verdict {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := &pending{input: input, v: parsers.Verdict{Judge: c.name, Version: c.version}}
-	if c.inFlight > 0 && c.inFlight+len(input) > maxInFlight {
+	if n := c.inFlight(); n > 0 && n+len(input) > maxInFlight {
 		for _, q := range c.queue {
 			c.answer(q)
 		}
@@ -309,7 +307,6 @@ func (c *Client) write(e *pending) {
 		c.proc.setDeadline(c.cfg.Timeout)
 	}
 	e.werr = bufferFrame(c.proc.w, e.input)
-	c.inFlight += len(e.input)
 	c.sent++
 	e.seq = c.sent
 	c.feed()
@@ -328,9 +325,20 @@ func (c *Client) feed() {
 	}
 }
 
+// inFlight is the bytes of input written to the child and not answered:
+// the queue's inputs sent to it that have no verdict yet.
+func (c *Client) inFlight() int {
+	n := 0
+	for _, q := range c.queue {
+		if !q.done && q.proc == c.proc {
+			n += len(q.input)
+		}
+	}
+	return n
+}
+
 // newChild starts the frame counts afresh for a child just started.
 func (c *Client) newChild() {
-	c.inFlight = 0
 	c.flushed, c.read = c.sent, c.sent
 }
 
@@ -372,7 +380,6 @@ func (c *Client) answer(e *pending) {
 		return
 	}
 	e.done = true
-	c.inFlight = max(0, c.inFlight-len(e.input))
 	before := c.proc
 	c.proc.setDeadline(c.cfg.Timeout)
 	if e.seq > c.flushed {
