@@ -50,6 +50,14 @@ type Upstream struct {
 	Repo string `json:"repo"`
 	// What is, in a few words, the code of the project a judge runs.
 	What string `json:"what,omitempty"`
+	// Spec marks the project that owns the spec's text and schema: a
+	// report to it is about what the spec says, and the schema's
+	// validators speak for it.
+	Spec bool `json:"spec,omitempty"`
+	// StdlibOnly marks a project that takes no reproduction needing a
+	// module of another project (golang/go): its reports show programs
+	// that use the standard library alone.
+	StdlibOnly bool `json:"stdlibOnly,omitempty"`
 }
 
 // URL is the project's home on GitHub.

@@ -121,10 +121,10 @@ func ReproJudges(r harness.Result, ds parsers.Descriptors, u triage.Upstream) ([
 			continue
 		}
 		// A report to golang/go shows the standard library alone.
-		if u.Name == "golang/go" && !repro.HasStdlib(d) {
+		if u.StdlibOnly && !repro.HasStdlib(d) {
 			continue
 		}
-		if u.Name == "runtime-spec" && (d.Repro == "go-gojsonschema" || d.Repro == "go-unmarshal") || d.Upstream == u {
+		if u.Spec && (d.Repro == "go-gojsonschema" || d.Repro == "go-unmarshal") || d.Upstream == u {
 			out = append(out, v)
 		}
 	}
@@ -168,7 +168,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	// Go's maintainers read a program of ten lines, with the one field
 	// and the one value, not a container's config and ocidiff's judges.
 	var minimal *repro.Minimal
-	if target.Name == "golang/go" && ok && cause.Behaviour == harness.Refuses {
+	if target.StdlibOnly && ok && cause.Behaviour == harness.Refuses {
 		if m, err := repro.MinimalFor(cause.Member, shown); err == nil && minimalShows(m, cause, shownResult, opts.Judges) {
 			minimal = &m
 		}
@@ -182,7 +182,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	// A report the spec or its schema must answer opens with the
 	// family's account of the gap: the cause in a parser's terms ("the
 	// schema refuses …") would read as a bug report on that parser.
-	specFirst := opts.Family != nil && opts.Family.Why != "" && (opts.Family.Status == triage.SpecGap || opts.Family.Status == triage.Bug && target.Name == "runtime-spec")
+	specFirst := opts.Family != nil && opts.Family.Why != "" && (opts.Family.Status == triage.SpecGap || opts.Family.Status == triage.Bug && target.Spec)
 	switch {
 	case minimal != nil:
 		writeMinimalCause(&head, *minimal)
@@ -301,7 +301,7 @@ func Addressed(r harness.Result, ds parsers.Descriptors, f *triage.Annotation, t
 	owns := func(c harness.Cause) bool {
 		for _, d := range ds {
 			if d.Library == c.Library {
-				return d.Upstream == target || target.Name == "runtime-spec" && d.Kind == parsers.Validator
+				return d.Upstream == target || target.Spec && d.Kind == parsers.Validator
 			}
 		}
 		return false
@@ -911,7 +911,7 @@ func compactSchema(s string) string {
 // ReproFor returns the program a report for target shows for verdict v on
 // input: for golang/go, one that needs the standard library alone.
 func ReproFor(v parsers.Verdict, d parsers.Descriptor, input []byte, target triage.Upstream) (repro.Program, error) {
-	if target.Name == "golang/go" {
+	if target.StdlibOnly {
 		return repro.Stdlib(v, d, input)
 	}
 	return repro.For(v, d)
@@ -929,7 +929,7 @@ func writeRepro(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input
 	// cause may run, the spec's own validator, which says what its
 	// schema allows.
 	v := vs[0]
-	if i := slices.IndexFunc(vs, func(v parsers.Verdict) bool { return ds[v.Judge].Kind == parsers.Validator }); i >= 0 && target.Name == "runtime-spec" {
+	if i := slices.IndexFunc(vs, func(v parsers.Verdict) bool { return ds[v.Judge].Kind == parsers.Validator }); i >= 0 && target.Spec {
 		v = vs[i]
 	}
 	for _, j := range c.Judges {
@@ -943,7 +943,7 @@ func writeRepro(b *bytes.Buffer, r harness.Result, ds parsers.Descriptors, input
 		return err
 	}
 	fmt.Fprintf(b, "## Reproduce it with %s alone\n\n", target.Name)
-	if target.Name == "golang/go" {
+	if target.StdlibOnly {
 		b.WriteString("The program needs the standard library alone: `specs/specs.go` writes out the part of runtime-spec's specs-go types that this config reaches.\n\n")
 	}
 	fmt.Fprintf(b, "In a directory of its own, `%s/`, beside `config.json`:\n\n", rp.Key)

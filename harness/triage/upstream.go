@@ -14,8 +14,8 @@ type Upstream = parsers.Upstream
 // project of each judge's library (the registry's descriptors name them
 // from this list).
 var Upstreams = []Upstream{
-	{Name: "runtime-spec", Repo: "opencontainers/runtime-spec", What: "the OCI runtime spec: its text, schema/ and the specs-go types"},
-	{Name: "golang/go", Repo: "golang/go", What: "Go's encoding/json, decoding into the specs-go types"},
+	{Name: "runtime-spec", Repo: "opencontainers/runtime-spec", What: "the OCI runtime spec: its text, schema/ and the specs-go types", Spec: true},
+	{Name: "golang/go", Repo: "golang/go", What: "Go's encoding/json, decoding into the specs-go types", StdlibOnly: true},
 	{Name: "go-json-experiment/json", Repo: "go-json-experiment/json", What: "the encoding/json/v2 prototype"},
 	{Name: "oci-spec-rs", Repo: "youki-dev/oci-spec-rs", What: "the Rust oci-spec crate (formerly containers/oci-spec-rs)"},
 	{Name: "libocispec", Repo: "containers/libocispec", What: "libocispec, the C parser generated from the schema and vendored by crun (github.com/containers/crun)"},
