@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"regexp"
 	"slices"
 	"testing"
 
@@ -180,6 +181,23 @@ func TestFormOf(t *testing.T) {
 	} {
 		if got := formOf(class); got != want {
 			t.Errorf("formOf(%q) = %s, want %s", class, got, want)
+		}
+	}
+}
+
+// TestSplitSchemaCause holds splitSchemaCause to the grammar of a
+// validator's cause, written as the expression it replaced.
+func TestSplitSchemaCause(t *testing.T) {
+	grammar := regexp.MustCompile(`^((?:/[^\s]*)?):([A-Za-z$]+)$`)
+	for _, c := range []string{
+		"/windows/layerFolders:type", ":required", "/a:b:c:enum", "/linux/sysctl/net.ipv4:x:minLength",
+		"/ok:$ref", "", ":", "type", "/a:", "a/b:type", "/a b:type", "/a\tb:type", "/a:ty pe", "/a:type1",
+		"/é/ü:format", "/a\v:type", "//:oneOf", "/a:Type",
+	} {
+		p, kw, ok := splitSchemaCause(c)
+		m := grammar.FindStringSubmatch(c)
+		if ok != (m != nil) || ok && (p != m[1] || kw != m[2]) {
+			t.Errorf("splitSchemaCause(%q) = %q, %q, %v; the grammar reads %q", c, p, kw, ok, m)
 		}
 	}
 }

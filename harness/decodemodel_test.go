@@ -23,6 +23,24 @@ func TestDecodeModelFastPath(t *testing.T) {
 	models := map[string]string{
 		"numbers as written":    `{"a":1,"b":1.0,"c":-0,"d":1e400,"e":12345678901234567890}`,
 		"escapes":               `{"a\u0000b":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}`,
+		"escapes, no surrogate": `{"a\u0000b":"\"\\\/\b\f\n\r\t\u00e9\uFFFD","c:\\":"C:\\"}`,
+		"bad escapes":           `{"a":"\x"}`,
+		"short escape":          `{"a":"\u00e"}`,
+		"control character":     "{\"a\":\"\t\"}",
+		"white space":           " { \"a\" : [ 1 , 2 ] ,\n\t\"b\":{ } } ",
+		"bad numbers":           `{"a":01}`,
+		"bad numbers 2":         `[-]`,
+		"bad numbers 3":         `[1.]`,
+		"bad numbers 4":         `[.5]`,
+		"bad numbers 5":         `[1e]`,
+		"bad numbers 6":         `[+1]`,
+		"numbers":               `[-0.5e-3,0,1E+2,-12.25]`,
+		"bad literals":          `[tru]`,
+		"run-together literals": `[truefalse]`,
+		"trailing comma":        `{"a":1,}`,
+		"missing comma":         `[1 2]`,
+		"missing colon":         `{"a" 1}`,
+		"name not a string":     `{1:2}`,
 		"nesting":               `{"a":[[],{},[{"b":[null,true,false]}]],"c":{}}`,
 		"array":                 ` [1,"x",{}] `,
 		"duplicate names":       `{"a":1,"b":{"c":1,"c":2},"a":3}`,
@@ -71,7 +89,7 @@ func TestDecodeModelFastPath(t *testing.T) {
 	if len(models) < 1000 {
 		t.Fatalf("only %d models", len(models))
 	}
-	fast := 0
+	fast, plain := 0, 0
 	for name, m := range models {
 		want, wantErr := decodeStd([]byte(m))
 		got, gotErr := decodeModel([]byte(m))
@@ -81,9 +99,12 @@ func TestDecodeModelFastPath(t *testing.T) {
 		if _, ok := decodeFast([]byte(m)); ok {
 			fast++
 		}
+		if _, ok := decodePlain([]byte(m)); ok {
+			plain++
+		}
 	}
-	if fast < len(models)*9/10 {
-		t.Errorf("only %d of %d models took the fast path", fast, len(models))
+	if fast < len(models)*9/10 || plain < len(models)*9/10 {
+		t.Errorf("of %d models, only %d took the jsontext path and %d the plain one", len(models), fast, plain)
 	}
 }
 

@@ -65,14 +65,14 @@ func (e *Engine) Check(input []byte) Result {
 // and C judges' own work).
 func (e *Engine) Start(input []byte) (finish func() Result) {
 	t0 := time.Now()
-	waits := e.send(input)
+	verdicts := parsers.Start(e.judges, input)
 	e.judgeTime += time.Since(t0)
-	return func() Result { return e.finish(input, waits) }
+	return func() Result { return e.finish(input, verdicts) }
 }
 
-func (e *Engine) finish(input []byte, waits []func() parsers.Verdict) Result {
+func (e *Engine) finish(input []byte, verdicts func() ([]parsers.Verdict, *parsers.Decoded)) Result {
 	t0 := time.Now()
-	vs, d := e.judgeWith(input, waits)
+	vs, d := verdicts()
 	t1 := time.Now()
 	r := e.Compare(vs)
 	if !r.Agree && len(vs) > 0 {
@@ -88,51 +88,10 @@ func (e *Engine) finish(input []byte, waits []func() parsers.Verdict) Result {
 	return r
 }
 
-// judge runs every judge on input: the child processes first, each at
-// work while the in-process judges run.
-//
-// The input is decoded at most once, for the in-process judges that read
-// a decoded tree (the schema validators) and for placing causes; d is
-// that decode, nil when no judge asked for it.
+// judge runs every judge on input (parsers.Start) and returns the
+// verdicts, with the input's decode when a judge asked for it.
 func (e *Engine) judge(input []byte) (vs []parsers.Verdict, d *parsers.Decoded) {
-	return e.judgeWith(input, e.send(input))
-}
-
-// send hands input to every Sender; the waits are nil for the others.
-func (e *Engine) send(input []byte) []func() parsers.Verdict {
-	waits := make([]func() parsers.Verdict, len(e.judges))
-	for i, j := range e.judges {
-		if s, ok := j.(parsers.Sender); ok {
-			waits[i] = s.Send(input)
-		}
-	}
-	return waits
-}
-
-// judgeWith is judge with input already sent (waits).
-func (e *Engine) judgeWith(input []byte, waits []func() parsers.Verdict) (vs []parsers.Verdict, d *parsers.Decoded) {
-	vs = make([]parsers.Verdict, len(e.judges))
-	decoded := func() *parsers.Decoded {
-		if d == nil {
-			d = parsers.Decode(input)
-		}
-		return d
-	}
-	for i, j := range e.judges {
-		switch dj, ok := j.(parsers.DecodedJudge); {
-		case waits[i] != nil:
-		case ok:
-			vs[i] = dj.JudgeDecoded(input, decoded)
-		default:
-			vs[i] = j.Judge(input)
-		}
-	}
-	for i, w := range waits {
-		if w != nil {
-			vs[i] = w()
-		}
-	}
-	return vs, d
+	return parsers.Start(e.judges, input)()
 }
 
 // Time reports the time Check has spent so far in the judges and in

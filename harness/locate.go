@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
@@ -105,8 +106,6 @@ var (
 	missingField = regexp.MustCompile("missing field `([^`]*)`")
 	// jsontext: `duplicate object member name "hostID"`.
 	dupName = regexp.MustCompile(`duplicate object member name "([^"]*)"`)
-	// A validator's cause: "<instance location>:<keyword>".
-	schemaCause = regexp.MustCompile(`^((?:/[^\s]*)?):([A-Za-z$]+)$`)
 	// jsonschema v6: "at '/windows': missing property 'layerFolders'";
 	// gojsonschema: "windows: layerFolders is required".
 	missingV6 = regexp.MustCompile(`at '([^']*)': missing propert(?:y|ies) ((?:'[^']*'(?:, )?)+)`)
@@ -125,14 +124,14 @@ func locateSchema(v parsers.Verdict, in *inputView) []located {
 	byPath := map[string][]string{}
 	var order []string
 	for _, c := range v.Causes {
-		m := schemaCause.FindStringSubmatch(c)
-		if m == nil {
+		p, kw, ok := splitSchemaCause(c)
+		if !ok {
 			return nil
 		}
-		if _, ok := byPath[m[1]]; !ok {
-			order = append(order, m[1])
+		if _, ok := byPath[p]; !ok {
+			order = append(order, p)
 		}
-		byPath[m[1]] = append(byPath[m[1]], m[2])
+		byPath[p] = append(byPath[p], kw)
 	}
 	var ls []located
 	for _, p := range order {
@@ -156,6 +155,27 @@ func locateSchema(v parsers.Verdict, in *inputView) []located {
 		ls = append(ls, located{member, in.refine(member, formOf(class)), class})
 	}
 	return ls
+}
+
+// splitSchemaCause splits a validator's cause, "<instance location>:<keyword>"
+// ("/windows/layerFolders:type", ":required" at the root), into its
+// location and keyword. The location is empty or a JSON pointer without
+// white space, and may hold colons; the keyword is letters and "$".
+func splitSchemaCause(c string) (ptr, keyword string, ok bool) {
+	i := strings.LastIndexByte(c, ':')
+	if i < 0 {
+		return "", "", false
+	}
+	ptr, keyword = c[:i], c[i+1:]
+	if ptr != "" && (ptr[0] != '/' || strings.ContainsAny(ptr, " \t\n\f\r")) {
+		return "", "", false
+	}
+	if keyword == "" || strings.IndexFunc(keyword, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '$')
+	}) >= 0 {
+		return "", "", false
+	}
+	return ptr, keyword, true
 }
 
 func combinator(k string) bool { return k == "allOf" || k == "anyOf" || k == "oneOf" }
@@ -188,6 +208,33 @@ func missingNames(msg, p string) []string {
 // formOf reads the form of the input from an error class: the words every
 // library uses for the same thing.
 func formOf(class string) Form {
+	// Every refusal of every check asks, and classes repeat: the memo
+	// saves a lowering and some forty substring searches each time.
+	forms.Lock()
+	f, ok := forms.m[class]
+	forms.Unlock()
+	if ok {
+		return f
+	}
+	f = formOfClass(class)
+	forms.Lock()
+	if len(forms.m) >= maxForms {
+		clear(forms.m) // a bound, not an LRU: classes repeat in runs
+	}
+	forms.m[class] = f
+	forms.Unlock()
+	return f
+}
+
+// forms memoizes formOf, a pure function of the class.
+var forms = struct {
+	sync.Mutex
+	m map[string]Form
+}{m: map[string]Form{}}
+
+const maxForms = 1 << 14
+
+func formOfClass(class string) Form {
 	c := strings.ToLower(class)
 	has := func(words ...string) bool {
 		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(c, w) })

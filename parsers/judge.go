@@ -118,6 +118,46 @@ type Sender interface {
 	Send(input []byte) (wait func() Verdict)
 }
 
+// Start has every judge give its verdict on input: it hands input to each
+// Sender and returns at once with a function that runs the in-process
+// judges while the Senders work, then waits for those. The input is
+// decoded at most once, for the judges that read a decoded tree
+// (DecodedJudge); finish returns that decode too, nil when no judge asked
+// for it. Inputs started one after the other may be finished in any
+// order, each once.
+func Start(judges []Judge, input []byte) (finish func() ([]Verdict, *Decoded)) {
+	waits := make([]func() Verdict, len(judges))
+	for i, j := range judges {
+		if s, ok := j.(Sender); ok {
+			waits[i] = s.Send(input)
+		}
+	}
+	return func() (vs []Verdict, d *Decoded) {
+		vs = make([]Verdict, len(judges))
+		decoded := func() *Decoded {
+			if d == nil {
+				d = Decode(input)
+			}
+			return d
+		}
+		for i, j := range judges {
+			switch dj, ok := j.(DecodedJudge); {
+			case waits[i] != nil:
+			case ok:
+				vs[i] = dj.JudgeDecoded(input, decoded)
+			default:
+				vs[i] = j.Judge(input)
+			}
+		}
+		for i, w := range waits {
+			if w != nil {
+				vs[i] = w()
+			}
+		}
+		return vs, d
+	}
+}
+
 // Close closes every judge that holds a resource (a child process) and
 // returns every error.
 func Close(judges []Judge) error {

@@ -9,18 +9,23 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"testing"
 
 	specs "github.com/opencontainers/runtime-spec/specs-go"
 
 	"github.com/ocidiff/ocidiff/examples"
+	"github.com/ocidiff/ocidiff/parsers"
+	"github.com/ocidiff/ocidiff/registry"
 )
 
 // BenchmarkCheckFiles is `ocidiff check -json` over 5,000 copies of the
 // founding config, judges' start-up included, against a bare specs-go
 // parse of the same files (read and json.Unmarshal into specs.Spec) in
 // the same run: on a shared 2-core machine only the ratio of the two is
-// worth quoting. Each reports checks per second.
+// worth quoting. Each reports checks per second. judges-only is the
+// ceiling of check on the same files: the default judges' verdicts alone,
+// given as check's workers have them given.
 func BenchmarkCheckFiles(b *testing.B) {
 	const n = 5000
 	dir := b.TempDir()
@@ -54,6 +59,14 @@ func BenchmarkCheckFiles(b *testing.B) {
 		}
 		perSecond(b)
 	})
+	// The ceiling: what check would run at if comparing verdicts,
+	// placing causes and writing results cost nothing.
+	b.Run(fmt.Sprintf("judges-only/parallel-%d", runtime.GOMAXPROCS(0)), func(b *testing.B) {
+		for b.Loop() {
+			judgesOnly(b, files, runtime.GOMAXPROCS(0))
+		}
+		perSecond(b)
+	})
 	for _, parallel := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("check-json/parallel-%d", parallel), func(b *testing.B) {
 			args := append([]string{"-json", "-parallel", fmt.Sprint(parallel)}, files...)
@@ -66,4 +79,43 @@ func BenchmarkCheckFiles(b *testing.B) {
 			perSecond(b)
 		})
 	}
+}
+
+// judgesOnly has the default judges give their verdicts on every file as
+// check's workers do (parallel workers, each with its own judges started
+// afresh, its children kept ahead inputs ahead, the input decoded once
+// for the validators) and does nothing with them. Each worker reads its
+// own files, which is, if anything, cheaper than check's one reader.
+func judgesOnly(b *testing.B, files []string, parallel int) {
+	names, err := registry.Names("default")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for w := range parallel {
+		js, err := registry.Open(names)
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Go(func() {
+			defer parsers.Close(js)
+			var queue []func() ([]parsers.Verdict, *parsers.Decoded)
+			for i := w; i < len(files); i += parallel {
+				data, err := os.ReadFile(files[i])
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				queue = append(queue, parsers.Start(js, data))
+				if len(queue) > ahead {
+					queue[0]()
+					queue = queue[1:]
+				}
+			}
+			for _, finish := range queue {
+				finish()
+			}
+		})
+	}
+	wg.Wait()
 }
