@@ -39,13 +39,13 @@ func locate(v parsers.Verdict, in *inputView) []located {
 	case v.At != "":
 		// An adapter places a missing member at the object that lacks
 		// it; the cause is the member.
-		if m := missingField.FindStringSubmatch(v.Class); m != nil {
+		if m := match(missingField, "missing field", v.Class); m != nil {
 			member = patternOf(strings.TrimSuffix(v.At, "/") + "/" + escapeToken(m[1]))
 		} else {
 			member = patternOf(v.At)
 		}
 	default:
-		if m := goField.FindStringSubmatch(v.Class); m != nil {
+		if m := match(goField, goFieldWords, v.Class); m != nil {
 			if _, rest, ok := strings.Cut(m[1], "."); ok {
 				if p, container, ok := specmod.GoFieldPattern(rest); ok {
 					member = p
@@ -58,12 +58,12 @@ func locate(v parsers.Verdict, in *inputView) []located {
 				}
 			}
 			class = ClassWithoutMember(class)
-		} else if m := within.FindStringSubmatch(v.Error); m != nil {
+		} else if m := match(within, "within ", v.Error); m != nil {
 			member = patternOf(m[1])
 			class = ClassWithoutMember(class)
-		} else if m := libKey.FindStringSubmatch(v.Class); m != nil {
+		} else if m := match(libKey, "'", v.Class); m != nil {
 			member = in.findKey(m[2], m[1] == "Required field")
-		} else if m := missingField.FindStringSubmatch(v.Class); m != nil {
+		} else if m := match(missingField, "missing field", v.Class); m != nil {
 			member = in.findKey(m[1], true)
 		}
 	}
@@ -74,7 +74,7 @@ func locate(v parsers.Verdict, in *inputView) []located {
 		member = ""
 	}
 	if form == DuplicateName {
-		if m := dupName.FindStringSubmatch(v.Error); m != nil {
+		if m := match(dupName, "duplicate object member name", v.Error); m != nil {
 			member = strings.TrimSuffix(member, "/") + "/" + escapeToken(m[1])
 			member = patternOf(member)
 		} else if member == "" {
@@ -88,11 +88,28 @@ func locate(v parsers.Verdict, in *inputView) []located {
 // names taken out, as causes are keyed: the same refusal of the same
 // value reads alike at any field.
 func ClassWithoutMember(class string) string {
-	if m := goField.FindStringSubmatch(class); m != nil {
+	if m := match(goField, goFieldWords, class); m != nil {
 		class = strings.Replace(class, m[0], "into Go struct field of type "+m[2], 1)
+	}
+	if !strings.Contains(class, " within ") {
+		return class
 	}
 	return withinClass.ReplaceAllString(class, "")
 }
+
+// match is re.FindStringSubmatch(s) for an expression that matches only
+// where s holds words: most texts a check meets are not of the library
+// the expression reads, and a substring search rules them out for less
+// than the expression's machinery costs.
+func match(re *regexp.Regexp, words, s string) []string {
+	if !strings.Contains(s, words) {
+		return nil
+	}
+	return re.FindStringSubmatch(s)
+}
+
+// goFieldWords are the words goField needs.
+const goFieldWords = "into Go struct field "
 
 var (
 	// encoding/json: "into Go struct field LinuxCPU.linux.resources.cpu.shares of type uint64".
