@@ -3,9 +3,13 @@ package adapter
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
+	"reflect"
 	"testing"
+
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 func TestFrames(t *testing.T) {
@@ -49,6 +53,39 @@ func TestReadFrameErrors(t *testing.T) {
 		_, err := readFrame(bufio.NewReader(bytes.NewReader(tc.in)), nil)
 		if !tc.is(err) {
 			t.Errorf("%s: err = %v", tc.name, err)
+		}
+	}
+}
+
+// TestAnswerAsEncodingJSON holds the verdict frame's reading (json/v2
+// with answerOptions) to what encoding/json reads from the same frame,
+// on frames a misbehaving or unusual child could write.
+func TestAnswerAsEncodingJSON(t *testing.T) {
+	for _, frame := range []string{
+		`{"outcome":"accept","model":{"a":[1, 2.0, -0]}}`,
+		`{"outcome":"accept","model": { "spaced" : true } }`,
+		`{"outcome":"reject","error":"bad \u00e9 \"x\"","at":"/process/cwd"}`,
+		`{"outcome":"reject","error":"nul \u0000 here","at":null}`,
+		"{\"outcome\":\"reject\",\"error\":\"invalid \xff\xfe UTF-8\"}",
+		`{"outcome":"reject","error":"lone \ud800 surrogate"}`,
+		`{"Outcome":"crash","ERROR":"letter case"}`,
+		`{"outcome":"reject","outcome":"accept","model":{}}`,
+		`{"outcome":"accept","model":{"x":1},"extra":[1,2]}`,
+		`{"outcome":"reject","error":"x"}  `,
+	} {
+		var want, got answer
+		errV1 := json.Unmarshal([]byte(frame), &want)
+		errV2 := jsonv2.Unmarshal([]byte(frame), &got, answerOptions)
+		if (errV1 == nil) != (errV2 == nil) || !reflect.DeepEqual(got, want) {
+			t.Errorf("frame %q: json/v2 reads %+v (%v), encoding/json %+v (%v)", frame, got, errV2, want, errV1)
+		}
+	}
+	for _, frame := range []string{`{"outcome":"reject"} x`, `{"outcome":5}`, `[]`, `{"outcome":"accept","model":{]}`} {
+		var a answer
+		errV1 := json.Unmarshal([]byte(frame), &a)
+		errV2 := jsonv2.Unmarshal([]byte(frame), &a, answerOptions)
+		if errV1 == nil || errV2 == nil {
+			t.Errorf("frame %q: encoding/json error %v, json/v2 error %v; both should refuse it", frame, errV1, errV2)
 		}
 	}
 }
