@@ -29,7 +29,10 @@ func Pattern(tokens []string) string {
 		}
 		t = next
 		b.WriteByte('/')
-		b.WriteString(tokenEscaper.Replace(out))
+		if strings.ContainsAny(out, "~/") {
+			out = tokenEscaper.Replace(out)
+		}
+		b.WriteString(out)
 	}
 	return b.String()
 }
@@ -42,7 +45,14 @@ var (
 )
 
 // UnescapeToken reads one token of a JSON pointer: "~1" is "/", "~0" "~".
-func UnescapeToken(tok string) string { return tokenUnescaper.Replace(tok) }
+// A token without "~" is itself, and nearly every token is one; the
+// Replacer's own scan cost more than the lookups it serves.
+func UnescapeToken(tok string) string {
+	if !strings.Contains(tok, "~") {
+		return tok
+	}
+	return tokenUnescaper.Replace(tok)
+}
 
 // step goes from type t one token down: to a struct field by its JSON
 // name, or to the element of a map, slice or array (wild: the token is a
