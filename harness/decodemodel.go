@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"strconv"
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/ocidiff/ocidiff/internal/specmod"
 )
 
 // decodeModel decodes a judge's re-serialized model into a tree of
@@ -130,11 +133,44 @@ func readValue(d *jsontext.Decoder) (any, error) {
 // maxPlainDepth. Anything else it leaves to decodeFast, however valid.
 // Member names are taken from the spec's names where they are one, so a
 // model's names cost no allocation.
-func decodePlain(m []byte) (any, bool) {
+func decodePlain(m []byte) (any, bool) { return decodePlainFolded(m, nil) }
+
+// decodeFolded is decodeModel followed by fold under rs, in one pass where
+// the model is plain and renames nothing: folding a decoded model walked
+// it a second time, map by map, on every accepted model of every check.
+// A model the spec-names rule would rename a member of is decoded and
+// then folded, as before, since renaming looks at all of an object's
+// names at once. TestDecodeFolded holds the two ways to one tree.
+func decodeFolded(m []byte, rs []Rule) (any, error) {
+	if v, ok := decodePlainFolded(m, rs); ok {
+		return v, nil
+	}
+	v, err := decodeModel(m)
+	if err != nil {
+		return nil, err
+	}
+	return fold(v, rs), nil
+}
+
+// decodePlainFolded is decodePlain folding under rs as it goes (none when
+// rs is nil): each member's value is folded before it is put in its
+// object, which is the order fold keeps, children first.
+func decodePlainFolded(m []byte, rs []Rule) (any, bool) {
 	if !utf8.Valid(m) {
 		return nil, false
 	}
-	p := plain{b: m}
+	p := plain{b: m, rs: rs}
+	for _, r := range rs {
+		if r.rename != nil {
+			// Renaming is read here as specNames does it, members
+			// that name a spec member in another letter case; any
+			// other renaming rule folds after decoding.
+			if r.Name != "spec-names" {
+				return nil, false
+			}
+			p.renames = true
+		}
+	}
 	p.space()
 	if p.i == len(p.b) || p.b[p.i] != '{' && p.b[p.i] != '[' {
 		return nil, false
@@ -149,6 +185,11 @@ const maxPlainDepth = 64
 type plain struct {
 	b []byte
 	i int
+	// rs are the rules to fold by, and renames says one of them renames
+	// members; path is the place being read, as fold passes it to rules.
+	rs      []Rule
+	renames bool
+	path    []string
 }
 
 func (p *plain) space() {
@@ -162,8 +203,22 @@ func (p *plain) space() {
 	}
 }
 
-// value reads the value at p.i, which space has skipped to.
+// value reads the value at p.i, which space has skipped to, and folds it
+// by the rules that rewrite a value at its place (fold's normalize).
 func (p *plain) value(depth int) (any, bool) {
+	v, ok := p.node(depth)
+	if ok {
+		for _, r := range p.rs {
+			if r.normalize != nil {
+				v = r.normalize(p.path, v)
+			}
+		}
+	}
+	return v, ok
+}
+
+// node reads the value at p.i, its members and elements folded.
+func (p *plain) node(depth int) (any, bool) {
 	if p.i == len(p.b) || depth > maxPlainDepth {
 		return nil, false
 	}
@@ -176,10 +231,24 @@ func (p *plain) value(depth int) (any, bool) {
 			p.i++
 			return obj, true
 		}
+		var names map[string]bool // the spec's names here, looked up once
+		looked := false
 		for {
-			name, ok := p.str()
+			raw, ok := p.str()
 			if !ok {
 				return nil, false
+			}
+			name, known := specNameOf[string(raw)]
+			if !known {
+				name = string(raw)
+				if p.renames {
+					if !looked {
+						names, looked = specmod.Names(p.path), true
+					}
+					if _, ok := SpecName(name, maps.Keys(names)); ok {
+						return nil, false // fold renames it (specNames)
+					}
+				}
 			}
 			p.space()
 			if p.i == len(p.b) || p.b[p.i] != ':' {
@@ -187,14 +256,16 @@ func (p *plain) value(depth int) (any, bool) {
 			}
 			p.i++
 			p.space()
+			p.path = append(p.path, name)
 			v, ok := p.value(depth + 1)
+			p.path = p.path[:len(p.path)-1]
 			if !ok {
 				return nil, false
 			}
-			if n, ok := specNameOf[string(name)]; ok {
-				obj[n] = v
+			if p.dropped(v) {
+				delete(obj, name) // and an earlier member of that name
 			} else {
-				obj[string(name)] = v
+				obj[name] = v
 			}
 			if more, ok := p.next('}'); !more {
 				return obj, ok
@@ -208,6 +279,8 @@ func (p *plain) value(depth int) (any, bool) {
 			p.i++
 			return arr, true
 		}
+		p.path = append(p.path, "*")
+		defer func() { p.path = p.path[:len(p.path)-1] }()
 		for {
 			v, ok := p.value(depth + 1)
 			if !ok {
@@ -235,6 +308,16 @@ func (p *plain) value(depth int) (any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// dropped reports whether a rule folds a member with value v away.
+func (p *plain) dropped(v any) bool {
+	for _, r := range p.rs {
+		if r.drop != nil && r.drop(v) {
+			return true
+		}
+	}
+	return false
 }
 
 // next reads what follows a member or an element: a comma and the space

@@ -20,6 +20,29 @@ import (
 // Rust judges write for the committed corpus's inputs and for models that
 // take each way out of the fast path.
 func TestDecodeModelFastPath(t *testing.T) {
+	models := testModels(t)
+	fast, plain := 0, 0
+	for name, m := range models {
+		want, wantErr := decodeStd([]byte(m))
+		got, gotErr := decodeModel([]byte(m))
+		if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+			t.Errorf("%s: decodeModel gives %#v, %v; encoding/json gives %#v, %v", name, got, gotErr, want, wantErr)
+		}
+		if _, ok := decodeFast([]byte(m)); ok {
+			fast++
+		}
+		if _, ok := decodePlain([]byte(m)); ok {
+			plain++
+		}
+	}
+	if fast < len(models)*9/10 || plain < len(models)*9/10 {
+		t.Errorf("of %d models, only %d took the jsontext path and %d the plain one", len(models), fast, plain)
+	}
+}
+
+// testModels are the models TestDecodeModelFastPath describes, by name.
+func testModels(t *testing.T) map[string]string {
+	t.Helper()
 	models := map[string]string{
 		"numbers as written":    `{"a":1,"b":1.0,"c":-0,"d":1e400,"e":12345678901234567890}`,
 		"escapes":               `{"a\u0000b":"\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00"}`,
@@ -89,22 +112,55 @@ func TestDecodeModelFastPath(t *testing.T) {
 	if len(models) < 1000 {
 		t.Fatalf("only %d models", len(models))
 	}
-	fast, plain := 0, 0
-	for name, m := range models {
-		want, wantErr := decodeStd([]byte(m))
-		got, gotErr := decodeModel([]byte(m))
-		if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
-			t.Errorf("%s: decodeModel gives %#v, %v; encoding/json gives %#v, %v", name, got, gotErr, want, wantErr)
-		}
-		if _, ok := decodeFast([]byte(m)); ok {
-			fast++
-		}
-		if _, ok := decodePlain([]byte(m)); ok {
-			plain++
+	return models
+}
+
+// TestDecodeFolded: decoding and folding in one pass gives the tree that
+// fold gives on encoding/json's, under every rule, every rule but one and
+// none, for the models of TestDecodeModelFastPath and models a rule
+// rewrites.
+func TestDecodeFolded(t *testing.T) {
+	models := testModels(t)
+	for name, m := range map[string]string{
+		"letter case":        `{"process":{"Cwd":"/x","args":["a"]},"Linux":{"sysctl":{"Net.x":"1"}}}`,
+		"letter case, clash": `{"process":{"Cwd":null,"cwd":"/"}}`,
+		"rust 0.6.0 names":   `{"linux":{"resources":{"blockIO":{"throttleWriteIopsDevice":[{"major":1,"minor":2,"rate":3}]}}}}`,
+		"capability sets":    `{"process":{"capabilities":{"bounding":["B","A","A"],"effective":[],"x":["B","A"]}}}`,
+		"dropped, then set":  `{"a":null,"a":1,"b":[],"c":{"d":0,"e":false,"f":""}}`,
+		"set, then dropped":  `{"a":1,"a":null,"b":{"c":1},"b":{}}`,
+		"emptied by folding": `{"linux":{"resources":{"memory":{"limit":0}}},"hooks":{"prestart":[]}}`,
+		"annotations":        `{"annotations":{"":"","Process":null,"x":"y"}}`,
+		"array of scalars":   `[0,false,"",null,{},[]]`,
+	} {
+		models[name] = m
+	}
+	sets := map[string][]Rule{"all": Rules(), "none": {}}
+	for _, r := range rules {
+		sets["all but "+r.Name] = slices.DeleteFunc(Rules(), func(x Rule) bool { return x.Name == r.Name })
+	}
+	plain := 0
+	for setName, rs := range sets {
+		for name, m := range models {
+			want, wantErr := decodeStd([]byte(m))
+			if wantErr == nil {
+				want = fold(want, rs)
+			}
+			got, gotErr := decodeFolded([]byte(m), rs)
+			if !reflect.DeepEqual(got, want) || (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+				t.Errorf("%s, rules %s: decodeFolded gives %#v, %v; encoding/json and fold give %#v, %v", name, setName, got, gotErr, want, wantErr)
+			}
+			if _, ok := decodePlainFolded([]byte(m), rs); ok && setName == "all" {
+				plain++
+			}
 		}
 	}
-	if fast < len(models)*9/10 || plain < len(models)*9/10 {
-		t.Errorf("of %d models, only %d took the jsontext path and %d the plain one", len(models), fast, plain)
+	if plain < len(models)*9/10 {
+		t.Errorf("only %d of %d models were folded as they were decoded", plain, len(models))
+	}
+	for _, m := range []string{`{"process":{"Cwd":"/x"}}`, `{"Linux":{}}`} {
+		if _, ok := decodePlainFolded([]byte(m), Rules()); ok {
+			t.Errorf("%s was folded as it was decoded, though spec-names renames a member of it", m)
+		}
 	}
 }
 

@@ -145,13 +145,12 @@ next:
 				}
 			}
 		}
-		tree, err := decodeModel(v.Model)
+		tree, err := decodeFolded(v.Model, e.rules)
 		if err != nil {
 			// A parser that accepts and then emits something that is
 			// not JSON has misbehaved; its model differs from all.
-			tree = map[string]any{"<unparseable model>": err.Error()}
+			tree = fold(map[string]any{"<unparseable model>": err.Error()}, e.rules)
 		}
-		tree = fold(tree, e.rules)
 		for i := range groups {
 			if equalTree(groups[i].tree, tree) {
 				groups[i].judges = append(groups[i].judges, v.Judge)
@@ -205,7 +204,7 @@ func equalTree(x, y any) bool {
 // SameModel reports whether two re-serialized models read the same under
 // the engine's equivalence rules, as Check would compare them.
 func (e *Engine) SameModel(a, b json.RawMessage) bool {
-	x, err1 := decodeModel(a)
-	y, err2 := decodeModel(b)
-	return err1 == nil && err2 == nil && equalTree(fold(x, e.rules), fold(y, e.rules))
+	x, err1 := decodeFolded(a, e.rules)
+	y, err2 := decodeFolded(b, e.rules)
+	return err1 == nil && err2 == nil && equalTree(x, y)
 }

@@ -222,12 +222,11 @@ func (e *Engine) readBack(first, again parsers.Verdict) []ValueDiff {
 	if bytes.Equal(first.Model, again.Model) {
 		return nil
 	}
-	x, err1 := decodeModel(first.Model)
-	y, err2 := decodeModel(again.Model)
+	x, err1 := decodeFolded(first.Model, e.rules)
+	y, err2 := decodeFolded(again.Model, e.rules)
 	if err1 != nil || err2 != nil {
 		return nil
 	}
-	x, y = fold(x, e.rules), fold(y, e.rules)
 	if equalTree(x, y) {
 		return nil
 	}

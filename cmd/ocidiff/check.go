@@ -235,6 +235,10 @@ func familyOf(anns []triage.Annotation, c harness.Cause) *familyReport {
 	return &familyReport{ID: f.ID, Title: f.Title, Status: f.Status, Links: f.Known}
 }
 
+// errIsDir is readInput's error for a directory, which loadCase reads as
+// a corpus case when it holds one.
+var errIsDir = errors.New("is a directory")
+
 // readInput reads one named input; "-" is stdin. Errors name the file.
 func readInput(file string, stdin io.Reader) ([]byte, error) {
 	var r io.Reader = stdin
@@ -245,7 +249,7 @@ func readInput(file string, stdin io.Reader) ([]byte, error) {
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return nil, fmt.Errorf("%s: is a directory", file)
+			return nil, fmt.Errorf("%s: %w", file, errIsDir)
 		}
 		r = f
 	}

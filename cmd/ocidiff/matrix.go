@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -51,13 +52,19 @@ func runMatrix(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // directory (holding case.json), whose minimized input and recorded case
 // it returns, or a config file ("-" for stdin), whose case is nil.
 func loadCase(arg string, stdin io.Reader) ([]byte, *corpus.Case, error) {
-	if st, err := os.Stat(filepath.Join(arg, "case.json")); err == nil && !st.IsDir() {
-		c, err := corpus.Read(arg)
-		if err != nil {
-			return nil, nil, err
-		}
-		return c.Input, &c, nil
-	}
+	// The file is opened first and the case looked for only in a
+	// directory: check reads thousands of files, and looking for
+	// case.json in each was a system call of its own.
 	in, err := readInput(arg, stdin)
-	return in, nil, err
+	if !errors.Is(err, errIsDir) {
+		return in, nil, err
+	}
+	if st, serr := os.Stat(filepath.Join(arg, "case.json")); serr != nil || st.IsDir() {
+		return nil, nil, err
+	}
+	c, err := corpus.Read(arg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.Input, &c, nil
 }
