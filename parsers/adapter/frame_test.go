@@ -72,6 +72,11 @@ func TestAnswerAsEncodingJSON(t *testing.T) {
 		`{"outcome":"reject","outcome":"accept","model":{}}`,
 		`{"outcome":"accept","model":{"x":1},"extra":[1,2]}`,
 		`{"outcome":"reject","error":"x"}  `,
+		`{"outcome":"reject","error":"e","a_t":"x","AT":"/a"}`,
+		`{"outcome":"accept","model":{"a":1},"mod-el":{"b":2}}`,
+		`{"outcome":"reject","error":"boom","Error":null}`,
+		`{"outcome":"accept","model":{},"outcome":null}`,
+		`{"outcome":"accept","model":null}`,
 	} {
 		var want, got answer
 		errV1 := json.Unmarshal([]byte(frame), &want)
@@ -88,4 +93,27 @@ func TestAnswerAsEncodingJSON(t *testing.T) {
 			t.Errorf("frame %q: encoding/json error %v, json/v2 error %v; both should refuse it", frame, errV1, errV2)
 		}
 	}
+}
+
+// BenchmarkAnswer reads a verdict frame carrying the founding config's
+// model (as the Rust adapter writes it) with encoding/json and as receive
+// reads it.
+func BenchmarkAnswer(b *testing.B) {
+	frame := []byte(`{"outcome":"accept","model":{"ociVersion":"1.1.0","process":{"user":{"uid":0,"gid":0,"username":"NT AUTHORITY\\SYSTEM"},"args":["cmd.exe"],"cwd":"C:\\"},"root":{"path":""},"annotations":{"io.kubernetes.cri.sandbox-namespace":"kube-system","io.kubernetes.cri.sandbox-uid":"1a11517f-b759-473e-9337-d6be68218a12","microsoft.com/hostprocess-container":"true"},"windows":{"resources":{"memory":{}},"network":{}}}}`)
+	b.Run("encoding-json", func(b *testing.B) {
+		for b.Loop() {
+			var a answer
+			if err := json.Unmarshal(frame, &a); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("receive", func(b *testing.B) {
+		for b.Loop() {
+			var a answer
+			if err := jsonv2.Unmarshal(frame, &a, answerOptions); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
