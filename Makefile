@@ -100,12 +100,13 @@ test: build gotest rusttest
 
 # The race detector runs over the packages whose code runs goroutines or
 # processes at once: the adapter client (TestConcurrentUse), the corpus
-# store that fuzz workers share, the recorder, the minimizer. The judges'
+# store that fuzz workers share, the recorder, the minimizer, the memo that
+# error classes share. The judges'
 # packages and the engine's (harness) spend their test time pushing 50 MB
 # and deeply nested inputs through one goroutine, which -race slows about
 # twentyfold for nothing to find; they run once, without it, as does the
 # one such test in parsers/adapter (RACE_SKIP).
-RACE_PKGS := ./parsers ./parsers/adapter ./parsers/rust ./harness/corpus ./harness/recorder ./harness/minimize/...
+RACE_PKGS := ./internal/memo ./parsers ./parsers/adapter ./parsers/rust ./harness/corpus ./harness/recorder ./harness/minimize/...
 RACE_SKIP := ^TestRustAdapterBadInput$$
 
 # harness/report's TestReports builds and runs every report's programs:

@@ -8,11 +8,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/ocidiff/ocidiff/internal/memo"
 	"github.com/ocidiff/ocidiff/internal/specmod"
 	"github.com/ocidiff/ocidiff/parsers"
 )
@@ -227,29 +227,10 @@ func missingNames(msg, p string) []string {
 func formOf(class string) Form {
 	// Every refusal of every check asks, and classes repeat: the memo
 	// saves a lowering and some forty substring searches each time.
-	forms.Lock()
-	f, ok := forms.m[class]
-	forms.Unlock()
-	if ok {
-		return f
-	}
-	f = formOfClass(class)
-	forms.Lock()
-	if len(forms.m) >= maxForms {
-		clear(forms.m) // a bound, not an LRU: classes repeat in runs
-	}
-	forms.m[class] = f
-	forms.Unlock()
-	return f
+	return forms.Get(class)
 }
 
-// forms memoizes formOf, a pure function of the class.
-var forms = struct {
-	sync.Mutex
-	m map[string]Form
-}{m: map[string]Form{}}
-
-const maxForms = 1 << 14
+var forms = memo.New(1<<14, formOfClass)
 
 func formOfClass(class string) Form {
 	c := strings.ToLower(class)

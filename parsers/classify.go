@@ -3,7 +3,8 @@ package parsers
 import (
 	"regexp"
 	"strings"
-	"sync"
+
+	"github.com/ocidiff/ocidiff/internal/memo"
 )
 
 // Classify turns a judge's error text into an error class: the same cause
@@ -22,30 +23,12 @@ func Classify(msg string) string {
 	// A check classes every refusal, and a fuzzing run meets the same
 	// texts over and over: a dozen regular expressions per text were a
 	// tenth of a check's time.
-	classes.Lock()
-	c, ok := classes.m[s]
-	classes.Unlock()
-	if ok {
-		return c
-	}
-	c = classify(s)
-	classes.Lock()
-	if len(classes.m) >= maxClasses {
-		clear(classes.m) // a bound, not an LRU: texts repeat in runs
-	}
-	classes.m[s] = c
-	classes.Unlock()
-	return c
+	return classes.Get(s)
 }
 
-// classes memoizes Classify, which is a pure function of its first line.
-var classes = struct {
-	sync.Mutex
-	m map[string]string
-}{m: map[string]string{}}
-
-// maxClasses bounds the memo: fuzzing makes texts without end.
-const maxClasses = 1 << 14
+// classes memoizes classify, which is a pure function of the first line;
+// fuzzing makes texts without end, so it is bounded.
+var classes = memo.New(1<<14, classify)
 
 func classify(s string) string { return classifyGated(s, true) }
 
