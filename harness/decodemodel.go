@@ -3,14 +3,10 @@ package harness
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"maps"
 	"strconv"
-	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/ocidiff/ocidiff/internal/specmod"
 )
@@ -20,21 +16,14 @@ import (
 // encoding/json's Decoder with UseNumber reads it: numbers as written, so
 // that 1 and 1.0 are a split; data after the first value ignored.
 //
-// Every accepted model of every input is decoded here, so a model goes
-// first through decodePlain, which reads the plain JSON judges nearly
-// always write, then
-// through a pooled jsontext token reader, which builds the same tree with
-// a third fewer allocations (BenchmarkDecodeModel). Duplicate names
-// are let through, the last one kept in the map as encoding/json keeps it;
-// jsontext refuses what encoding/json repairs (invalid UTF-8, unpaired
-// surrogates), and any model it refuses is decoded by encoding/json, whose
-// tree or error (which a signature may quote) is then the answer.
-// TestDecodeModelFastPath holds the two to the same trees.
+// Every accepted model of every input is decoded, so a model goes first
+// through decodePlain, which reads the plain JSON judges nearly always
+// write in half of encoding/json's time (BenchmarkDecodeModel); a model it
+// declines is decoded by encoding/json, whose tree or error (which a
+// signature may quote) is then the answer. TestDecodeModelFastPath holds
+// the two to the same trees.
 func decodeModel(m json.RawMessage) (any, error) {
 	if v, ok := decodePlain(m); ok {
-		return v, nil
-	}
-	if v, ok := decodeFast(m); ok {
 		return v, nil
 	}
 	return decodeStd(m)
@@ -50,87 +39,9 @@ func decodeStd(m json.RawMessage) (any, error) {
 	return v, nil
 }
 
-// decodeFast reads only models that are an object or an array: their
-// closing delimiter ends the value for both readers, whereas after a
-// top-level number the two look at what follows differently.
-func decodeFast(m []byte) (any, bool) {
-	if t := bytes.TrimLeft(m, " \t\r\n"); len(t) == 0 || t[0] != '{' && t[0] != '[' {
-		return nil, false
-	}
-	d := decoders.Get().(*jsontext.Decoder)
-	d.Reset(bytes.NewReader(m), jsontext.AllowDuplicateNames(true))
-	v, err := readValue(d)
-	d.Reset(empty)
-	decoders.Put(d)
-	return v, err == nil
-}
-
-var (
-	decoders = sync.Pool{New: func() any { return jsontext.NewDecoder(empty) }}
-	empty    = bytes.NewReader(nil)
-)
-
-// errNotScalar never escapes readValue: it only sends the caller back to
-// encoding/json.
-var errNotScalar = io.ErrUnexpectedEOF
-
-func readValue(d *jsontext.Decoder) (any, error) {
-	tok, err := d.ReadToken()
-	if err != nil {
-		return nil, err
-	}
-	switch tok.Kind() {
-	case '{':
-		m := map[string]any{}
-		for d.PeekKind() != '}' {
-			k, err := d.ReadToken()
-			if err != nil {
-				return nil, err
-			}
-			if k.Kind() != '"' {
-				return nil, errNotScalar
-			}
-			name := k.String()
-			v, err := readValue(d)
-			if err != nil {
-				return nil, err
-			}
-			m[name] = v
-		}
-		if _, err := d.ReadToken(); err != nil {
-			return nil, err
-		}
-		return m, nil
-	case '[':
-		l := []any{}
-		for d.PeekKind() != ']' {
-			v, err := readValue(d)
-			if err != nil {
-				return nil, err
-			}
-			l = append(l, v)
-		}
-		if _, err := d.ReadToken(); err != nil {
-			return nil, err
-		}
-		return l, nil
-	case '"':
-		return tok.String(), nil
-	case '0':
-		return json.Number(tok.String()), nil
-	case 't':
-		return true, nil
-	case 'f':
-		return false, nil
-	case 'n':
-		return nil, nil
-	}
-	return nil, errNotScalar
-}
-
 // decodePlain reads a model that is an object or an array of plain JSON:
 // valid UTF-8, no escaped surrogate in any string, nesting no deeper than
-// maxPlainDepth. Anything else it leaves to decodeFast, however valid.
+// maxPlainDepth. Anything else it leaves to encoding/json, however valid.
 // Member names are taken from the spec's names where they are one, so a
 // model's names cost no allocation.
 func decodePlain(m []byte) (any, bool) { return decodePlainFolded(m, nil) }

@@ -166,16 +166,16 @@ func (h Hello) Matches(d parsers.Descriptor) error {
 	return nil
 }
 
-// answer is a verdict frame.
 // answerOptions read a verdict frame with encoding/json's semantics
 // (names in any letter case but with their delimiters, the last of
 // duplicate names, null leaving a field as it was, invalid UTF-8 in an
 // echoed error replaced) in two fifths of its time (BenchmarkAnswer): the
 // frame holds the model, which encoding/json scanned twice, and every
-// check reads one frame from each child. Only the wording of the error for a frame that
-// is no verdict differs.
+// check reads one frame from each child. Only the wording of the error
+// for a frame that is no verdict differs.
 var answerOptions = jsonv1.DefaultOptionsV1()
 
+// answer is a verdict frame.
 type answer struct {
 	Outcome parsers.Outcome `json:"outcome"`
 	Error   string          `json:"error"`
