@@ -20,7 +20,7 @@ import (
 // that specs.Spec does not know, only all-digit tokens become "*".
 func Pattern(tokens []string) string {
 	var b strings.Builder
-	t := reflect.TypeFor[specs.Spec]()
+	t := Root()
 	for _, tok := range tokens {
 		out := tok
 		next, wild := step(t, tok)
@@ -65,7 +65,7 @@ func step(t reflect.Type, tok string) (next reflect.Type, wild bool) {
 	case t == nil:
 		return nil, false
 	case t.Kind() == reflect.Struct:
-		return jsonFields(t)[tok].Type, false
+		return JSONFields(t)[tok], false
 	case t.Kind() == reflect.Map, t.Kind() == reflect.Slice, t.Kind() == reflect.Array:
 		return t.Elem(), true
 	}
@@ -90,7 +90,7 @@ func isStruct(t reflect.Type) bool {
 // member its own way (oci-spec 0.6.0's throttleWriteIopsDevice), and a
 // model member is the spec's member only under the spec's name.
 func Names(tokens []string) map[string]bool {
-	t := reflect.TypeFor[specs.Spec]()
+	t := Root()
 	for _, tok := range tokens {
 		if t, _ = step(t, tok); t == nil {
 			return nil
@@ -116,20 +116,14 @@ func NamesOf(t reflect.Type) map[string]bool {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t == nil {
-		return nil
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() != reflect.Struct {
+	if t == nil || t.Kind() != reflect.Struct {
 		return nil
 	}
 	if m, ok := nameCache.Load(t); ok {
 		return m.(map[string]bool)
 	}
 	m := map[string]bool{}
-	for name := range jsonFields(t) {
+	for name := range JSONFields(t) {
 		m[name] = true
 	}
 	nameCache.Store(t, m)
@@ -156,7 +150,8 @@ var (
 )
 
 // jsonFields maps the JSON member names of struct type t (as encoding/json
-// names them, embedded structs promoted) to the fields.
+// names them, embedded structs promoted) to the fields. Only Field needs
+// whole fields; the walks, on every check, read JSONFields' types.
 func jsonFields(t reflect.Type) map[string]reflect.StructField {
 	if m, ok := fieldCache.Load(t); ok {
 		return m.(map[string]reflect.StructField)
@@ -241,7 +236,7 @@ func JSONFields(t reflect.Type) map[string]reflect.Type {
 // slice or map. ok is false when a token is neither.
 func GoFieldPattern(dotted string) (pattern string, container, ok bool) {
 	var b strings.Builder
-	t := reflect.TypeFor[specs.Spec]()
+	t := Root()
 	for _, tok := range strings.Split(dotted, ".") {
 		for {
 			for t != nil && t.Kind() == reflect.Pointer {
@@ -256,8 +251,7 @@ func GoFieldPattern(dotted string) (pattern string, container, ok bool) {
 		if t == nil || t.Kind() != reflect.Struct {
 			return "", false, false
 		}
-		f, found := jsonFields(t)[tok]
-		next := f.Type
+		next, found := JSONFields(t)[tok]
 		if !found {
 			if f, embedded := t.FieldByName(tok); embedded && len(f.Index) > 0 {
 				continue // an embedded struct's Go name: its fields are promoted
