@@ -186,7 +186,7 @@ func Write(w io.Writer, c Case, opts Options) error {
 	switch {
 	case minimal != nil:
 		writeMinimalCause(&head, *minimal)
-	case opts.Family != nil && opts.Family.Lead != "" && filepath.Base(c.Source) == opts.Family.Best:
+	case opts.Family != nil && opts.Family.Lead != "" && c.Signature != "" && harness.Slug(c.Signature) == opts.Family.Best:
 		fmt.Fprintf(&head, "%s\n\n", mdtext.Visible(opts.Family.Lead))
 	case specFirst:
 	case ok:
@@ -989,13 +989,8 @@ func minimalShows(m repro.Minimal, c harness.Cause, r harness.Result, ds parsers
 		if !slices.Contains(c.Judges, v.Judge) {
 			continue
 		}
-		var got string
-		switch ds[v.Judge].Repro {
-		case "go-unmarshal", "go-decoder":
-			got = m.V1Err
-		case "go-jsonv2":
-			got = m.V2Err
-		default:
+		got, stands := m.ErrFor(ds[v.Judge])
+		if !stands {
 			return false
 		}
 		if v.Outcome != parsers.Reject || got == "" || harness.ClassWithoutMember(parsers.Classify(got)) != harness.ClassWithoutMember(parsers.Classify(v.Error)) {

@@ -649,13 +649,18 @@ func TestReportNamesEveryCause(t *testing.T) {
 func TestLeadOnlyOnTheBestCase(t *testing.T) {
 	c := corpus.Case{Input: []byte(`{"ociVersion":"1.3.0","process":{"cwd":"/","user":{"uid":0,"gid":0},"args":["sh"]},"root":{"path":"rootfs"},"windows":{"layerFolders":null}}`)}
 	c.Result = seedcases.EngineOf(t, "default").Check(c.Input)
-	fam := &triage.Annotation{ID: "f", Title: "T", Status: triage.Bug, Why: "Why.", Best: "best-case", Lead: "The family's own lead."}
+	best := "libocispec refuses null [Required field 'layerFolders' not present] @ /windows/layerFolders"
+	fam := &triage.Annotation{ID: "f", Title: "T", Status: triage.Bug, Why: "Why.", Best: harness.Slug(best), Lead: "The family's own lead."}
 	for _, tc := range []struct {
-		source string
-		lead   bool
-	}{{"corpus/best-case", true}, {"corpus/other-case", false}} {
+		source, signature string
+		lead              bool
+	}{
+		{"corpus/" + harness.Slug(best), best, true},
+		{"corpus/other-case", best + " and more", false},
+		{harness.Slug(best), "", false}, // a config file that shares the name
+	} {
 		var md bytes.Buffer
-		if err := report.Write(&md, report.Case{Source: tc.source, Input: c.Input, Result: c.Result},
+		if err := report.Write(&md, report.Case{Source: tc.source, Signature: tc.signature, Input: c.Input, Result: c.Result},
 			report.Options{Judges: registry.Descriptors(), Family: fam}); err != nil {
 			t.Fatal(err)
 		}

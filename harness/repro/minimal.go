@@ -13,6 +13,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/ocidiff/ocidiff/internal/specmod"
+	"github.com/ocidiff/ocidiff/parsers"
 )
 
 // Minimal is a program for a report to golang/go: one struct field and
@@ -37,6 +38,20 @@ type Minimal struct {
 	// (empty when the value decodes): a report uses the program only if
 	// they are the errors its judges gave.
 	V1Err, V2Err string
+}
+
+// ErrFor is the error the program prints for the reader d's reproduction
+// stands for (encoding/json for go-unmarshal and go-decoder,
+// encoding/json/v2 for go-jsonv2; empty when the value decodes), and
+// false for a judge the program does not stand for.
+func (m Minimal) ErrFor(d parsers.Descriptor) (string, bool) {
+	switch d.Repro {
+	case "go-unmarshal", "go-decoder":
+		return m.V1Err, true
+	case "go-jsonv2":
+		return m.V2Err, true
+	}
+	return "", false
 }
 
 // MinimalFor returns the minimal program for the member at pointer (a
