@@ -266,14 +266,7 @@ func formOfClass(class string) Form {
 // patternOf turns a JSON pointer into a member pattern: indices and map
 // keys folded, as specmod.Pattern writes them.
 func patternOf(ptr string) string {
-	if ptr == "" || ptr == "/" {
-		return ""
-	}
-	toks := strings.Split(strings.TrimPrefix(ptr, "/"), "/")
-	for i, t := range toks {
-		toks[i] = specmod.UnescapeToken(t)
-	}
-	return specmod.Pattern(toks)
+	return specmod.Pattern(specmod.SplitPointer(ptr))
 }
 
 // placeBy places a cause that its own library did not place (a crash) by

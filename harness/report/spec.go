@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/ocidiff/ocidiff/harness"
+	"github.com/ocidiff/ocidiff/internal/specmod"
 )
 
 // FieldDoc is what the pinned runtime-spec says about one member of
@@ -55,27 +56,16 @@ type FieldDoc struct {
 // looks for the member's bullet in the spec's config*.md files.
 func Lookup(dir, pointer string) (FieldDoc, error) {
 	d := FieldDoc{Pointer: pointer, SpecPointer: pointer}
-	tokens := splitPointer(pointer)
+	tokens := specmod.SplitPointer(pointer)
 	if err := lookupSchema(dir, tokens, &d); err != nil {
 		return d, err
 	}
 	// The spec text names members as the schema does.
-	tokens = splitPointer(d.SpecPointer)
+	tokens = specmod.SplitPointer(d.SpecPointer)
 	if err := lookupText(dir, tokens, &d); err != nil {
 		return d, err
 	}
 	return d, nil
-}
-
-func splitPointer(p string) []string {
-	if p == "" || p == "/" {
-		return nil
-	}
-	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
-	for i, s := range parts {
-		parts[i] = strings.NewReplacer("~1", "/", "~0", "~").Replace(s)
-	}
-	return parts
 }
 
 // schemaNode is a schema fragment and where it is.
@@ -111,7 +101,7 @@ func (r *schemaReader) at(file, ptr string) (schemaNode, error) {
 	if err != nil {
 		return schemaNode{}, err
 	}
-	for _, tok := range splitPointer(ptr) {
+	for _, tok := range specmod.SplitPointer(ptr) {
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &obj); err != nil {
 			var arr []json.RawMessage

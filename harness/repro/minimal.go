@@ -169,8 +169,7 @@ func specsField(pointer string) (reflect.Type, reflect.StructField, error) {
 		return nil, field, fmt.Errorf("repro: the whole document is no field")
 	}
 	t := specmod.Root()
-	for _, step := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		step = specmod.UnescapeToken(step)
+	for _, step := range specmod.SplitPointer(pointer) {
 		for t.Kind() == reflect.Pointer {
 			t = t.Elem()
 		}
@@ -197,8 +196,7 @@ func specsField(pointer string) (reflect.Type, reflect.StructField, error) {
 // With duplicate names the last occurrence counts, as encoding/json reads.
 func rawAt(input []byte, pointer string) (json.RawMessage, error) {
 	cur := json.RawMessage(input)
-	for _, step := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		step = specmod.UnescapeToken(step)
+	for _, step := range specmod.SplitPointer(pointer) {
 		trimmed := bytes.TrimLeft(cur, " \t\r\n")
 		if len(trimmed) == 0 {
 			return nil, fmt.Errorf("repro: no value on the way to %s", pointer)

@@ -44,6 +44,19 @@ var (
 	tokenUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
 )
 
+// SplitPointer returns the unescaped tokens of JSON pointer p, none for
+// the whole document ("" or "/").
+func SplitPointer(p string) []string {
+	if p == "" || p == "/" {
+		return nil
+	}
+	toks := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	for i, t := range toks {
+		toks[i] = UnescapeToken(t)
+	}
+	return toks
+}
+
 // UnescapeToken reads one token of a JSON pointer: "~1" is "/", "~0" "~".
 // A token without "~" is itself, and nearly every token is one; the
 // Replacer's own scan cost more than the lookups it serves.
