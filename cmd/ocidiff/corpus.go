@@ -50,7 +50,7 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	target := new(string)
 	if sub == "add" {
 		ef.register(fs)
-		target = fs.String("target", "", "read each FILE as an input of this fuzz target (FuzzDifferential, FuzzRawJSON, FuzzGoWriter) and record the config it builds")
+		target = fs.String("target", "", "read each FILE as an input of this fuzz target ("+fuzzTargetNames(", ")+") and record the config it builds")
 		fs.BoolVar(&ef.roundTrip, "roundtrip", false, "judge what each library writes back too, as check -roundtrip, and record its writes causes")
 	}
 	notes := new(string)
@@ -105,11 +105,11 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case sub == "add" && fs.NArg() > 0:
 		var build func([]byte) ([]byte, error)
 		if *target != "" {
-			g, ok := targetGenerators[*target]
+			t, ok := fuzzTargetNamed(*target)
 			if !ok {
-				return fail(fmt.Errorf("-target %s: no such fuzz target (FuzzDifferential, FuzzRawJSON, FuzzGoWriter)", *target))
+				return fail(fmt.Errorf("-target %s: no such fuzz target (%s)", *target, fuzzTargetNames(", ")))
 			}
-			if *target == "FuzzGoWriter" {
+			if t.goBuilt {
 				// Its configs were built by a Go program: judged as
 				// the target judges them.
 				ef.roundTrip, ef.built = true, registry.GoWriters
@@ -121,7 +121,7 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 						return nil, err
 					}
 				}
-				return g(b), nil
+				return t.build(b), nil
 			}
 		}
 		e, err := ef.engine()

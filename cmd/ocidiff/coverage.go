@@ -19,19 +19,6 @@ import (
 	"github.com/ocidiff/ocidiff/internal/modroot"
 )
 
-// targetGenerators turns a fuzz target's cached input into the document
-// the target judged.
-var targetGenerators = map[string]func([]byte) []byte{
-	"FuzzDifferential": gen.Structured,
-	"FuzzRawJSON":      gen.Raw,
-	// The writer's target judged what encoding/json wrote of the value
-	// its bytes built.
-	"FuzzGoWriter": func(data []byte) []byte {
-		b, _ := json.Marshal(gen.BuildGo(data, nil))
-		return b
-	},
-}
-
 // runCoverage reports which members of the spec, and in which forms, the
 // documents of a corpus and of Go's fuzz cache exercise.
 func runCoverage(args []string, _ io.Reader, stdout, stderr io.Writer) int {
@@ -152,8 +139,8 @@ func cacheCoverage(dir string) (*gen.Coverage, *gen.GoReach, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	for target, g := range targetGenerators {
-		tdir := filepath.Join(dir, target)
+	for _, target := range fuzzTargets {
+		tdir := filepath.Join(dir, target.name)
 		entries, err := os.ReadDir(tdir)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -173,9 +160,12 @@ func cacheCoverage(dir string) (*gen.Coverage, *gen.GoReach, error) {
 			if err != nil {
 				return nil, nil, fmt.Errorf("%s: %w", name, err)
 			}
-			c.Add(g(data))
-			if target == "FuzzGoWriter" {
-				w.Add(data)
+			if target.goBuilt {
+				// One build, counted for the writer's reach and
+				// judged as the document the target judged.
+				c.Add(writeGo(w.Add(data)))
+			} else {
+				c.Add(target.build(data))
 			}
 		}
 	}

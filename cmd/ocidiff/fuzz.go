@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"time"
 
+	specs "github.com/opencontainers/runtime-spec/specs-go"
+
 	"github.com/ocidiff/ocidiff/harness"
 	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/harness/fuzzrun"
@@ -26,8 +29,50 @@ import (
 	"github.com/ocidiff/ocidiff/registry"
 )
 
-// fuzzTargets are the fuzz targets of fuzz_test.go at the module root.
-var fuzzTargets = []string{"FuzzDifferential", "FuzzRawJSON", "FuzzGoWriter"}
+// A fuzzTarget is one fuzz target at the module root (fuzz_test.go,
+// fuzz_writer_test.go), as the commands that read its inputs need it.
+type fuzzTarget struct {
+	name string
+	// build turns one of its inputs into the document the target judged.
+	build func([]byte) []byte
+	// goBuilt says its documents are what encoding/json wrote of a value
+	// its bytes built (gen.BuildGo): judged with the writers' round trip,
+	// and counted for the writer's reach.
+	goBuilt bool
+}
+
+// fuzzTargets are the module's fuzz targets, in the order ocidiff fuzz
+// runs them.
+var fuzzTargets = []fuzzTarget{
+	{name: "FuzzDifferential", build: gen.Structured},
+	{name: "FuzzRawJSON", build: gen.Raw},
+	{name: "FuzzGoWriter", build: func(data []byte) []byte { return writeGo(gen.BuildGo(data, nil)) }, goBuilt: true},
+}
+
+// writeGo is what encoding/json writes of a spec BuildGo built, which
+// never fails to write (TestBuildGoReachesEveryGoForm).
+func writeGo(s *specs.Spec) []byte {
+	b, _ := json.Marshal(s)
+	return b
+}
+
+// fuzzTargetNamed returns the fuzz target called name.
+func fuzzTargetNamed(name string) (fuzzTarget, bool) {
+	i := slices.IndexFunc(fuzzTargets, func(t fuzzTarget) bool { return t.name == name })
+	if i < 0 {
+		return fuzzTarget{}, false
+	}
+	return fuzzTargets[i], true
+}
+
+// fuzzTargetNames lists the targets' names, joined by sep.
+func fuzzTargetNames(sep string) string {
+	names := make([]string, len(fuzzTargets))
+	for i, t := range fuzzTargets {
+		names[i] = t.name
+	}
+	return strings.Join(names, sep)
+}
 
 // runFuzz drives Go's own fuzzer (go test -fuzz) over the fuzz targets in
 // turn, sharing the time between them, and watches the corpus directory
@@ -40,7 +85,7 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	parallel := fs.Int("parallel", runtime.NumCPU(), "fuzzing worker processes (each runs its own judges)")
 	dir := fs.String("corpus", "", "corpus directory (default: corpus/ in the ocidiff checkout)")
 	judges := fs.String("judges", "default", judgesUsage)
-	targets := fs.String("targets", strings.Join(fuzzTargets, ","), "fuzz targets to run, in turn")
+	targets := fs.String("targets", fuzzTargetNames(","), "fuzz targets to run, in turn")
 	failOnNew := fs.Bool("fail-on-new", false, "stop and exit 1 at the first disagreement with a cause the corpus does not hold")
 	minBudget := fs.Int("min-budget", 0, "judge calls one minimization may make (0: the recorder's default)")
 	recordLimit := fs.Duration("record-limit", 0, "time a worker may spend recording one input before it defers it to after the run (0: the fuzz target's default)")
@@ -63,8 +108,8 @@ func runFuzz(args []string, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	var ts []string
 	for _, t := range strings.Split(*targets, ",") {
-		if !slices.Contains(fuzzTargets, t) {
-			return fail("unknown target %q (known: %s)", t, strings.Join(fuzzTargets, ", "))
+		if _, ok := fuzzTargetNamed(t); !ok {
+			return fail("unknown target %q (known: %s)", t, fuzzTargetNames(", "))
 		}
 		ts = append(ts, t)
 	}

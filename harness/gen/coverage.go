@@ -459,11 +459,17 @@ func (r Report) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "forms (member-forms seen/possible): %s\n", strings.Join(parts, ", "))
 	if len(r.Missing) > 0 {
-		const most = 12
-		more := ""
-		if len(r.Missing) > most {
-			more = fmt.Sprintf(" and %d more", len(r.Missing)-most)
-		}
-		fmt.Fprintf(w, "never exercised: %s%s\n", strings.Join(r.Missing[:min(most, len(r.Missing))], " "), more)
+		fmt.Fprintf(w, "never exercised: %s\n", firstOf(r.Missing, " "))
 	}
+}
+
+// firstOf joins the first dozen of a sorted list with sep and says how
+// many more there are: enough for a reader to see what kind is missing.
+func firstOf(list []string, sep string) string {
+	const most = 12
+	s := strings.Join(list[:min(most, len(list))], sep)
+	if len(list) > most {
+		s += fmt.Sprintf(" and %d more", len(list)-most)
+	}
+	return s
 }

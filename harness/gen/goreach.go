@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	specs "github.com/opencontainers/runtime-spec/specs-go"
 )
 
 // GoReach counts, for the writer's fuzz target, which specs-go fields the
@@ -28,11 +30,11 @@ func NewGoReach() (*GoReach, error) {
 	return &GoReach{want: want, seen: map[string]map[string]bool{}}, nil
 }
 
-// Add builds the value a writer fuzz input stands for and counts its
-// fields' forms.
-func (g *GoReach) Add(data []byte) {
+// Add builds the value a writer fuzz input stands for (BuildGo), counts
+// its fields' forms and returns it.
+func (g *GoReach) Add(data []byte) *specs.Spec {
 	g.inputs++
-	BuildGo(data, func(member, form string) {
+	return BuildGo(data, func(member, form string) {
 		if g.seen[member] == nil {
 			g.seen[member] = map[string]bool{}
 		}
@@ -81,11 +83,6 @@ func (r GoReachReport) Print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "specs-go fields as the writer's %d inputs left them (field-forms reached/possible): %s\n", r.Inputs, strings.Join(parts, ", "))
 	if len(r.Missing) > 0 {
-		shown := r.Missing[:min(12, len(r.Missing))]
-		more := ""
-		if len(r.Missing) > len(shown) {
-			more = fmt.Sprintf(" and %d more", len(r.Missing)-len(shown))
-		}
-		fmt.Fprintf(w, "never reached: %s%s\n", strings.Join(shown, ", "), more)
+		fmt.Fprintf(w, "never reached: %s\n", firstOf(r.Missing, ", "))
 	}
 }

@@ -3,8 +3,6 @@ package gen
 import (
 	"encoding/json"
 	"math/rand"
-	"slices"
-	"sort"
 	"testing"
 )
 
@@ -15,38 +13,22 @@ import (
 // in for the fuzzer; a field none of them reaches is one the fuzzer would
 // reach only by luck, or never.
 func TestBuildGoReachesEveryGoForm(t *testing.T) {
-	want, err := GoFields()
+	g, err := NewGoReach()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want) < 100 {
-		t.Fatalf("GoFields found %d specs-go fields: the walk lost its way", len(want))
-	}
-	seen := map[string][]string{}
-	note := func(member, form string) {
-		if !slices.Contains(seen[member], form) {
-			seen[member] = append(seen[member], form)
-		}
+	if len(g.want) < 100 {
+		t.Fatalf("GoFields found %d specs-go fields: the walk lost its way", len(g.want))
 	}
 	r := rand.New(rand.NewSource(1))
 	data := make([]byte, 8<<10)
 	for range 20000 {
 		r.Read(data)
-		spec := BuildGo(data, note)
-		if _, err := json.Marshal(spec); err != nil {
+		if _, err := json.Marshal(g.Add(data)); err != nil {
 			t.Fatalf("encoding/json cannot write a spec BuildGo built: %v", err)
 		}
 	}
-	var missing []string
-	for member, forms := range want {
-		for _, f := range forms {
-			if !slices.Contains(seen[member], f) {
-				missing = append(missing, member+" "+f)
-			}
-		}
-	}
-	sort.Strings(missing)
-	for _, m := range missing {
+	for _, m := range g.Report().Missing {
 		t.Errorf("BuildGo never left %s", m)
 	}
 }

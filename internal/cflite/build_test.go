@@ -37,7 +37,11 @@ func TestBuildScript(t *testing.T) {
 	}
 	out := build(t, root)
 
-	for _, name := range []string{"ocidiff-rust-adapter", "fuzz_differential", "fuzz_raw_json", "fuzz_go_writer"} {
+	names := []string{"ocidiff-rust-adapter"}
+	for _, tg := range targets {
+		names = append(names, tg.file)
+	}
+	for _, name := range names {
 		fi, err := os.Stat(filepath.Join(out, name))
 		if err != nil {
 			t.Fatalf("build.sh left no %s in $OUT: %v", name, err)
