@@ -174,10 +174,24 @@ func fuzz(t *testing.T, dir, function, file string) (string, error) {
 // runnerEnv is the environment of a fuzzing runner: no OCIDIFF_*
 // variable and an empty Go module cache. TMPDIR is the test's, where
 // a target built for ClusterFuzzLite keeps the cases it verifies.
+//
+// Go telemetry is off in the empty home. A target that misses its
+// runtime-spec module asks `go env GOMODCACHE`, and a go command whose
+// telemetry is on starts a daemonized child that outlives it and writes
+// under $HOME/.config/go/telemetry; t.TempDir's cleanup then raced that
+// child and failed the test ("directory not empty") on CI.
 func runnerEnv(t *testing.T) []string {
 	empty := t.TempDir()
+	mode := filepath.Join(empty, ".config", "go", "telemetry", "mode")
+	if err := os.MkdirAll(filepath.Dir(mode), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mode, []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// Later entries win: these replace the variables of this process.
-	return append(withoutOCIDiffEnv(), "GOMODCACHE="+empty, "GOPATH="+empty, "HOME="+empty, "TMPDIR="+t.TempDir())
+	return append(withoutOCIDiffEnv(), "GOMODCACHE="+empty, "GOPATH="+empty, "HOME="+empty,
+		"XDG_CONFIG_HOME="+filepath.Join(empty, ".config"), "TMPDIR="+t.TempDir())
 }
 
 // withoutOCIDiffEnv is the environment less every OCIDIFF_* variable: the
