@@ -134,8 +134,8 @@ fuzz: build conformance
 # Every bundled example and the spec's own test configs through every
 # judge; disagreeing is the expected outcome (exit 1), an error is not.
 conformance: build
-	cd $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config && \
-	  $(CURDIR)/bin/ocidiff check -brief $(CURDIR)/examples/*.json */*.json; test $$? -le 1
+	cd "$$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)"/schema/test/config && \
+	  "$(CURDIR)/bin/ocidiff" check -brief "$(CURDIR)"/examples/*.json */*.json; test $$? -le 1
 
 # Judge every corpus case again and re-record what changed, on purpose
 # (an upstream fix, a new judge version); then regenerate FINDINGS.md.
@@ -152,18 +152,18 @@ findings: build
 # figures). Mismatches are listed; they do not fail the target.
 witness: build
 	bin/ocidiff confirm -agreement corpus/*/; test $$? -le 1
-	cd $$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config && \
-	  $(CURDIR)/bin/ocidiff confirm -agreement */*.json; test $$? -le 1
+	cd "$$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)"/schema/test/config && \
+	  "$(CURDIR)/bin/ocidiff" confirm -agreement */*.json; test $$? -le 1
 
 # libocispec inside libcrun.a is not built with sanitizers: replay every
 # corpus input and the spec's test configs through the default C judge
 # under valgrind memcheck, file by file and through one long-lived frame
 # loop; any memory error or leak fails.
 memcheck: $(C_ADAPTER)
-	@mkdir -p build && printf '%s\n' $(CURDIR)/corpus/*/input.json \
-		$$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)/schema/test/config/*/*.json \
+	@mkdir -p build && printf '%s\n' "$(CURDIR)"/corpus/*/input.json \
+		"$$($(GO) list -m -f '{{.Dir}}' github.com/opencontainers/runtime-spec)"/schema/test/config/*/*.json \
 		> build/memcheck-files
-	$(MAKE) --no-print-directory -C c-adapter memcheck MEMCHECK_LIST=$(CURDIR)/build/memcheck-files
+	$(MAKE) --no-print-directory -C c-adapter memcheck MEMCHECK_LIST=../build/memcheck-files
 
 # The README's figures: the engine on one core, then the fuzzing loop.
 bench: build
