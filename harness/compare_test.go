@@ -230,6 +230,51 @@ func TestRuleFoldsAbsent(t *testing.T) {
 	}
 }
 
+// TestZeroIsAbsentKeepsPointers checks that zero-is-absent folds a zero
+// only where specs-go's field is not a pointer: pids.limit is *int64 (nil
+// leaves pids.max alone, 0 is a limit), memory.swappiness *uint64,
+// process.user.umask *uint32, while hugepage limit and timeOffsets'
+// nanosecs are plain integers, absent and zero one value to Go. Both
+// model readers are held to it: the folding decoder and fold afterwards.
+func TestZeroIsAbsentKeepsPointers(t *testing.T) {
+	for _, tc := range []struct {
+		zero, absent string
+		path         string // where the zero sits; "" when it folds
+	}{
+		{`{"linux":{"resources":{"pids":{"limit":0}}}}`, `{"linux":{"resources":{"pids":{}}}}`, "/linux/resources/pids/limit"},
+		{`{"linux":{"resources":{"memory":{"swappiness":0,"limit":1}}}}`, `{"linux":{"resources":{"memory":{"limit":1}}}}`, "/linux/resources/memory/swappiness"},
+		{`{"process":{"cwd":"/","user":{"uid":1,"umask":0}}}`, `{"process":{"cwd":"/","user":{"uid":1}}}`, "/process/user/umask"},
+		{`{"linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB","limit":0}]}}}`, `{"linux":{"resources":{"hugepageLimits":[{"pageSize":"2MB"}]}}}`, ""},
+		{`{"linux":{"timeOffsets":{"boottime":{"secs":1,"nanosecs":0}}}}`, `{"linux":{"timeOffsets":{"boottime":{"secs":1}}}}`, ""},
+		// Not a place specs-go knows: folded as before.
+		{`{"x":{"limit":0,"k":1}}`, `{"x":{"k":1}}`, ""},
+	} {
+		res := compareWithout(t, nil, accept("go", tc.absent), accept("rust", tc.zero))
+		if tc.path == "" {
+			if !res.Agree {
+				t.Errorf("%s against %s disagree, want the zero folded: %+v", tc.absent, tc.zero, res.Diffs)
+			}
+		} else {
+			want := []ValueDiff{{Path: tc.path, A: []string{"go"}, B: []string{"rust"}, BValue: "0"}}
+			if diff := cmp.Diff(want, res.Diffs); diff != "" {
+				t.Errorf("%s against %s (-want +got):\n%s", tc.absent, tc.zero, diff)
+			}
+		}
+		// The one-pass decoder folds as fold does after decoding.
+		v, err := decodeFolded([]byte(tc.zero), rules)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := decodeModel([]byte(tc.zero))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(fold(m, rules), v); diff != "" {
+			t.Errorf("decodeFolded(%s) differs from fold after decoding (-fold +decodeFolded):\n%s", tc.zero, diff)
+		}
+	}
+}
+
 // TestRuleKeepsNonZero checks that the rules fold only what they name:
 // a value that is not zero, empty or null is a member like any other.
 func TestRuleKeepsNonZero(t *testing.T) {

@@ -169,11 +169,12 @@ func (p *plain) node(depth int) (any, bool) {
 			p.space()
 			p.path = append(p.path, name)
 			v, ok := p.value(depth + 1)
+			drop := ok && p.dropped(v)
 			p.path = p.path[:len(p.path)-1]
 			if !ok {
 				return nil, false
 			}
-			if p.dropped(v) {
+			if drop {
 				delete(obj, name) // and an earlier member of that name
 			} else {
 				obj[name] = v
@@ -221,10 +222,11 @@ func (p *plain) node(depth int) (any, bool) {
 	return nil, false
 }
 
-// dropped reports whether a rule folds a member with value v away.
+// dropped reports whether a rule folds away the member at p.path, whose
+// value is v.
 func (p *plain) dropped(v any) bool {
 	for _, r := range p.rs {
-		if r.drop != nil && r.drop(v) {
+		if r.drop != nil && r.drop(p.path, v) {
 			return true
 		}
 	}

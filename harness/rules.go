@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -23,9 +24,9 @@ type Rule struct {
 	Name string
 	// Doc says what the rule folds and why that carries no meaning.
 	Doc string
-	// drop reports whether an object member with this value is folded
-	// away as if absent.
-	drop func(v any) bool
+	// drop reports whether the object member at path (its name last),
+	// whose value is v, is folded away as if absent.
+	drop func(path []string, v any) bool
 	// normalize, when set, rewrites the value at path (the member names
 	// from the root, "*" for an array element) into a canonical form. It
 	// runs on every node of every model, so it checks path first.
@@ -51,14 +52,14 @@ var rules = []Rule{
 		Doc: "An object member whose value is null reads the same as an absent member. " +
 			"Go marshals a nil slice or map without omitempty as null (specs-go's windows.layerFolders), " +
 			"serde skips None: both mean the program has no value.",
-		drop: func(v any) bool { return v == nil },
+		drop: func(_ []string, v any) bool { return v == nil },
 	},
 	{
 		Name: "empty-is-absent",
 		Doc: "An object member whose value is an empty array or object reads the same as an absent one. " +
 			"Go's omitempty drops empty slices and maps where serde keeps Some(vec![]); " +
 			"consumers of both test the length, not the presence.",
-		drop: func(v any) bool {
+		drop: func(_ []string, v any) bool {
 			switch t := v.(type) {
 			case []any:
 				return len(t) == 0
@@ -70,18 +71,22 @@ var rules = []Rule{
 	},
 	{
 		Name: "zero-is-absent",
-		Doc: "An object member whose value is false, 0 or \"\" reads the same as an absent one. " +
-			"specs-go declares such fields as plain bool, integer or string with omitempty, so " +
-			"absent and zero are one value to a Go program, while serde's Option keeps Some(false).",
-		drop: func(v any) bool {
+		Doc: "An object member whose value is false, 0 or \"\" reads the same as an absent one, " +
+			"except where specs-go holds the member in a pointer. " +
+			"specs-go declares most such fields as plain bool, integer or string with omitempty, so " +
+			"absent and zero are one value to a Go program, while serde's Option keeps Some(false). " +
+			"Where specs-go has a pointer (linux.resources.pids.limit, memory.swappiness, oomScoreAdj, ...) " +
+			"the spec gives 0 a meaning of its own, and a library that reads an absent member as 0 " +
+			"reads another value.",
+		drop: func(path []string, v any) bool {
 			switch t := v.(type) {
 			case bool:
-				return !t
+				return !t && !specPointer(path)
 			case string:
-				return t == ""
+				return t == "" && !specPointer(path)
 			case json.Number:
 				f, err := t.Float64()
-				return err == nil && f == 0
+				return err == nil && f == 0 && !specPointer(path)
 			}
 			return false
 		},
@@ -104,6 +109,21 @@ var rules = []Rule{
 			return slices.CompactFunc(l, func(a, b any) bool { return a == b })
 		},
 	},
+}
+
+// specPointer reports whether specs-go holds the member at path (member
+// names from the root, "*" for an element or a map key) in a pointer to a
+// scalar, where zero and absent are two values: *int64 for pids.limit, nil
+// meaning "leave pids.max as it is" and 0 a limit. Only zero members ask,
+// so the walk from the root is rare.
+func specPointer(path []string) bool {
+	t := specmod.Root()
+	for _, tok := range path {
+		if t = specmod.Step(t, tok); t == nil {
+			return false
+		}
+	}
+	return t.Kind() == reflect.Pointer && t.Elem().Kind() != reflect.Struct
 }
 
 // specNames renames the members of a model's object that the spec names
@@ -218,10 +238,13 @@ func foldAt(path []string, v any, rs []Rule) any {
 			}
 		}
 		for k, mv := range t {
-			mv = foldAt(append(path, k), mv, rs)
+			// The walk below writes past at only: at still ends in k
+			// when the drop rules read it.
+			at := append(path, k)
+			mv = foldAt(at, mv, rs)
 			t[k] = mv
 			for _, r := range rs {
-				if r.drop != nil && r.drop(mv) {
+				if r.drop != nil && r.drop(at, mv) {
 					delete(t, k)
 					break
 				}
