@@ -35,6 +35,10 @@ const corpusUsage = `usage: ocidiff corpus <list|update|merge|add> [-corpus DIR]
                     (FuzzDifferential, FuzzRawJSON, FuzzGoWriter): a file of Go's fuzz corpus format
                     ("go test fuzz v1"), else raw bytes, and records the config the
                     target builds from it
+                    -as CAUSE records each FILE whole, not minimized, as the case
+                    that stands for CAUSE ("<key> @ <member>", as corpus list and
+                    check -v name it), which it must show: for a cause that cases
+                    of other causes show, and so the fuzzer takes as known
 `
 
 func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -47,9 +51,10 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	dir := fs.String("corpus", "corpus", "corpus directory")
 	var ef engineFlags
-	target := new(string)
+	target, as := new(string), new(string)
 	if sub == "add" {
 		ef.register(fs)
+		as = fs.String("as", "", "record each FILE whole as the case that stands for this cause (`<key> @ <member>`), which it must show")
 		target = fs.String("target", "", "read each FILE as an input of this fuzz target ("+fuzzTargetNames(", ")+") and record the config it builds")
 		fs.BoolVar(&ef.roundTrip, "roundtrip", false, "judge what each library writes back too, as check -roundtrip, and record its writes causes")
 	}
@@ -135,7 +140,11 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if err != nil {
 			return fail(err)
 		}
-		return corpusAdd(recorder.New(e, store, run, registry.Open), store, fs.Args(), build, stdin, stdout, stderr)
+		rec := recorder.New(e, store, run, registry.Open)
+		if *as != "" {
+			return corpusAddAs(rec, *as, fs.Args(), build, stdin, stdout, stderr)
+		}
+		return corpusAdd(rec, store, fs.Args(), build, stdin, stdout, stderr)
 	}
 	fs.Usage()
 	return exitUsage
@@ -266,6 +275,35 @@ func recordInput(rec *recorder.Recorder, store *corpus.Store, input []byte) (res
 		}
 	}
 	return res, added, known, nil
+}
+
+// corpusAddAs is corpus add -as: each file recorded whole as the case that
+// stands for cause (recorder.RecordAs). Output and exit status are corpus
+// add's: the directory of each case added, "known: DIR" for one the corpus
+// held, and 2 when a file could not be read or recorded.
+func corpusAddAs(rec *recorder.Recorder, cause string, files []string, build func([]byte) ([]byte, error), stdin io.Reader, stdout, stderr io.Writer) int {
+	status := exitAgree
+	for _, f := range files {
+		input, err := readInput(f, stdin)
+		if err == nil && build != nil {
+			input, err = build(input)
+		}
+		var dir string
+		var added bool
+		if err == nil {
+			dir, added, err = rec.RecordAs(input, cause)
+		}
+		switch {
+		case err != nil:
+			fmt.Fprintf(stderr, "ocidiff corpus add: %s: %v\n", f, err)
+			status = exitUsage
+		case added:
+			fmt.Fprintln(stdout, dir)
+		default:
+			fmt.Fprintf(stdout, "known: %s\n", dir)
+		}
+	}
+	return status
 }
 
 // primaryOf is the cause a case stands for in a new result on its input:

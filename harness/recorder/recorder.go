@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ocidiff/ocidiff/harness"
@@ -226,6 +227,50 @@ func (r *Recorder) Observe(input []byte) (harness.Result, []string, error) {
 		}
 	}
 	return res, added, nil
+}
+
+// RecordAs records input, as given, as a case that stands for the cause
+// it shows whose instance ("<key> @ <member>") is instance, once it has
+// reproduced on freshly started judges. Observe never does this for a
+// cause some case already shows: a known key at a new member is known to
+// it, and a case a rule change re-records shows a new cause beside the
+// one it stands for. A family that claims a cause at one member only
+// (the oci-spec-rs reading of an absent pids.limit, beside its hugepage
+// limit's) then has no case of its own; this is how a person gives it
+// one. It returns the case's directory and whether it was added (false:
+// the corpus held it). An input that does not show instance, or that
+// did not reproduce, is an error that says so, and nothing is written.
+func (r *Recorder) RecordAs(input []byte, instance string) (string, bool, error) {
+	res := r.engine.Check(input)
+	i := slices.IndexFunc(res.Causes, func(c harness.Cause) bool { return c.Instance() == instance })
+	if i < 0 {
+		shown := make([]string, len(res.Causes))
+		for j, c := range res.Causes {
+			shown[j] = c.Instance()
+		}
+		if len(shown) == 0 {
+			return "", false, fmt.Errorf("it shows no cause, not %q: the judges agree", instance)
+		}
+		return "", false, fmt.Errorf("it does not show %q; it shows:\n\t%s", instance, strings.Join(shown, "\n\t"))
+	}
+	if r.store.Has(instance) {
+		return r.store.Path(instance), false, nil
+	}
+	if _, ok, err := reproduce(r.restart, r.engine, res, input, nil); err != nil {
+		return "", false, err
+	} else if !ok {
+		return "", false, fmt.Errorf("%s did not come again on freshly started judges: not recorded", instance)
+	}
+	path, added, err := r.store.Add(NewCase(res, res.Causes[i], input, input))
+	if err != nil {
+		return "", false, err
+	}
+	if added && r.held != nil {
+		for _, k := range keys(res.Causes) {
+			r.held[k] = append(r.held[k], path)
+		}
+	}
+	return path, added, nil
 }
 
 // known reports whether every cause is known: handled in this process,

@@ -182,3 +182,59 @@ func TestConfirm(t *testing.T) {
 		}
 	}
 }
+
+// RecordAs writes the input whole under the cause named, only when the
+// input shows that cause and it comes again on freshly started judges,
+// and says which it was when it writes nothing.
+func TestRecordAs(t *testing.T) {
+	input := []byte(`{"ociVersion":"1.0.2"}`)
+	for _, tc := range []struct {
+		name    string
+		as      string
+		replays []bool // killed or not, in each restart
+		added   bool
+		err     string // in the error; "" for none
+	}{
+		{name: "shown and reproduces", as: "test/killable crashes value [crash: signal: killed] @ /", replays: []bool{true}, added: true},
+		{name: "not shown", as: "test/killable refuses null @ /", replays: []bool{true}, err: "it does not show \"test/killable refuses null @ /\"; it shows:\n\ttest/killable crashes"},
+		{name: "gone on fresh judges", as: "test/killable crashes value [crash: signal: killed] @ /", replays: []bool{false}, err: "did not come again on freshly started judges"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			go1 := gojson.Unmarshal()
+			e, err := harness.New([]parsers.Judge{go1, killable{killed: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := corpus.Open(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := New(e, s, openRun(t, s.Dir()), registry.Open)
+			r.restart = func(*harness.Engine) (*harness.Engine, func(), error) {
+				fresh, err := harness.New([]parsers.Judge{go1, killable{killed: tc.replays[0]}})
+				return fresh, func() {}, err
+			}
+			if got := e.Check(input).Causes; len(got) != 1 || tc.added && got[0].Instance() != tc.as {
+				t.Fatalf("the input shows %v; the table's instance is %q", got, tc.as)
+			}
+			dir, added, err := r.RecordAs(input, tc.as)
+			cases, cerr := s.Cases()
+			if cerr != nil {
+				t.Fatal(cerr)
+			}
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) || added || len(cases) != 0 {
+					t.Fatalf("RecordAs = %q, %v, %v with %d cases written; want an error holding %q and nothing written", dir, added, err, len(cases), tc.err)
+				}
+				return
+			}
+			if err != nil || !added || len(cases) != 1 || cases[0].Signature != tc.as || !bytes.Equal(cases[0].Input, input) {
+				t.Fatalf("RecordAs = %q, %v, %v; %d cases; want the input written whole as %q", dir, added, err, len(cases), tc.as)
+			}
+			// Again: the corpus holds it.
+			if dir2, added, err := r.RecordAs(input, tc.as); err != nil || added || dir2 != dir {
+				t.Errorf("again: RecordAs = %q, %v, %v; want %q, not added", dir2, added, err, dir)
+			}
+		})
+	}
+}
