@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ocidiff/ocidiff/harness"
-	"github.com/ocidiff/ocidiff/harness/corpus"
 	"github.com/ocidiff/ocidiff/parsers"
 	"github.com/ocidiff/ocidiff/parsers/gojson"
 	"github.com/ocidiff/ocidiff/registry"
@@ -57,15 +56,7 @@ func TestObserveDefers(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := &atomic.Int32{}
-			e, err := harness.New([]parsers.Judge{gojson.Unmarshal(), slowRefuser{tc.delay, tc.fast, calls}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := corpus.Open(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := New(e, s, openRun(t, s.Dir()), registry.Open)
+			r, s := recorderOn(t, gojson.Unmarshal(), slowRefuser{tc.delay, tc.fast, calls})
 			r.Limit = tc.limit
 			restarts := 0
 			r.restart = func(e *harness.Engine) (*harness.Engine, func(), error) {
@@ -116,7 +107,7 @@ func TestObserveDefers(t *testing.T) {
 				// Seen already in this process: a hit, nothing added.
 				t.Errorf("Observe again: added %v, err %v", added, err)
 			}
-			fresh := New(e, s, r.run, registry.Open)
+			fresh := New(r.engine, s, r.run, registry.Open)
 			fresh.restart = r.restart
 			if _, added, err := fresh.Observe(input); err != nil || len(added) != 1 {
 				t.Errorf("Observe without a limit: added %v, err %v; want one case", added, err)

@@ -29,6 +29,21 @@ func (k killable) Judge(_ []byte) parsers.Verdict {
 	return v
 }
 
+// recorderOn returns a recorder that checks with judges and records into a
+// new corpus in a temporary directory, and that corpus.
+func recorderOn(t *testing.T, judges ...parsers.Judge) (*Recorder, *corpus.Store) {
+	t.Helper()
+	e, err := harness.New(judges)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := corpus.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(e, s, openRun(t, s.Dir()), registry.Open), s
+}
+
 // A disagreement is written only when every replay on freshly started
 // judges gives it again; otherwise it goes to the flaky store, with what
 // the replays said, and is looked at again when met again.
@@ -48,15 +63,7 @@ func TestObserveWritesOnlyWhatReproduces(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			go1 := gojson.Unmarshal()
-			e, err := harness.New([]parsers.Judge{go1, killable{killed: true}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := corpus.Open(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := New(e, s, openRun(t, s.Dir()), registry.Open)
+			r, s := recorderOn(t, go1, killable{killed: true})
 			r.Budget = 10
 			starts := 0
 			r.restart = func(*harness.Engine) (*harness.Engine, func(), error) {
@@ -201,20 +208,12 @@ func TestRecordAs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			go1 := gojson.Unmarshal()
-			e, err := harness.New([]parsers.Judge{go1, killable{killed: true}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := corpus.Open(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := New(e, s, openRun(t, s.Dir()), registry.Open)
+			r, s := recorderOn(t, go1, killable{killed: true})
 			r.restart = func(*harness.Engine) (*harness.Engine, func(), error) {
 				fresh, err := harness.New([]parsers.Judge{go1, killable{killed: tc.replays[0]}})
 				return fresh, func() {}, err
 			}
-			if got := e.Check(input).Causes; len(got) != 1 || tc.added && got[0].Instance() != tc.as {
+			if got := r.engine.Check(input).Causes; len(got) != 1 || tc.added && got[0].Instance() != tc.as {
 				t.Fatalf("the input shows %v; the table's instance is %q", got, tc.as)
 			}
 			dir, added, err := r.RecordAs(input, tc.as)
