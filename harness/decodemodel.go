@@ -208,18 +208,23 @@ func (p *plain) node(depth int) (any, bool) {
 		return string(s), ok
 	case c == '-' || '0' <= c && c <= '9':
 		return p.number()
-	default:
-		for _, lit := range []struct {
-			text string
-			v    any
-		}{{"true", true}, {"false", false}, {"null", nil}} {
-			if bytes.HasPrefix(p.b[p.i:], []byte(lit.text)) {
-				p.i += len(lit.text)
-				return lit.v, true
-			}
-		}
+	case c == 't':
+		return p.literal("true", true)
+	case c == 'f':
+		return p.literal("false", false)
+	case c == 'n':
+		return p.literal("null", nil)
 	}
 	return nil, false
+}
+
+// literal reads the literal text, whose first byte is at p.i, as v.
+func (p *plain) literal(text string, v any) (any, bool) {
+	if !bytes.HasPrefix(p.b[p.i:], []byte(text)) {
+		return nil, false
+	}
+	p.i += len(text)
+	return v, true
 }
 
 // dropped reports whether a rule folds away the member at p.path, whose

@@ -149,7 +149,7 @@ next:
 		if err != nil {
 			// A parser that accepts and then emits something that is
 			// not JSON has misbehaved; its model differs from all.
-			tree = fold(map[string]any{"<unparseable model>": err.Error()}, e.rules)
+			tree = map[string]any{"<unparseable model>": err.Error()}
 		}
 		for i := range groups {
 			if equalTree(groups[i].tree, tree) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -141,10 +142,11 @@ func runCorpus(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return fail(err)
 		}
 		rec := recorder.New(e, store, run, registry.Open)
+		record := observed(rec, store)
 		if *as != "" {
-			return corpusAddAs(rec, *as, fs.Args(), build, stdin, stdout, stderr)
+			record = recordedAs(rec, *as)
 		}
-		return corpusAdd(rec, store, fs.Args(), build, stdin, stdout, stderr)
+		return corpusAdd(fs.Args(), build, record, stdin, stdout, stderr)
 	}
 	fs.Usage()
 	return exitUsage
@@ -277,35 +279,6 @@ func recordInput(rec *recorder.Recorder, store *corpus.Store, input []byte) (res
 	return res, added, known, nil
 }
 
-// corpusAddAs is corpus add -as: each file recorded whole as the case that
-// stands for cause (recorder.RecordAs). Output and exit status are corpus
-// add's: the directory of each case added, "known: DIR" for one the corpus
-// held, and 2 when a file could not be read or recorded.
-func corpusAddAs(rec *recorder.Recorder, cause string, files []string, build func([]byte) ([]byte, error), stdin io.Reader, stdout, stderr io.Writer) int {
-	status := exitAgree
-	for _, f := range files {
-		input, err := readInput(f, stdin)
-		if err == nil && build != nil {
-			input, err = build(input)
-		}
-		var dir string
-		var added bool
-		if err == nil {
-			dir, added, err = rec.RecordAs(input, cause)
-		}
-		switch {
-		case err != nil:
-			fmt.Fprintf(stderr, "ocidiff corpus add: %s: %v\n", f, err)
-			status = exitUsage
-		case added:
-			fmt.Fprintln(stdout, dir)
-		default:
-			fmt.Fprintf(stdout, "known: %s\n", dir)
-		}
-	}
-	return status
-}
-
 // primaryOf is the cause a case stands for in a new result on its input:
 // the instance it is named by, if the result still shows it; else the
 // cause of the same key at another member; else the first cause.
@@ -328,14 +301,14 @@ func primaryOf(c corpus.Case, now harness.Result) harness.Cause {
 	return harness.Cause{}
 }
 
-// corpusAdd records the disagreements of users' own configs as the fuzzer
-// records its inputs (recorder.Observe: minimized once per judge that
-// stands apart). With build, each file is a fuzz target's input, and the
-// config build makes of it is recorded. It prints each case directory it added and "known: DIR"
-// for each case the corpus already held. A file that cannot be read is
-// named on stderr and the others are still added; the exit status is then
-// 2, else 0.
-func corpusAdd(rec *recorder.Recorder, store *corpus.Store, files []string, build func([]byte) ([]byte, error), stdin io.Reader, stdout, stderr io.Writer) int {
+// corpusAdd records users' own configs, each file by record. With build,
+// each file is a fuzz target's input, and the config build makes of it is
+// recorded. It prints each case directory it added and "known: DIR" for
+// each case the corpus already held. A file that cannot be read or
+// recorded is named on stderr and the others are still added; the exit
+// status is then 2, else 0. A file the judges agree on (errAgree) is
+// named and changes nothing.
+func corpusAdd(files []string, build func([]byte) ([]byte, error), record recordFunc, stdin io.Reader, stdout, stderr io.Writer) int {
 	status := exitAgree
 	for _, f := range files {
 		input, err := readInput(f, stdin)
@@ -349,22 +322,53 @@ func corpusAdd(rec *recorder.Recorder, store *corpus.Store, files []string, buil
 			status = exitUsage
 			continue
 		}
-		res, added, known, err := recordInput(rec, store, input)
+		added, known, err := record(input)
 		for _, dir := range added {
 			fmt.Fprintln(stdout, dir)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "ocidiff corpus add: %s: %v\n", f, err)
-			status = exitUsage
-			continue
-		}
-		if res.Agree {
-			fmt.Fprintf(stderr, "ocidiff corpus add: %s: the judges agree; nothing to record\n", f)
-			continue
+			if !errors.Is(err, errAgree) {
+				status = exitUsage
+			}
 		}
 		for _, dir := range known {
 			fmt.Fprintf(stdout, "known: %s\n", dir)
 		}
 	}
 	return status
+}
+
+// A recordFunc records one input and returns the directories of the cases
+// it added and of those the corpus already held.
+type recordFunc func(input []byte) (added, known []string, err error)
+
+// errAgree is corpus add's answer for a file the judges agree on.
+var errAgree = errors.New("the judges agree; nothing to record")
+
+// observed records an input as the fuzzer records its inputs
+// (recorder.Observe: minimized once per judge that stands apart).
+func observed(rec *recorder.Recorder, store *corpus.Store) recordFunc {
+	return func(input []byte) ([]string, []string, error) {
+		res, added, known, err := recordInput(rec, store, input)
+		if err == nil && res.Agree {
+			err = errAgree
+		}
+		return added, known, err
+	}
+}
+
+// recordedAs records an input whole as the case that stands for cause
+// (recorder.RecordAs: corpus add -as).
+func recordedAs(rec *recorder.Recorder, cause string) recordFunc {
+	return func(input []byte) ([]string, []string, error) {
+		dir, added, err := rec.RecordAs(input, cause)
+		switch {
+		case err != nil:
+			return nil, nil, err
+		case added:
+			return []string{dir}, nil, nil
+		}
+		return nil, []string{dir}, nil
+	}
 }

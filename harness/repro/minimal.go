@@ -160,8 +160,9 @@ func basicType(k reflect.Kind) reflect.Type {
 }
 
 // specsField finds the struct field of specs.Spec that the member at
-// pointer (in the spec's names) fills, through pointers, lists and maps,
-// and the struct that holds it.
+// pointer fills, through pointers, lists and maps, and the struct that
+// holds it. The pointer is in specs-go's JSON names, exactly, as a cause's
+// member is (specmod.Pattern): "hwconfig" where the spec says hwConfig.
 func specsField(pointer string) (reflect.Type, reflect.StructField, error) {
 	var owner reflect.Type
 	var field reflect.StructField
